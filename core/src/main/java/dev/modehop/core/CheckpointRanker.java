@@ -1,0 +1,137 @@
+package dev.modehop.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Ranks a run's checkpoints by a weighted mean of their probe families' soft scores. A family's weight
+ * says how much its mode at that checkpoint can be trusted: 1 for a held mode or a hop judged STABLE,
+ * 0.5 while undecided or while a hop made there is pending, 0.25 for a hop judged TRANSIENT.
+ * The ranking is republished whenever the best checkpoint changes.
+ */
+public final class CheckpointRanker {
+    public static final double HELD = 1.0;
+    public static final double UNSURE = 0.5;
+    public static final double TRANSIENT = 0.25;
+    /** Recent checkpoints kept besides the leaders, so that pending verdicts can still re-weight them. */
+    static final int RECENT_KEPT = 32;
+
+    private final int leaderboardSize;
+
+    public CheckpointRanker(int leaderboardSize) {
+        this.leaderboardSize = leaderboardSize;
+    }
+
+    /** Ranking state of one run. */
+    public static final class State {
+        public List<Entry> entries = new ArrayList<>();
+        public long bestStep = -1;
+        public double bestScore = Double.NaN;
+    }
+
+    public static final class Entry {
+        public long step;
+        public TreeMap<String, Double> soft = new TreeMap<>();
+        public TreeMap<String, Double> weight = new TreeMap<>();
+        public double score;
+
+        void rescore() {
+            double num = 0;
+            double den = 0;
+            for (Map.Entry<String, Double> e : soft.entrySet()) {
+                double w = weight.getOrDefault(e.getKey(), UNSURE);
+                num += w * e.getValue();
+                den += w;
+            }
+            score = den == 0 ? Double.NaN : num / den;
+        }
+    }
+
+    /** Adds a processed checkpoint: family to (soft score, weight). */
+    public Optional<Output.CheckpointRanking> onCheckpoint(State state, String runId, long step,
+                                                           Map<String, double[]> families) {
+        if (families.isEmpty()) {
+            return Optional.empty();
+        }
+        Entry entry = new Entry();
+        entry.step = step;
+        for (Map.Entry<String, double[]> f : families.entrySet()) {
+            entry.soft.put(f.getKey(), f.getValue()[0]);
+            entry.weight.put(f.getKey(), f.getValue()[1]);
+        }
+        entry.rescore();
+        state.entries.add(entry);
+        prune(state);
+        return publishIfBestChanged(state, runId, step);
+    }
+
+    /** A verdict on a hop made at {@code hopStep} changes how much that checkpoint's family counts. */
+    public Optional<Output.CheckpointRanking> onVerdict(State state, String runId, long hopStep, String family,
+                                                       Verdict verdict, long asOfStep) {
+        for (Entry e : state.entries) {
+            if (e.step == hopStep && e.soft.containsKey(family)) {
+                e.weight.put(family, verdict == Verdict.STABLE ? HELD : TRANSIENT);
+                e.rescore();
+                return publishIfBestChanged(state, runId, asOfStep);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Output.CheckpointRanking> publishIfBestChanged(State state, String runId, long asOfStep) {
+        List<Entry> ranked = ranked(state);
+        if (ranked.isEmpty()) {
+            return Optional.empty();
+        }
+        Entry best = ranked.get(0);
+        if (best.step == state.bestStep && Double.compare(best.score, state.bestScore) == 0) {
+            return Optional.empty();
+        }
+        boolean bestMoved = best.step != state.bestStep;
+        state.bestStep = best.step;
+        state.bestScore = best.score;
+        if (!bestMoved) {
+            return Optional.empty();
+        }
+        List<Output.RankedCheckpoint> board = new ArrayList<>();
+        for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
+            board.add(new Output.RankedCheckpoint(e.step, e.score));
+        }
+        return Optional.of(new Output.CheckpointRanking(Ids.ranking(runId, asOfStep), runId, best.step, best.score,
+                asOfStep, board));
+    }
+
+    public List<Output.RankedCheckpoint> leaderboard(State state) {
+        List<Output.RankedCheckpoint> board = new ArrayList<>();
+        List<Entry> ranked = ranked(state);
+        for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
+            board.add(new Output.RankedCheckpoint(e.step, e.score));
+        }
+        return board;
+    }
+
+    private static List<Entry> ranked(State state) {
+        List<Entry> ranked = new ArrayList<>();
+        for (Entry e : state.entries) {
+            if (!Double.isNaN(e.score)) {
+                ranked.add(e);
+            }
+        }
+        ranked.sort(Comparator.comparingDouble((Entry e) -> -e.score).thenComparingLong(e -> e.step));
+        return ranked;
+    }
+
+    private void prune(State state) {
+        if (state.entries.size() <= RECENT_KEPT + leaderboardSize) {
+            return;
+        }
+        List<Entry> ranked = ranked(state);
+        List<Entry> leaders = ranked.subList(0, Math.min(leaderboardSize, ranked.size()));
+        long recentFrom = state.entries.get(state.entries.size() - RECENT_KEPT).step;
+        state.entries.removeIf(e -> e.step < recentFrom && !leaders.contains(e));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.modehop.core;
+
+/** Deterministic ids of derived records, so that consumers can dedupe replays and retries. */
+public final class Ids {
+    private Ids() {
+    }
+
+    public static String observation(String runId, String series, long step) {
+        return runId + "/" + series + "/" + step;
+    }
+
+    public static String hop(String runId, String series, long step) {
+        return runId + "/" + series + "/" + step + "/hop";
+    }
+
+    public static String stability(String hopId) {
+        return hopId + "/stability";
+    }
+
+    public static String alert(String hopId, String rule, Verdict trigger) {
+        return hopId + "/" + rule + "/" + trigger.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static String control(String alertId, int index) {
+        return alertId + "/control/" + index;
+    }
+
+    public static String ranking(String runId, long asOfStep) {
+        return runId + "/ranking/" + asOfStep;
+    }
+
+    public static String probeScore(String runId, long step, String family, String task) {
+        return runId + "/" + step + "/" + family + "/" + task;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.modehop.core;
+
+import java.util.List;
+import java.util.Map;
+
+/** Everything the monitor emits. Each engine routes each kind to its topic. */
+public sealed interface Output permits Output.ModeObservation, Output.ModeHop, Output.HopStability, Output.Alert,
+        Output.ControlCommand, Output.CheckpointRanking, Output.Rejection {
+
+    String runId();
+
+    /** The mode of one series at one checkpoint. */
+    record ModeObservation(String id, String runId, String series, long step, Mode mode, Mode confirmedMode,
+                           double hardAccuracy, double softScore, Integer items, boolean gapBefore) implements Output {
+    }
+
+    /**
+     * A significant switch, reported at the first checkpoint of the new mode ({@code step}).
+     * {@code anchorStep} is the last checkpoint that still held the old mode; {@code windows} are the data
+     * windows that trained the model between the two.
+     */
+    record ModeHop(String id, String runId, String series, long step, long prevStep, long anchorStep,
+                   Direction direction, Mode from, Mode to, double before, double after, double zScore,
+                   List<TrainingWindow> windows) implements Output {
+    }
+
+    record HopStability(String id, String hopId, String runId, String series, long hopStep, long decidedAtStep,
+                        Verdict verdict, int checkpointsObserved, Mode to) implements Output {
+    }
+
+    record Alert(String id, String runId, String rule, Severity severity, String message, String hopId, long step)
+            implements Output {
+    }
+
+    record ControlCommand(String id, String runId, ControlAction action, Map<String, Double> mixture, String reason,
+                          String issuedBy, long step) implements Output {
+    }
+
+    record RankedCheckpoint(long step, double score) {
+    }
+
+    record CheckpointRanking(String id, String runId, long bestStep, double bestScore, long asOfStep,
+                             List<RankedCheckpoint> leaderboard) implements Output {
+    }
+
+    /** The input being processed cannot be used; it belongs in the dead-letter topic with this reason. */
+    record Rejection(String runId, String reason) implements Output {
+    }
+}

@@ -1,0 +1,3 @@
+package dev.modehop.core;
+
+public enum Severity { INFO, WARN, CRITICAL }
