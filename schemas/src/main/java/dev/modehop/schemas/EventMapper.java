@@ -1,0 +1,99 @@
+package dev.modehop.schemas;
+
+import dev.modehop.core.CheckpointAnnouncement;
+import dev.modehop.core.Mode;
+import dev.modehop.core.Output;
+import dev.modehop.core.ProbeResult;
+import dev.modehop.core.TrainingWindow;
+import dev.modehop.events.AttributedWindow;
+import dev.modehop.events.RankedCheckpoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Maps wire records (Avro) to core's types and core's outputs back to wire records. */
+public final class EventMapper {
+    private EventMapper() {
+    }
+
+    public static CheckpointAnnouncement toCore(dev.modehop.events.CheckpointReady r) {
+        return new CheckpointAnnouncement(r.getRunId(), r.getStep(), r.getTokensSeen(), r.getUri(), r.getProducedAt());
+    }
+
+    public static TrainingWindow toCore(dev.modehop.events.DataWindow w) {
+        return new TrainingWindow(w.getRunId(), w.getWindowId(), w.getStartStep(), w.getEndStep(), w.getTokens(),
+                w.getMixture());
+    }
+
+    public static ProbeResult toCore(dev.modehop.events.ProbeScore s) {
+        return new ProbeResult(s.getRunId(), s.getStep(), s.getSuite(), s.getFamily(), s.getTask(), s.getSeedCount(),
+                s.getItems(), s.getHardAccuracy(), s.getSoftScore(), s.getStderr(), s.getTaskCount(), s.getProducedAt());
+    }
+
+    public static dev.modehop.events.ProbeScore toWire(ProbeResult r, String scorerId, long durationMs) {
+        return dev.modehop.events.ProbeScore.newBuilder().setId(r.id()).setRunId(r.runId()).setStep(r.step())
+                .setSuite(r.suite()).setFamily(r.family()).setTask(r.task()).setSeedCount(r.seedCount())
+                .setItems(r.items()).setHardAccuracy(r.hardAccuracy()).setSoftScore(r.softScore())
+                .setStderr(r.stderr()).setTaskCount(r.taskCount()).setScorerId(scorerId).setDurationMs(durationMs)
+                .setProducedAt(r.producedAt()).build();
+    }
+
+    /** The wire record of an output; rejections have none (they route the input to its DLQ). */
+    public static SpecificRecord toWire(Output o, long now) {
+        if (o instanceof Output.ModeObservation m) {
+            return dev.modehop.events.ModeObservation.newBuilder().setId(m.id())
+                    .setRunId(m.runId()).setSeries(m.series()).setStep(m.step()).setMode(mode(m.mode()))
+                    .setConfirmedMode(mode(m.confirmedMode())).setHardAccuracy(m.hardAccuracy())
+                    .setSoftScore(m.softScore()).setItems(m.items()).setGapBefore(m.gapBefore()).build();
+        }
+        if (o instanceof Output.ModeHop h) {
+            return dev.modehop.events.ModeHop.newBuilder().setId(h.id()).setRunId(h.runId())
+                    .setSeries(h.series()).setStep(h.step()).setPrevStep(h.prevStep()).setAnchorStep(h.anchorStep())
+                    .setDirection(dev.modehop.events.Direction.valueOf(h.direction().name()))
+                    .setFrom(h.from() == null ? null : mode(h.from())).setTo(h.to() == null ? null : mode(h.to()))
+                    .setBefore(h.before()).setAfter(h.after()).setZScore(h.zScore()).setWindows(windows(h.windows()))
+                    .setDetectedAt(now).build();
+        }
+        if (o instanceof Output.HopStability v) {
+            return dev.modehop.events.HopStability.newBuilder().setId(v.id())
+                    .setHopId(v.hopId()).setRunId(v.runId()).setSeries(v.series()).setHopStep(v.hopStep())
+                    .setDecidedAtStep(v.decidedAtStep())
+                    .setVerdict(dev.modehop.events.Verdict.valueOf(v.verdict().name()))
+                    .setCheckpointsObserved(v.checkpointsObserved()).setTo(v.to() == null ? null : mode(v.to())).build();
+        }
+        if (o instanceof Output.Alert a) {
+            return dev.modehop.events.Alert.newBuilder().setId(a.id()).setRunId(a.runId())
+                    .setRule(a.rule()).setSeverity(dev.modehop.events.Severity.valueOf(a.severity().name()))
+                    .setMessage(a.message()).setHopId(a.hopId()).setStep(a.step()).build();
+        }
+        if (o instanceof Output.ControlCommand c) {
+            return dev.modehop.events.ControlCommand.newBuilder().setId(c.id())
+                    .setRunId(c.runId()).setAction(dev.modehop.events.ControlAction.valueOf(c.action().name()))
+                    .setMixture(new HashMap<>(c.mixture())).setReason(c.reason()).setIssuedBy(c.issuedBy())
+                    .setStep(c.step()).setIssuedAt(now).build();
+        }
+        if (o instanceof Output.CheckpointRanking r) {
+            return dev.modehop.events.CheckpointRanking.newBuilder().setId(r.id())
+                    .setRunId(r.runId()).setBestStep(r.bestStep()).setBestScore(r.bestScore()).setAsOfStep(r.asOfStep())
+                    .setLeaderboard(r.leaderboard().stream()
+                            .map(e -> new RankedCheckpoint(e.step(), e.score())).toList())
+                    .build();
+        }
+        return null;
+    }
+
+    private static dev.modehop.events.Mode mode(Mode m) {
+        return dev.modehop.events.Mode.valueOf(m.name());
+    }
+
+    private static List<AttributedWindow> windows(List<TrainingWindow> windows) {
+        List<AttributedWindow> out = new ArrayList<>();
+        for (TrainingWindow w : windows) {
+            Map<String, Double> mixture = new HashMap<>(w.mixture());
+            out.add(new AttributedWindow(w.windowId(), w.startStep(), w.endStep(), mixture));
+        }
+        return out;
+    }
+}

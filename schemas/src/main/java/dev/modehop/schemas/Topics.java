@@ -1,0 +1,80 @@
+package dev.modehop.schemas;
+
+import dev.modehop.events.Alert;
+import dev.modehop.events.CheckpointRanking;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ControlCommand;
+import dev.modehop.events.DataWindow;
+import dev.modehop.events.HopStability;
+import dev.modehop.events.ModeHop;
+import dev.modehop.events.ModeObservation;
+import dev.modehop.events.ProbeScore;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed registry of every modehop topic, declared once. Names are {@code <prefix>modehop.<entity>.<event>};
+ * every record is keyed by run id; values are Avro with one registry subject per topic.
+ */
+public final class Topics {
+    public final Topic<CheckpointReady> checkpointReady;
+    public final Topic<DataWindow> dataWindowClosed;
+    public final Topic<ProbeScore> probeScored;
+    public final Topic<ModeObservation> modeObserved;
+    public final Topic<ModeHop> hopDetected;
+    public final Topic<HopStability> hopStability;
+    public final Topic<Alert> alertRaised;
+    public final Topic<ControlCommand> runControl;
+    public final Topic<CheckpointRanking> checkpointRanked;
+
+    private Topics(String prefix, Map<String, ?> serdeConfig) {
+        checkpointReady = topic(prefix, "checkpoint.ready", CheckpointReady.class, serdeConfig);
+        dataWindowClosed = topic(prefix, "datawindow.closed", DataWindow.class, serdeConfig);
+        probeScored = topic(prefix, "probe.scored", ProbeScore.class, serdeConfig);
+        modeObserved = topic(prefix, "mode.observed", ModeObservation.class, serdeConfig);
+        hopDetected = topic(prefix, "hop.detected", ModeHop.class, serdeConfig);
+        hopStability = topic(prefix, "hop.stability", HopStability.class, serdeConfig);
+        alertRaised = topic(prefix, "alert.raised", Alert.class, serdeConfig);
+        runControl = topic(prefix, "run.control", ControlCommand.class, serdeConfig);
+        checkpointRanked = topic(prefix, "checkpoint.ranked", CheckpointRanking.class, serdeConfig);
+    }
+
+    /**
+     * @param prefix       prepended to every name (e.g. {@code "staging."}); empty for none
+     * @param serdeConfig  {@link AvroSerdes} settings: the registry URL and, optionally, replacement serde classes
+     */
+    public static Topics create(String prefix, Map<String, ?> serdeConfig) {
+        return new Topics(prefix == null ? "" : prefix, serdeConfig);
+    }
+
+    public List<Topic<?>> inputs() {
+        return List.of(checkpointReady, dataWindowClosed, probeScored);
+    }
+
+    public List<Topic<?>> outputs() {
+        return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked);
+    }
+
+    public List<Topic<?>> all() {
+        List<Topic<?>> all = new java.util.ArrayList<>(inputs());
+        all.addAll(outputs());
+        return List.copyOf(all);
+    }
+
+    /** Every topic name including the dead-letter twins, for provisioning. */
+    public List<String> allNamesWithDlq() {
+        List<String> names = new java.util.ArrayList<>();
+        for (Topic<?> t : all()) {
+            names.add(t.name());
+            names.add(t.dlq());
+        }
+        return names;
+    }
+
+    private static <V extends SpecificRecord> Topic<V> topic(String prefix, String suffix, Class<V> type,
+                                                             Map<String, ?> serdeConfig) {
+        return new Topic<>(prefix + "modehop." + suffix, Serdes.String(), AvroSerdes.forType(type, serdeConfig));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.modehop.schemas.registry;
+
+import dev.modehop.schemas.AvroSerdes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro specific records in the Confluent wire format, registering the writer schema under
+ * {@code <topic>-value} on first use (set {@code auto.register.schemas=false} to only look it up).
+ */
+public final class RegistryAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+    private SchemaRegistryClient registry;
+    private boolean autoRegister = true;
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        Object url = configs.get(AvroSerdes.REGISTRY_URL);
+        registry = RegistryClients.forUrl(url == null ? null : url.toString());
+        Object auto = configs.get("auto.register.schemas");
+        autoRegister = auto == null || Boolean.parseBoolean(auto.toString());
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        String schema = record.getSchema().toString();
+        String subject = WireFormat.subject(topic);
+        int id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+            out.write(WireFormat.MAGIC);
+            out.write(ByteBuffer.allocate(4).putInt(id).array());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new SpecificDatumWriter<T>(record.getSchema()).write(record, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write " + record.getSchema().getFullName() + " for " + topic
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.modehop.streams;
+
+import dev.modehop.core.RunMonitor;
+import dev.modehop.schemas.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the topology: configuration, start, readiness and a clean close. */
+public final class MonitorStreamsJob implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorStreamsJob.class);
+
+    private final KafkaStreams streams;
+    private final MonitorQueries queries;
+
+    private MonitorStreamsJob(KafkaStreams streams, RunMonitor monitor) {
+        this.streams = streams;
+        this.queries = new MonitorQueries(streams, monitor);
+    }
+
+    /** The job's Kafka Streams settings; {@code overrides} (client settings, SASL/SSL...) win. */
+    public static Properties config(String bootstrapServers, String applicationId, String stateDir,
+                                    Map<String, ?> overrides) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Hops must be visible within a fraction of a second; exactly-once commits make them visible.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        p.putAll(overrides);
+        return p;
+    }
+
+    public static MonitorStreamsJob start(Topics topics, RunMonitor monitor, Properties config) {
+        KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, monitor), config);
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            LOG.info("streams job {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        streams.start();
+        try {
+            if (!running.await(120, TimeUnit.SECONDS)) {
+                LOG.warn("streams job not RUNNING after 120 s (state {})", streams.state());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new MonitorStreamsJob(streams, monitor);
+    }
+
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING || streams.state() == KafkaStreams.State.REBALANCING;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public MonitorQueries queries() {
+        return queries;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.modehop.streams;
+
+import dev.modehop.core.Output;
+import dev.modehop.core.RunMonitor;
+import dev.modehop.core.RunState;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.DataWindow;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.EventMapper;
+import dev.modehop.schemas.RunStateCodec;
+import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Decodes each input record, runs the run's monitor on its stored state and routes the outputs. */
+final class RunMonitorProcessor implements Processor<String, byte[], String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunMonitorProcessor.class);
+
+    private final Topics topics;
+    private final RunMonitor monitor;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> store;
+
+    RunMonitorProcessor(Topics topics, RunMonitor monitor) {
+        this.topics = topics;
+        this.monitor = monitor;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(MonitorTopology.STATE_STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        String topic = meta.topic();
+        Topic<?> source = topics.inputs().stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow();
+        if (record.value() == null) {
+            deadLetter(record, source, meta, "null value");
+            return;
+        }
+        Object value;
+        try {
+            value = source.valueSerde().deserializer().deserialize(topic, record.headers(), record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, source, meta, "undecodable: " + e.getMessage());
+            return;
+        }
+        String runId = runIdOf(value);
+        if (runId == null || runId.isBlank()) {
+            deadLetter(record, source, meta, "record has no runId");
+            return;
+        }
+        if (record.key() != null && !record.key().equals(runId)) {
+            deadLetter(record, source, meta, "key '" + record.key() + "' differs from runId '" + runId
+                    + "' (records must be keyed by run id)");
+            return;
+        }
+        byte[] stored = store.get(runId);
+        RunState state = stored == null ? new RunState(runId) : RunStateCodec.decode(stored);
+        List<Output> outputs = apply(state, value, record.timestamp());
+        for (Output o : outputs) {
+            if (o instanceof Output.Rejection rejection) {
+                deadLetter(record, source, meta, rejection.reason());
+            } else {
+                Object wire = EventMapper.toWire(o, record.timestamp());
+                context.forward(new Record<>(runId, wire, record.timestamp()),
+                        MonitorTopology.sinkName(outputTopic(o).name()));
+            }
+        }
+        store.put(runId, RunStateCodec.encode(state));
+    }
+
+    private List<Output> apply(RunState state, Object value, long timestamp) {
+        if (value instanceof CheckpointReady r) {
+            return monitor.onCheckpointReady(state, EventMapper.toCore(r));
+        }
+        if (value instanceof DataWindow w) {
+            return monitor.onWindow(state, EventMapper.toCore(w), w.getProducedAt() > 0 ? w.getProducedAt() : timestamp);
+        }
+        return monitor.onResult(state, EventMapper.toCore((ProbeScore) value));
+    }
+
+    private static String runIdOf(Object value) {
+        if (value instanceof CheckpointReady r) {
+            return r.getRunId();
+        }
+        if (value instanceof DataWindow w) {
+            return w.getRunId();
+        }
+        return ((ProbeScore) value).getRunId();
+    }
+
+    private Topic<?> outputTopic(Output o) {
+        if (o instanceof Output.ModeObservation) {
+            return topics.modeObserved;
+        }
+        if (o instanceof Output.ModeHop) {
+            return topics.hopDetected;
+        }
+        if (o instanceof Output.HopStability) {
+            return topics.hopStability;
+        }
+        if (o instanceof Output.Alert) {
+            return topics.alertRaised;
+        }
+        if (o instanceof Output.ControlCommand) {
+            return topics.runControl;
+        }
+        return topics.checkpointRanked;
+    }
+
+    private void deadLetter(Record<String, byte[]> record, Topic<?> source, RecordMetadata meta, String reason) {
+        LOG.warn("{} record at partition {} offset {} to {}: {}", source.name(), meta.partition(), meta.offset(),
+                source.dlq(), reason);
+        Record<String, Object> dead = new Record<>(record.key(), (Object) record.value(), record.timestamp(),
+                DeadLetters.headers(record.headers(), reason, source.name(), meta.partition(), meta.offset()));
+        context.forward(dead, MonitorTopology.sinkName(source.dlq()));
+    }
+}
