@@ -1,0 +1,222 @@
+package dev.modehop.scorer.scoring;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.modehop.scorer.model.CausalLanguageModel;
+import dev.modehop.scorer.probe.ProbeItem;
+import dev.modehop.scorer.probe.ProbeSuite;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The paper's teacher-forced rule: for each candidate, {@code prompt + " " + answer} is fed once and
+ * P(answer) is the mean per-token probability of the answer tokens (see {@link AnswerSpan} for which tokens
+ * those are); hard = P(gen) > P(parrot), soft = P(gen) - P(parrot).
+ *
+ * <p>How it runs: every row is tokenized into at most two sequences (one when a candidate has a single
+ * answer token, see {@link ScoringOptions#shareSingleTokenAnswers()}); a sequence is its full text minus the
+ * last token, which no prediction needs. Sequences are sorted by length and cut into right-padded batches,
+ * so both candidates of a row (same prompt, similar length) usually share a batch. From each batch's logits
+ * only the rows that predict answer tokens are copied out; their softmax is computed in double precision.
+ * Each batch's arrays live in a sub-manager closed after the batch.
+ */
+public final class TeacherForcedScorer {
+    private final CausalLanguageModel model;
+    private final TextTokenizer tokenizer;
+    private final NDManager manager;
+    private final ScoringOptions options;
+
+    /**
+     * @param manager where batch arrays are created (its device must be the model's); the scorer opens and
+     *                closes sub-managers of it and never closes it
+     */
+    public TeacherForcedScorer(CausalLanguageModel model, TextTokenizer tokenizer, NDManager manager,
+                               ScoringOptions options) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.manager = manager;
+        this.options = options;
+    }
+
+    /** Scores every row of {@code suite} and aggregates per (family, task) in manifest order. */
+    public SuiteScore score(ProbeSuite suite, ProgressListener listener) {
+        long t0 = System.nanoTime();
+        Run run = run(suite.items(), listener);
+        List<TaskScore> tasks = ScoreAggregator.aggregate(run.scores);
+        return new SuiteScore(suite.name(), suite.version(), tasks, run.scores, run.sequences, run.tokens,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Scores rows in order; one {@link ItemScore} per row. */
+    public List<ItemScore> scoreRows(List<ProbeItem> rows, ProgressListener listener) {
+        return run(rows, listener).scores;
+    }
+
+    private static final class Readout {
+        final int row;
+        final boolean generalizing;
+        final int start;
+        final long[] full;
+        double probabilitySum;
+
+        Readout(int row, boolean generalizing, AnswerSpan span) {
+            this.row = row;
+            this.generalizing = generalizing;
+            this.start = span.start();
+            this.full = span.full();
+        }
+
+        int tokens() {
+            return full.length - start;
+        }
+    }
+
+    private record Sequence(long[] input, List<Readout> readouts) {
+    }
+
+    private record Run(List<ItemScore> scores, long sequences, long tokens) {
+    }
+
+    private Run run(List<ProbeItem> rows, ProgressListener listener) {
+        long t0 = System.nanoTime();
+        List<Sequence> sequences = new ArrayList<>();
+        Readout[][] readouts = new Readout[rows.size()][2];
+        boolean[] merged = new boolean[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            plan(r, rows.get(r), sequences, readouts, merged);
+        }
+        sequences.sort(Comparator.comparingInt((Sequence s) -> s.input().length).reversed());
+
+        int[] pending = new int[rows.size()];
+        java.util.Arrays.fill(pending, 2);
+        int done = 0;
+        long tokens = 0;
+        long lastReport = System.nanoTime();
+        long intervalNanos = options.progressInterval() == null ? 0 : options.progressInterval().toNanos();
+        int i = 0;
+        while (i < sequences.size()) {
+            int longest = sequences.get(i).input().length;
+            int end = i + 1;
+            while (end < sequences.size() && end - i < options.batchSize()
+                    && (long) (end - i + 1) * longest <= options.maxBatchTokens()) {
+                end++;
+            }
+            List<Sequence> batch = sequences.subList(i, end);
+            runBatch(batch, longest);
+            for (Sequence s : batch) {
+                tokens += s.input().length;
+                for (Readout ro : s.readouts()) {
+                    if (--pending[ro.row] == 0) {
+                        done++;
+                    }
+                }
+            }
+            i = end;
+            long now = System.nanoTime();
+            if (i == sequences.size() || now - lastReport >= intervalNanos) {
+                lastReport = now;
+                listener.onProgress(new ScoringProgress(done, rows.size(), tokens, (now - t0) / 1e9));
+            }
+        }
+        if (sequences.isEmpty()) {
+            listener.onProgress(new ScoringProgress(0, 0, 0, (System.nanoTime() - t0) / 1e9));
+        }
+        List<ItemScore> scores = new ArrayList<>(rows.size());
+        for (int r = 0; r < rows.size(); r++) {
+            Readout g = readouts[r][0];
+            Readout p = readouts[r][1];
+            scores.add(new ItemScore(rows.get(r), g.probabilitySum / g.tokens(), p.probabilitySum / p.tokens(),
+                    g.tokens(), p.tokens(), merged[r]));
+        }
+        return new Run(scores, sequences.size(), tokens);
+    }
+
+    private void plan(int r, ProbeItem item, List<Sequence> sequences, Readout[][] readouts, boolean[] merged) {
+        long[] promptIds = tokenizer.encode(item.prompt());
+        AnswerSpan gen = AnswerSpan.of(promptIds, tokenizer.encode(item.prompt() + " " + item.generalizing()), item.id());
+        AnswerSpan par = AnswerSpan.of(promptIds, tokenizer.encode(item.prompt() + " " + item.parrot()), item.id());
+        merged[r] = gen.boundaryMerged() || par.boundaryMerged();
+        Readout g = new Readout(r, true, gen);
+        Readout p = new Readout(r, false, par);
+        readouts[r][0] = g;
+        readouts[r][1] = p;
+        boolean share = options.shareSingleTokenAnswers() && gen.samePrefix(par)
+                && (gen.answerTokens() == 1 || par.answerTokens() == 1);
+        if (share) {
+            // The longer candidate's sequence carries the one-token candidate's readout at position start - 1.
+            AnswerSpan carrier = gen.answerTokens() >= par.answerTokens() ? gen : par;
+            sequences.add(checked(new Sequence(carrier.input(), List.of(g, p)), item));
+        } else {
+            sequences.add(checked(new Sequence(gen.input(), List.of(g)), item));
+            sequences.add(checked(new Sequence(par.input(), List.of(p)), item));
+        }
+    }
+
+    private Sequence checked(Sequence s, ProbeItem item) {
+        if (options.maxSequenceLength() > 0 && s.input().length > options.maxSequenceLength()) {
+            throw new IllegalArgumentException("item " + item.id() + " (seed " + item.seed() + ") needs "
+                    + s.input().length + " tokens; the model accepts " + options.maxSequenceLength());
+        }
+        return s;
+    }
+
+    private void runBatch(List<Sequence> batch, int length) {
+        int b = batch.size();
+        long[] ids = new long[b * length];
+        List<Long> rowIndex = new ArrayList<>();
+        for (int s = 0; s < b; s++) {
+            long[] input = batch.get(s).input();
+            System.arraycopy(input, 0, ids, s * length, input.length);
+            for (Readout ro : batch.get(s).readouts()) {
+                for (int t = ro.start; t < ro.full.length; t++) {
+                    rowIndex.add((long) s * length + (t - 1));
+                }
+            }
+        }
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray tokenIds = sub.create(ids, new Shape(b, length));
+            NDArray logits = model.logits(sub, tokenIds);
+            Shape shape = logits.getShape();
+            if (shape.dimension() != 3 || shape.get(0) != b || shape.get(1) != length) {
+                throw new IllegalStateException("model returned logits of shape " + shape + " for input " + tokenIds.getShape());
+            }
+            int vocab = (int) shape.get(2);
+            long[] index = rowIndex.stream().mapToLong(Long::longValue).toArray();
+            NDArray rows = logits.reshape(b * (long) length, vocab).get(new NDIndex("{}", sub.create(index)));
+            if (rows.getDataType() != DataType.FLOAT32) {
+                rows = rows.toType(DataType.FLOAT32, false);
+            }
+            float[] values = rows.toFloatArray();
+            int k = 0;
+            for (Sequence seq : batch) {
+                for (Readout ro : seq.readouts()) {
+                    for (int t = ro.start; t < ro.full.length; t++) {
+                        long target = ro.full[t];
+                        if (target < 0 || target >= vocab) {
+                            throw new IllegalArgumentException("token id " + target + " outside the model's vocabulary of " + vocab);
+                        }
+                        ro.probabilitySum += probability(values, k * vocab, vocab, (int) target);
+                        k++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** softmax(row)[target] for {@code row = values[offset, offset + vocab)}, in double precision. */
+    static double probability(float[] values, int offset, int vocab, int target) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) {
+            max = Math.max(max, values[offset + v]);
+        }
+        double sum = 0;
+        for (int v = 0; v < vocab; v++) {
+            sum += Math.exp(values[offset + v] - max);
+        }
+        return Math.exp(values[offset + target] - max) / sum;
+    }
+}
