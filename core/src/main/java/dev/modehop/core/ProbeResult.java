@@ -22,9 +22,12 @@ public record ProbeResult(String runId, long step, String suite, String family, 
         return items != null && items > 0;
     }
 
-    /** The series this result feeds: the family for counted items, family/task for plain metrics. */
+    /**
+     * The series this result feeds: the family for counted items (its tasks pool), family/task for plain
+     * metrics, or just the family when a plain metric names itself as its only task.
+     */
     public String series() {
-        return hasItemCount() ? family : family + "/" + task;
+        return hasItemCount() || family.equals(task) ? family : family + "/" + task;
     }
 
     public String taskKey() {

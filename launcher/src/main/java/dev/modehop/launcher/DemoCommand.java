@@ -1,0 +1,118 @@
+package dev.modehop.launcher;
+
+import dev.modehop.core.AlertRules;
+import dev.modehop.core.MonitorConfig;
+import dev.modehop.events.Alert;
+import dev.modehop.events.CheckpointRanking;
+import dev.modehop.events.ControlCommand;
+import dev.modehop.events.HopStability;
+import dev.modehop.events.ModeHop;
+import dev.modehop.events.ModeObservation;
+import dev.modehop.launcher.history.History;
+import dev.modehop.launcher.history.HistoryException;
+import dev.modehop.launcher.history.HistoryReader;
+import dev.modehop.producers.sdk.EventPublisher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs everything in one JVM: the embedded broker, registry and detection job, then replays a",
+                "recorded probe history (by default the bundled example: a flipped-family probe that hops to",
+                "parrot, back, and dips for one checkpoint) and shows hops, verdicts, alerts and control commands",
+                "live as a downstream subscriber sees them."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--history", paramLabel = "FILE|DIR", description = "history to replay (default: the bundled example)")
+    Path history;
+
+    @Option(names = "--delay-ms", defaultValue = "150", description = "pause between checkpoints (default: ${DEFAULT-VALUE})")
+    long delayMs;
+
+    @Override
+    public Integer call() throws Exception {
+        History h = load();
+        int checkpoints = h.byStep().size();
+        AlertRules rules = AlertRules.parse(resource("examples/rules.txt"));
+        MonitorConfig config = MonitorConfig.defaults().withRules(rules);
+        long started = System.nanoTime();
+        System.out.println("demo: starting the embedded broker, registry and detection job...");
+        try (EmbeddedStack stack = EmbeddedStack.start(null, 0, 0, 1, config);
+             OutputWatcher watcher = new OutputWatcher(stack.kafka.bootstrapServers(), stack.topics, DemoCommand::show);
+             EventPublisher publisher = new EventPublisher(stack.kafka.bootstrapServers(), Map.of())) {
+            System.out.printf("demo: up in %.1f s (kafka %s, registry %s); replaying %d checkpoints of %s%n",
+                    (System.nanoTime() - started) / 1e9, stack.kafka.bootstrapServers(), stack.registry.url(),
+                    checkpoints, h.source());
+            HistoryReplay.publish(h, "demo-run", stack.topics, publisher, delayMs, null);
+            long seriesCount = h.points().stream().map(p -> p.series()).distinct().count();
+            boolean complete = watcher.await(() -> watcher.received(ModeObservation.class).size() >= checkpoints * seriesCount,
+                    Duration.ofSeconds(60));
+            Thread.sleep(500);
+            System.out.println();
+            System.out.println("demo: summary");
+            System.out.printf("  checkpoints processed: %d of %d%s%n", watcher.received(ModeObservation.class).size() / seriesCount,
+                    checkpoints, complete ? "" : " (timed out waiting)");
+            for (ModeHop hop : watcher.received(ModeHop.class)) {
+                String verdict = watcher.received(HopStability.class).stream()
+                        .filter(v -> v.getHopId().equals(hop.getId())).map(v -> v.getVerdict().name()).findFirst()
+                        .orElse("PENDING");
+                System.out.printf("  hop %-10s step %5d  %s -> %s  (%.2f -> %.2f)  %s%n", hop.getSeries(), hop.getStep(),
+                        hop.getFrom(), hop.getTo(), hop.getBefore(), hop.getAfter(), verdict);
+            }
+            System.out.printf("  alerts: %d, control commands: %d%n", watcher.received(Alert.class).size(),
+                    watcher.received(ControlCommand.class).size());
+            var rankings = watcher.received(CheckpointRanking.class);
+            if (!rankings.isEmpty()) {
+                CheckpointRanking best = rankings.get(rankings.size() - 1);
+                System.out.printf("  best checkpoint: step %d (score %.3f)%n", best.getBestStep(), best.getBestScore());
+            }
+            System.out.printf("demo: done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            return complete ? 0 : 1;
+        }
+    }
+
+    private History load() {
+        try {
+            if (history != null) {
+                return HistoryReader.read(history);
+            }
+            Path tmp = Files.createTempFile("modehop-example-", ".csv");
+            Files.writeString(tmp, resource("examples/flipped-hops.csv"));
+            tmp.toFile().deleteOnExit();
+            History h = HistoryReader.read(tmp);
+            return new History("bundled example flipped-hops.csv", h.points());
+        } catch (HistoryException e) {
+            throw new UserInputException(e.getMessage());
+        } catch (IOException e) {
+            throw new UserInputException("cannot stage the bundled example: " + e.getMessage());
+        }
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing bundled resource " + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void show(Object record) {
+        if (record instanceof ModeHop h) {
+            System.out.printf("HOP      %-10s step %5d  %s -> %s  z=%.1f  windows=%d%n", h.getSeries(), h.getStep(),
+                    h.getFrom(), h.getTo(), h.getZScore(), h.getWindows().size());
+        } else if (record instanceof HopStability v) {
+            System.out.printf("VERDICT  %-10s hop at %5d is %s (decided at step %d)%n", v.getSeries(), v.getHopStep(),
+                    v.getVerdict(), v.getDecidedAtStep());
+        } else if (record instanceof Alert a) {
+            System.out.printf("ALERT    %-8s %s%n", a.getSeverity(), a.getMessage());
+        } else if (record instanceof ControlCommand c) {
+            System.out.printf("CONTROL  %s %s%n", c.getAction(), c.getMixture());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.modehop.launcher;
+
+import dev.modehop.core.Ids;
+import dev.modehop.core.OfflineDetection;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.launcher.history.History;
+import dev.modehop.producers.sdk.EventPublisher;
+import dev.modehop.schemas.Topics;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Publishes a recorded history as the events a live run would produce: per checkpoint a checkpoint.ready
+ * and one probe.scored per series. Series with item counts become probe families; others become plain
+ * series ({@code family/task} split at the first '/').
+ */
+public final class HistoryReplay {
+    private HistoryReplay() {
+    }
+
+    /** @return the number of checkpoints published */
+    public static int publish(History history, String runId, Topics topics, EventPublisher publisher, long delayMs,
+                              PrintStream progress) {
+        Map<Long, List<OfflineDetection.Point>> steps = history.byStep();
+        int done = 0;
+        for (Map.Entry<Long, List<OfflineDetection.Point>> e : steps.entrySet()) {
+            long step = e.getKey();
+            long now = System.currentTimeMillis();
+            publisher.send(topics.checkpointReady, runId, CheckpointReady.newBuilder().setRunId(runId).setStep(step)
+                    .setTokensSeen(0).setUri("replay:" + history.source() + "#step" + step).setProducedAt(now).build());
+            List<OfflineDetection.Point> points = e.getValue();
+            for (OfflineDetection.Point p : points) {
+                publisher.send(topics.probeScored, runId, score(runId, step, p, points.size(), now));
+            }
+            done++;
+            if (progress != null && (done % 10 == 0 || done == steps.size())) {
+                progress.printf("replay: %d/%d checkpoints published (step %d)%n", done, steps.size(), step);
+            }
+            if (delayMs > 0) {
+                publisher.flush();
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        publisher.flush();
+        return done;
+    }
+
+    static ProbeScore score(String runId, long step, OfflineDetection.Point p, int taskCount, long now) {
+        boolean counted = p.items() != null;
+        int slash = p.series().indexOf('/');
+        String family = counted || slash < 0 ? p.series() : p.series().substring(0, slash);
+        String task = counted ? "main" : slash < 0 ? p.series() : p.series().substring(slash + 1);
+        return ProbeScore.newBuilder().setId(Ids.probeScore(runId, step, family, task)).setRunId(runId).setStep(step)
+                .setSuite("replay").setFamily(family).setTask(task).setSeedCount(1).setItems(p.items())
+                .setHardAccuracy(p.value()).setSoftScore(counted ? 2 * p.value() - 1 : p.value())
+                .setStderr(Double.isFinite(p.stderr()) ? p.stderr() : null).setTaskCount(taskCount)
+                .setScorerId("replay").setDurationMs(0).setProducedAt(now).build();
+    }
+}

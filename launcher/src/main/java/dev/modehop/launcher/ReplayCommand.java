@@ -1,0 +1,47 @@
+package dev.modehop.launcher;
+
+import dev.modehop.launcher.history.History;
+import dev.modehop.launcher.history.HistoryException;
+import dev.modehop.launcher.history.HistoryReader;
+import dev.modehop.producers.sdk.EventPublisher;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Publishes a recorded history as live events: a folder of lm-eval-harness result files (one",
+                "per checkpoint; step from config.model_args 'revision=stepN' or the file name), or a CSV in the",
+                "'detect' format (series,step,score[,n])."})
+final class ReplayCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR|FILE", description = "the history")
+    Path input;
+
+    @Option(names = "--run", description = "run id to publish under (default: the file or folder name)")
+    String run;
+
+    @Option(names = "--delay-ms", defaultValue = "0", description = "pause between checkpoints (default: ${DEFAULT-VALUE})")
+    long delayMs;
+
+    @Mixin
+    Connection connection;
+
+    @Override
+    public Integer call() {
+        History history;
+        try {
+            history = HistoryReader.read(input);
+        } catch (HistoryException e) {
+            throw new UserInputException(e.getMessage());
+        }
+        String runId = run != null ? run : input.getFileName().toString().replaceAll("\\.csv$", "");
+        try (EventPublisher p = new EventPublisher(connection.bootstrap, Map.of())) {
+            int n = HistoryReplay.publish(history, runId, connection.topics(), p, delayMs, System.out);
+            System.out.printf("replayed %d checkpoints of %s as run '%s'%n", n, input, runId);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.modehop.launcher;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Starts the embedded default: an in-process Kafka broker (KRaft), a schema registry and the",
+                "Kafka Streams detection job. Prints their addresses and runs until Ctrl-C.",
+                "Then publish events with 'modehop publish' / 'modehop replay', or from a training job."})
+final class UpCommand implements Callable<Integer> {
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "broker port (default: ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "registry port (default: ${DEFAULT-VALUE})")
+    int registryPort;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "partitions per topic (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "keep broker log and job state here across restarts (default: a temporary folder)")
+    Path dataDir;
+
+    @Mixin
+    MonitorOptions monitor;
+
+    @Override
+    public Integer call() throws Exception {
+        var config = monitor.config();
+        System.out.println("modehop: starting the embedded broker, registry and detection job...");
+        EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort, partitions, config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("modehop: shutting down...");
+            stack.close();
+            stopped.countDown();
+        }, "modehop-shutdown"));
+        System.out.println("kafka:    " + stack.kafka.bootstrapServers());
+        System.out.println("registry: " + stack.registry.url());
+        System.out.println("topics:   " + String.join(", ", stack.topics.allNamesWithDlq()));
+        System.out.println("modehop is up; Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+}

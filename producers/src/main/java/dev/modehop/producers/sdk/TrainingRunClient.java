@@ -1,0 +1,126 @@
+package dev.modehop.producers.sdk;
+
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ControlCommand;
+import dev.modehop.events.DataWindow;
+import dev.modehop.schemas.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a training job needs from modehop: announce checkpoints and data windows, and receive the
+ * control commands (PAUSE, RESUME, ADJUST_MIXTURE) that the monitor sends to its run.
+ *
+ * <p>Data windows may be announced as soon as their mixture is fixed (at their start, with the planned
+ * end); announcing the same window id again replaces it, e.g. when a control command cuts it short. Hops
+ * can only be attributed to windows the monitor has already heard of.
+ */
+public final class TrainingRunClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRunClient.class);
+
+    private final String runId;
+    private final Topics topics;
+    private final EventPublisher publisher;
+    private final String bootstrapServers;
+    private final Map<String, ?> clientOverrides;
+    private Thread controlThread;
+    private KafkaConsumer<String, byte[]> controlConsumer;
+
+    public TrainingRunClient(String runId, Topics topics, String bootstrapServers, Map<String, ?> clientOverrides) {
+        this.runId = runId;
+        this.topics = topics;
+        this.bootstrapServers = bootstrapServers;
+        this.clientOverrides = clientOverrides;
+        this.publisher = new EventPublisher(bootstrapServers, clientOverrides);
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public void checkpointReady(long step, long tokensSeen, String uri, Double trainLoss) {
+        publisher.sendAndWait(topics.checkpointReady, runId, CheckpointReady.newBuilder().setRunId(runId).setStep(step)
+                .setTokensSeen(tokensSeen).setUri(uri).setFormat("hf-safetensors").setTrainLoss(trainLoss)
+                .setProducedAt(System.currentTimeMillis()).build());
+    }
+
+    public void dataWindow(String windowId, long startStep, long endStep, long tokens, Map<String, Double> mixture) {
+        publisher.sendAndWait(topics.dataWindowClosed, runId, DataWindow.newBuilder().setRunId(runId)
+                .setWindowId(windowId).setStartStep(startStep).setEndStep(endStep).setTokens(tokens)
+                .setMixture(new HashMap<>(mixture)).setProducedAt(System.currentTimeMillis()).build());
+    }
+
+    /**
+     * Calls {@code handler} (on a background thread) for each control command addressed to this run that
+     * is published from now on. Reads committed records only.
+     */
+    public synchronized void onControl(Consumer<ControlCommand> handler) {
+        if (controlThread != null) {
+            throw new IllegalStateException("a control handler is already registered");
+        }
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cfg.putAll(clientOverrides);
+        controlConsumer = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer());
+        // Every partition, positioned at the end before returning, so that no command sent from now on is missed.
+        List<TopicPartition> partitions = controlConsumer.partitionsFor(topics.runControl.name(), Duration.ofSeconds(30))
+                .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        controlConsumer.assign(partitions);
+        controlConsumer.seekToEnd(partitions);
+        partitions.forEach(controlConsumer::position);
+        var deserializer = topics.runControl.valueSerde().deserializer();
+        controlThread = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<String, byte[]> r : controlConsumer.poll(Duration.ofMillis(200))) {
+                        if (!runId.equals(r.key())) {
+                            continue;
+                        }
+                        try {
+                            handler.accept(deserializer.deserialize(r.topic(), r.value()));
+                        } catch (RuntimeException e) {
+                            LOG.warn("control command at offset {} not applied: {}", r.offset(), e.toString());
+                        }
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } finally {
+                controlConsumer.close();
+            }
+        }, "modehop-control-" + runId);
+        controlThread.setDaemon(true);
+        controlThread.start();
+    }
+
+    public EventPublisher publisher() {
+        return publisher;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (controlConsumer != null) {
+            controlConsumer.wakeup();
+            try {
+                controlThread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        publisher.close();
+    }
+}
