@@ -138,6 +138,10 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
      * in row pieces of at most {@link #MAX_PIECE_BYTES}, so a tensor over 2 GiB loads too.
      */
     public NDArray load(NDManager manager, String name, DataType dtype) {
+        return load(manager, name, dtype, MAX_PIECE_BYTES);
+    }
+
+    NDArray load(NDManager manager, String name, DataType dtype, long maxPieceBytes) {
         TensorEntry e = entry(name);
         SafetensorsFile file = byTensor.get(name);
         if (!e.dtype().isWeightType()) {
@@ -149,7 +153,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         long rows = shape.length == 0 ? 1 : shape[0];
         long rowElements = rows == 0 ? 0 : n / rows;
         long rowsPerPiece = Math.max(1, Math.min(rows,
-                Math.min(MAX_PIECE_BYTES, SafetensorsFile.MAX_SLICE_BYTES) / Math.max(1, rowElements * 4)));
+                Math.min(maxPieceBytes, SafetensorsFile.MAX_SLICE_BYTES) / Math.max(1, rowElements * 4)));
         if (rowElements * 4 > SafetensorsFile.MAX_SLICE_BYTES) {
             throw new CheckpointException(e.file(), "tensor '" + name + "' has rows over 1 GiB");
         }
