@@ -41,6 +41,8 @@ public final class TopicProvisioner {
     /** Exit code: the topics file or the configuration is invalid; nothing was sent to Kafka. */
     public static final int BAD_INPUT = 2;
 
+    static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+
     private final Admin admin;
     private final Duration timeout;
 
@@ -90,7 +92,10 @@ public final class TopicProvisioner {
         }
     }
 
-    /** The specs with {@code cfg}'s prefix applied to names and its replication-factor override, if any. */
+    /**
+     * The specs with {@code cfg}'s prefix applied to names and its replication-factor override, if any
+     * (which also lowers {@code min.insync.replicas} to the new factor where it exceeds it).
+     */
     public static List<TopicSpec> physicalSpecs(ServiceConfig cfg, List<TopicSpec> logical) {
         List<TopicSpec> out = new ArrayList<>(logical.size());
         for (TopicSpec spec : logical) {
@@ -101,6 +106,13 @@ public final class TopicProvisioner {
                     throw new IllegalArgumentException(ServiceConfig.TOPICS_REPLICATION_FACTOR + " is too large: " + rf);
                 }
                 s = s.withReplicationFactor((short) rf);
+                String minIsr = s.configs().get(MIN_INSYNC_REPLICAS);
+                if (minIsr != null && minIsr.trim().matches("\\d+") && Integer.parseInt(minIsr.trim()) > rf) {
+                    // With fewer replicas than min.insync.replicas every acks=all write would fail.
+                    Map<String, String> configs = new LinkedHashMap<>(s.configs());
+                    configs.put(MIN_INSYNC_REPLICAS, Integer.toString(rf));
+                    s = new TopicSpec(s.name(), s.partitions(), s.replicationFactor(), configs);
+                }
             }
             out.add(s);
         }

@@ -144,9 +144,10 @@ class TopicsFileTest {
         ServiceConfig cfg = ServiceConfig.of(Map.of(ServiceConfig.TOPIC_PREFIX, "dev.",
                 ServiceConfig.TOPICS_REPLICATION_FACTOR, "1"));
         List<TopicSpec> physical = TopicProvisioner.physicalSpecs(cfg,
-                List.of(new TopicSpec("modehop.a", 3, (short) 3, Map.of())));
+                List.of(new TopicSpec("modehop.a", 3, (short) 3, Map.of("min.insync.replicas", "2", "retention.ms", "5"))));
         assertEquals("dev.modehop.a", physical.get(0).name());
         assertEquals(1, physical.get(0).replicationFactor());
+        assertEquals(Map.of("min.insync.replicas", "1", "retention.ms", "5"), physical.get(0).configs());
     }
 
     @Test
