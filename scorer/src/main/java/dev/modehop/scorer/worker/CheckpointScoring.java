@@ -1,0 +1,68 @@
+package dev.modehop.scorer.worker;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.modehop.scorer.checkpoint.CheckpointException;
+import dev.modehop.scorer.model.CheckpointLoader;
+import dev.modehop.scorer.model.LoadedCheckpoint;
+import dev.modehop.scorer.model.ModelConfig;
+import dev.modehop.scorer.model.ModelDevices;
+import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.scorer.scoring.HuggingFaceTextTokenizer;
+import dev.modehop.scorer.scoring.ProgressListener;
+import dev.modehop.scorer.scoring.ScoringOptions;
+import dev.modehop.scorer.scoring.SuiteScore;
+import dev.modehop.scorer.scoring.TeacherForcedScorer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One checkpoint folder in, one {@link SuiteScore} out: load (model + tokenizer), score, release. The
+ * engine-free core of the worker and of {@link ScoreCommand}. Suites are loaded once and cached.
+ */
+public final class CheckpointScoring {
+    private final ScorerSettings settings;
+    private final Device device;
+    private final Map<String, ProbeSuite> suites = new ConcurrentHashMap<>();
+
+    public CheckpointScoring(ScorerSettings settings) {
+        this.settings = settings;
+        this.device = ModelDevices.device(settings.device());
+    }
+
+    /** What a scored checkpoint looked like. */
+    public record Result(SuiteScore score, ModelConfig config, long parameters, String device, double loadSeconds) {
+    }
+
+    /** The named suite (or folder), or the default suite when {@code nameOrNull} is null or blank. */
+    public ProbeSuite suite(String nameOrNull) {
+        String name = nameOrNull == null || nameOrNull.isBlank() ? settings.defaultSuite() : nameOrNull;
+        return suites.computeIfAbsent(name, ProbeSuite::load);
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * @throws CheckpointException when the folder cannot be loaded (names the file)
+     */
+    public Result score(Path folder, ProbeSuite suite, ProgressListener listener) {
+        long t0 = System.nanoTime();
+        try (LoadedCheckpoint checkpoint = CheckpointLoader.load(folder, device, ModelDevices.dtype(settings.dtype()));
+             NDManager manager = NDManager.newBaseManager(checkpoint.decoder().device())) {
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            ModelConfig config = checkpoint.config();
+            ScoringOptions options = settings.scoring();
+            if (options.maxSequenceLength() == 0 && config.maxPositions() > 0) {
+                options = options.withMaxSequenceLength(config.maxPositions());
+            }
+            TeacherForcedScorer scorer = new TeacherForcedScorer(checkpoint.model(),
+                    new HuggingFaceTextTokenizer(checkpoint.tokenizer()), manager, options);
+            SuiteScore score = scorer.score(suite, listener);
+            return new Result(score, config, checkpoint.decoder().weights().parameterCount(),
+                    checkpoint.decoder().device() + " " + checkpoint.decoder().dtype(), loadSeconds);
+        }
+    }
+}

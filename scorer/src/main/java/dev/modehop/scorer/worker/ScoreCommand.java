@@ -1,0 +1,124 @@
+package dev.modehop.scorer.worker;
+
+import dev.modehop.scorer.checkpoint.CheckpointException;
+import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.scorer.probe.ProbeSuiteException;
+import dev.modehop.scorer.scoring.ScoringOptions;
+import dev.modehop.scorer.scoring.SuiteScore;
+import dev.modehop.scorer.scoring.TaskScore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Scores one checkpoint folder offline and prints a table: what {@code modehop score --checkpoint DIR --suite
+ * NAME} runs. Exit codes: 0 scored, 2 the checkpoint or suite cannot be used (the message names the file),
+ * 64 bad arguments.
+ */
+public final class ScoreCommand {
+    public static final int OK = 0;
+    public static final int UNUSABLE = 2;
+    public static final int USAGE = 64;
+
+    private ScoreCommand() {
+    }
+
+    /** Default settings (device auto, float32, batch 16), every family of the suite. */
+    public static int run(Path checkpoint, String suite, PrintStream out) {
+        return run(checkpoint, suite, Set.of(), ScorerSettings.defaults(), out, out);
+    }
+
+    /**
+     * @param suite    a built suite's name ({@code toy}, {@code starter-en}) or a suite folder
+     * @param families families to score; empty = all
+     * @param out      the table and progress lines
+     * @param err      the error message when the exit code is not 0
+     */
+    public static int run(Path checkpoint, String suite, Set<String> families, ScorerSettings settings,
+                          PrintStream out, PrintStream err) {
+        CheckpointScoring scoring;
+        ProbeSuite probes;
+        try {
+            scoring = new CheckpointScoring(settings);
+            probes = scoring.suite(suite).restrictedTo(families);
+        } catch (ProbeSuiteException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return e instanceof ProbeSuiteException ? UNUSABLE : USAGE;
+        }
+        try {
+            CheckpointScoring.Result result = scoring.score(checkpoint, probes,
+                    p -> out.println("scoring " + probes.name() + ": " + p.describe()));
+            out.print(table(checkpoint, result));
+            return OK;
+        } catch (CheckpointException e) {
+            err.println("error: " + e.getMessage());
+            return UNUSABLE;
+        }
+    }
+
+    /** The result as a fixed-width table with a header and a throughput footer. */
+    public static String table(Path checkpoint, CheckpointScoring.Result result) {
+        SuiteScore s = result.score();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "checkpoint %s (%s, %,d parameters, %s)%n", checkpoint,
+                result.config().architecture(), result.parameters(), result.device()));
+        sb.append(String.format(Locale.ROOT, "suite %s %s%n", s.suite(), s.suiteVersion()));
+        sb.append(String.format(Locale.ROOT, "%-12s %-16s %6s %5s %7s %7s %8s%n", "family", "task", "items", "seeds",
+                "hard", "stderr", "soft"));
+        for (TaskScore t : s.tasks()) {
+            sb.append(String.format(Locale.ROOT, "%-12s %-16s %6d %5d %7.3f %7s %+8.3f%n", t.family(), t.task(),
+                    t.items(), t.seedCount(), t.hardAccuracy(),
+                    Double.isFinite(t.stderr()) ? String.format(Locale.ROOT, "%.3f", t.stderr()) : "-", t.softScore()));
+        }
+        sb.append(String.format(Locale.ROOT, "%d rows, %d sequences, %d tokens in %.2f s (load %.2f s): %.1f items/s, %.0f tokens/s%n",
+                s.rows().size(), s.sequences(), s.tokens(), s.seconds(), result.loadSeconds(), s.itemsPerSecond(),
+                s.tokensPerSecond()));
+        return sb.toString();
+    }
+
+    /** {@code --checkpoint DIR --suite NAME [--device auto|cpu|cuda] [--dtype float32|float16] [--batch-size N] [--families a,b]}. */
+    public static void main(String[] args) {
+        Path checkpoint = null;
+        String suite = "starter-en";
+        ScorerSettings settings = ScorerSettings.defaults();
+        Set<String> families = new LinkedHashSet<>();
+        ScoringOptions options = settings.scoring();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String v = i + 1 < args.length ? args[i + 1] : null;
+                switch (a) {
+                    case "--checkpoint" -> checkpoint = Path.of(require(a, v));
+                    case "--suite" -> suite = require(a, v);
+                    case "--device" -> settings = settings.withDevice(require(a, v));
+                    case "--dtype" -> settings = new ScorerSettings(settings.device(), require(a, v),
+                            settings.defaultSuite(), settings.scoring());
+                    case "--batch-size" -> options = options.withBatchSize(Integer.parseInt(require(a, v)));
+                    case "--families" -> families.addAll(Arrays.asList(require(a, v).split(",")));
+                    default -> throw new IllegalArgumentException("unknown argument " + a);
+                }
+                i++;
+            }
+            if (checkpoint == null) {
+                throw new IllegalArgumentException("--checkpoint DIR is required");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("usage: ScoreCommand --checkpoint DIR [--suite NAME|DIR] [--device auto|cpu|cuda]"
+                    + " [--dtype float32|float16] [--batch-size N] [--families a,b]");
+            System.exit(USAGE);
+            return;
+        }
+        System.exit(run(checkpoint, suite, families, settings.withScoring(options), System.out, System.err));
+    }
+
+    private static String require(String flag, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return value;
+    }
+}

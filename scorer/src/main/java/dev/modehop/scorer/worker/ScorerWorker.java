@@ -1,0 +1,269 @@
+package dev.modehop.scorer.worker;
+
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
+import dev.modehop.scorer.checkpoint.CheckpointException;
+import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.scorer.scoring.ProgressListener;
+import dev.modehop.scorer.scoring.TaskScore;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A member of the scorer consumer group: reads {@code checkpoint.ready}, scores each checkpoint and writes one
+ * {@code probe.scored} record per (family, task), keyed by run id, then commits the offset (at-least-once; the
+ * records' deterministic ids make duplicates harmless). A record that cannot be used (undecodable value,
+ * unknown suite, checkpoint that fails to load or score) goes unchanged to {@code checkpoint.ready.dlq} with
+ * the reason in headers, and the worker moves on. Kafka errors are not swallowed: the offset stays
+ * uncommitted and the exception ends {@link #run()}.
+ *
+ * <p>Scoring a checkpoint can take minutes, during which the consumer does not poll: {@link #create} sets
+ * {@code max.poll.records=1} and a long {@code max.poll.interval.ms}; override them in the properties.
+ */
+public final class ScorerWorker implements Runnable, AutoCloseable {
+    /** Dead-letter headers; the same names as the stream job's dead letters. */
+    public static final String DLQ_REASON = "modehop.dlq.reason";
+    public static final String DLQ_TOPIC = "modehop.dlq.topic";
+    public static final String DLQ_PARTITION = "modehop.dlq.partition";
+    public static final String DLQ_OFFSET = "modehop.dlq.offset";
+    /** The file a CheckpointException named. */
+    public static final String DLQ_FILE = "modehop.dlq.file";
+    public static final String DLQ_ERROR = "modehop.dlq.error";
+
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> deadLetters;
+    private final Producer<String, ProbeScore> scores;
+    private final Topic<CheckpointReady> source;
+    private final Topic<ProbeScore> sink;
+    private final CheckpointScoring scoring;
+    private final String scorerId;
+    private final PrintStream log;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    /** What became of one record. */
+    public enum Outcome { SCORED, DEAD_LETTERED }
+
+    public ScorerWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> deadLetters,
+                        Producer<String, ProbeScore> scores, Topic<CheckpointReady> source, Topic<ProbeScore> sink,
+                        CheckpointScoring scoring, String scorerId, PrintStream log) {
+        this.consumer = consumer;
+        this.deadLetters = deadLetters;
+        this.scores = scores;
+        this.source = source;
+        this.sink = sink;
+        this.scoring = scoring;
+        this.scorerId = scorerId;
+        this.log = log;
+    }
+
+    /**
+     * A worker with real Kafka clients.
+     *
+     * @param kafka   client properties ({@code bootstrap.servers}, security, overrides of the defaults here)
+     * @param groupId the consumer group all scorer workers share
+     */
+    public static ScorerWorker create(Map<String, Object> kafka, String groupId, Topics topics, ScorerSettings settings,
+                                      String scorerId, PrintStream log) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
+        c.putAll(kafka);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, scorerId + "-consumer");
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.putAll(kafka);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, scorerId + "-producer");
+        Map<String, Object> dlq = new HashMap<>(p);
+        dlq.put(ProducerConfig.CLIENT_ID_CONFIG, scorerId + "-dlq");
+        return new ScorerWorker(
+                new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer()),
+                new KafkaProducer<>(dlq, new StringSerializer(), new ByteArraySerializer()),
+                new KafkaProducer<>(p, new StringSerializer(), topics.probeScored.valueSerde().serializer()),
+                topics.checkpointReady, topics.probeScored, new CheckpointScoring(settings), scorerId, log);
+    }
+
+    /** Polls until {@link #close()} (from another thread) or a Kafka error. */
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(source.name()));
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    handle(r);
+                    consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()),
+                            new OffsetAndMetadata(r.offset() + 1)));
+                    if (!running.get()) {
+                        break;
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            consumer.close();
+            scores.close();
+            deadLetters.close();
+        }
+    }
+
+    /** Stops the loop after the checkpoint in progress; safe from any thread. */
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+    }
+
+    /** Scores one {@code checkpoint.ready} record or dead-letters it. Exposed for tests and replays. */
+    public Outcome handle(ConsumerRecord<String, byte[]> record) {
+        CheckpointReady event;
+        try {
+            event = source.valueSerde().deserializer().deserialize(record.topic(), record.headers(), record.value());
+            if (event == null) {
+                return deadLetter(record, "empty value (tombstone)", null, null);
+            }
+        } catch (RuntimeException e) {
+            return deadLetter(record, "cannot decode CheckpointReady: " + e.getMessage(), null, e);
+        }
+        String label = "run " + event.getRunId() + " step " + event.getStep();
+        Path folder;
+        try {
+            folder = folder(event.getUri());
+        } catch (IllegalArgumentException e) {
+            return deadLetter(record, e.getMessage(), null, e);
+        }
+        ProbeSuite suite;
+        try {
+            suite = scoring.suite(event.getSuite());
+        } catch (RuntimeException e) {
+            return deadLetter(record, "suite: " + e.getMessage(), null, e);
+        }
+        long t0 = System.nanoTime();
+        CheckpointScoring.Result result;
+        try {
+            ProgressListener progress = p -> log.println("[" + scorerId + "] " + label + " " + suite.name() + ": " + p.describe());
+            result = scoring.score(folder, suite, progress);
+        } catch (CheckpointException e) {
+            return deadLetter(record, e.getMessage(), e.file(), e);
+        } catch (RuntimeException e) {
+            return deadLetter(record, "scoring failed: " + e, null, e);
+        }
+        long durationMs = (System.nanoTime() - t0) / 1_000_000;
+        List<ProbeScore> out = ProbeScores.of(event.getRunId(), event.getStep(), result.score(), scorerId, durationMs,
+                System.currentTimeMillis());
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ProbeScore s : out) {
+            sent.add(scores.send(new ProducerRecord<>(sink.name(), event.getRunId(), s)));
+        }
+        scores.flush();
+        await(sent);
+        log.println("[" + scorerId + "] " + label + " scored on " + suite.name() + " " + suite.version() + " in "
+                + durationMs + " ms (" + result.device() + "): " + summary(result.score().tasks()));
+        return Outcome.SCORED;
+    }
+
+    /** A local path or a {@code file:} URI. */
+    static Path folder(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("checkpoint uri is empty");
+        }
+        int colon = uri.indexOf(':');
+        int slash = uri.indexOf('/');
+        boolean hasScheme = colon > 1 && (slash < 0 || colon < slash);
+        if (!hasScheme) {
+            return Path.of(uri);
+        }
+        URI parsed = URI.create(uri);
+        if (!"file".equalsIgnoreCase(parsed.getScheme())) {
+            throw new IllegalArgumentException("checkpoint uri scheme '" + parsed.getScheme()
+                    + "' is not supported (a local path or file: URI; mount remote storage first)");
+        }
+        return Path.of(parsed);
+    }
+
+    private Outcome deadLetter(ConsumerRecord<String, byte[]> record, String reason, Path file, Throwable error) {
+        Headers h = new RecordHeaders(record.headers().toArray());
+        h.add(DLQ_REASON, bytes(reason));
+        h.add(DLQ_TOPIC, bytes(record.topic()));
+        h.add(DLQ_PARTITION, bytes(Integer.toString(record.partition())));
+        h.add(DLQ_OFFSET, bytes(Long.toString(record.offset())));
+        if (file != null) {
+            h.add(DLQ_FILE, bytes(file.toString()));
+        }
+        if (error != null) {
+            h.add(DLQ_ERROR, bytes(error.getClass().getName()));
+        }
+        Future<RecordMetadata> f = deadLetters.send(new ProducerRecord<>(source.dlq(), null, record.key(),
+                record.value(), h));
+        deadLetters.flush();
+        await(List.of(f));
+        log.println("[" + scorerId + "] " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                + " -> " + source.dlq() + ": " + reason);
+        return Outcome.DEAD_LETTERED;
+    }
+
+    private static void await(List<Future<RecordMetadata>> futures) {
+        for (Future<RecordMetadata> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while sending", e);
+            } catch (ExecutionException e) {
+                throw new KafkaException("send failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    static String summary(List<TaskScore> tasks) {
+        StringBuilder sb = new StringBuilder();
+        for (TaskScore t : tasks) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(String.format(Locale.ROOT, "%s/%s %.3f (%+.3f)", t.family(), t.task(), t.hardAccuracy(),
+                    t.softScore()));
+        }
+        return sb.toString();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

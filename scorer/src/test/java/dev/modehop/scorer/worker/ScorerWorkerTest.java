@@ -1,0 +1,150 @@
+package dev.modehop.scorer.worker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.Topic;
+import dev.modehop.scorer.scoring.ScoringOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScorerWorkerTest {
+    @TempDir
+    Path dir;
+
+    private final Topic<CheckpointReady> ready = new Topic<>("modehop.checkpoint.ready", Serdes.String(),
+            PlainAvroSerde.of(CheckpointReady.class));
+    private final Topic<ProbeScore> scored = new Topic<>("modehop.probe.scored", Serdes.String(),
+            PlainAvroSerde.of(ProbeScore.class));
+    private final TopicPartition partition = new TopicPartition(ready.name(), 0);
+    private TrackingConsumer consumer;
+
+    /** Records close() instead of refusing later calls, so a test can read committed offsets after run(). */
+    static final class TrackingConsumer extends MockConsumer<String, byte[]> {
+        boolean closedByWorker;
+
+        TrackingConsumer() {
+            super("earliest");
+        }
+
+        @Override
+        public synchronized void close() {
+            closedByWorker = true;
+        }
+    }
+    private MockProducer<String, byte[]> dlq;
+    private MockProducer<String, ProbeScore> scores;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private ScorerWorker worker;
+
+    @BeforeEach
+    void setUp() {
+        consumer = new TrackingConsumer();
+        dlq = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        scores = new MockProducer<>(true, null, new StringSerializer(), scored.valueSerde().serializer());
+        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu")
+                .withDefaultSuite("toy").withScoring(ScoringOptions.defaults().withBatchSize(64)));
+        worker = new ScorerWorker(consumer, dlq, scores, ready, scored, scoring, "scorer-test",
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    private ConsumerRecord<String, byte[]> record(long offset, String runId, long step, String uri) {
+        CheckpointReady event = CheckpointReady.newBuilder().setRunId(runId).setStep(step).setUri(uri)
+                .setProducedAt(1L).build();
+        return new ConsumerRecord<>(ready.name(), 0, offset, runId, ready.valueSerde().serializer().serialize(ready.name(), event));
+    }
+
+    @Test
+    void scoresACheckpointIntoOneRecordPerTask() throws IOException {
+        Path folder = ToyCheckpoints.rigged(dir.resolve("step-100"));
+        assertEquals(ScorerWorker.Outcome.SCORED, worker.handle(record(0, "run-a", 100, folder.toString())), () -> log.toString(StandardCharsets.UTF_8));
+        List<ProducerRecord<String, ProbeScore>> out = scores.history();
+        assertEquals(2, out.size());
+        for (ProducerRecord<String, ProbeScore> r : out) {
+            ProbeScore s = r.value();
+            assertEquals("modehop.probe.scored", r.topic());
+            assertEquals("run-a", r.key());
+            assertEquals("run-a/100/" + s.getFamily() + "/k8", s.getId());
+            assertEquals("toy", s.getSuite());
+            assertEquals(2, s.getTaskCount());
+            assertEquals(512, s.getItems());
+            assertEquals(1, s.getSeedCount());
+            assertEquals("scorer-test", s.getScorerId());
+            assertTrue(s.getStderr() != null && s.getStderr() >= 0);
+        }
+        assertEquals(Set.of("flipped", "repetitive"), Set.of(out.get(0).value().getFamily(), out.get(1).value().getFamily()));
+        assertTrue(dlq.history().isEmpty());
+        String lines = log.toString(StandardCharsets.UTF_8);
+        assertTrue(lines.contains("1024/1024 items (100%)") && lines.contains("run run-a step 100 scored on toy"), lines);
+    }
+
+    @Test
+    void aCheckpointThatFailsToLoadGoesToTheDlqAndTheWorkerKeepsGoing() throws IOException {
+        Path good = ToyCheckpoints.rigged(dir.resolve("good"));
+        Path missing = dir.resolve("missing");
+        consumer.subscribe(List.of(ready.name()));
+        consumer.rebalance(List.of(partition));
+        consumer.updateBeginningOffsets(Map.of(partition, 0L));
+        ConsumerRecord<String, byte[]> bad = record(0, "run-b", 50, missing.toString());
+        ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>(ready.name(), 0, 1, "run-b", new byte[] {1, 2, 3});
+        consumer.addRecord(bad);
+        consumer.addRecord(garbage);
+        consumer.addRecord(record(2, "run-b", 100, "file://" + good));
+        consumer.schedulePollTask(() -> { });
+        consumer.schedulePollTask(worker::close);
+        worker.run();
+
+        assertEquals(2, dlq.history().size());
+        ProducerRecord<String, byte[]> dead = dlq.history().get(0);
+        assertEquals("modehop.checkpoint.ready.dlq", dead.topic());
+        assertEquals("run-b", dead.key());
+        assertArrayEquals(bad.value(), dead.value(), "the original bytes, replayable once fixed");
+        String reason = header(dead, ScorerWorker.DLQ_REASON);
+        assertTrue(reason.contains(missing.toString()), reason);
+        assertEquals("dev.modehop.scorer.checkpoint.CheckpointException", header(dead, ScorerWorker.DLQ_ERROR));
+        assertEquals("0", header(dead, ScorerWorker.DLQ_OFFSET));
+        assertTrue(header(dlq.history().get(1), ScorerWorker.DLQ_REASON).startsWith("cannot decode CheckpointReady"));
+
+        assertEquals(2, scores.history().size(), "the good checkpoint after the bad ones was scored");
+        assertEquals("run-b/100/flipped/k8", scores.history().get(0).value().getId());
+        assertEquals(3L, consumer.committed(Set.of(partition)).get(partition).offset());
+        assertTrue(consumer.closedByWorker);
+        assertTrue(scores.closed() && dlq.closed(), "the worker closes its clients when it stops");
+    }
+
+    @Test
+    void remoteUrisAreRefusedClearly() {
+        var outcome = worker.handle(record(0, "run-c", 1, "s3://bucket/ckpt"));
+        assertEquals(ScorerWorker.Outcome.DEAD_LETTERED, outcome);
+        assertTrue(header(dlq.history().get(0), ScorerWorker.DLQ_REASON).contains("scheme 's3'"));
+        assertEquals(Path.of("/a/b"), ScorerWorker.folder("/a/b"));
+        assertEquals(Path.of("/a/b"), ScorerWorker.folder("file:///a/b"));
+        assertEquals(Path.of("rel/dir"), ScorerWorker.folder("rel/dir"));
+    }
+
+    private static String header(ProducerRecord<String, byte[]> r, String key) {
+        Header h = r.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
