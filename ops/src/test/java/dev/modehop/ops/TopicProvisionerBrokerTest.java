@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -90,6 +89,20 @@ class TopicProvisionerBrokerTest {
         return new Run(rc, buf.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * KRaft applies new topics to the broker's metadata cache asynchronously, so a listing right after
+     * creation can miss them; wait (bounded) until they are visible before looking at them.
+     */
+    private static void awaitVisible(List<String> topics) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(topics)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("topics never became visible: " + topics);
+    }
+
     private static TopicDescription describe(String topic) throws Exception {
         return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
     }
@@ -106,10 +119,9 @@ class TopicProvisionerBrokerTest {
         assertTrue(first.output().contains("summary: 6 topics: 6 created, 0 already as specified, 0 differ, 0 failed"),
                 first.output());
 
-        Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        assertTrue(names.containsAll(List.of("a.modehop.checkpoint.ready", "a.modehop.checkpoint.ready.dlq",
+        awaitVisible(List.of("a.modehop.checkpoint.ready", "a.modehop.checkpoint.ready.dlq",
                 "a.modehop.probe.scored", "a.modehop.probe.scored.dlq", "a.modehop.checkpoint.ranked",
-                "a.modehop.checkpoint.ranked.dlq")), names.toString());
+                "a.modehop.checkpoint.ranked.dlq"));
         assertEquals(4, describe("a.modehop.probe.scored").partitions().size());
         assertEquals(1, describe("a.modehop.probe.scored.dlq").partitions().size());
         assertEquals(1, describe("a.modehop.probe.scored").partitions().get(0).replicas().size());
@@ -129,6 +141,7 @@ class TopicProvisionerBrokerTest {
     void reportsButDoesNotChangeTopicsThatDiffer() throws Exception {
         admin.createTopics(List.of(new NewTopic("b.modehop.probe.scored", 2, (short) 1)
                 .configs(Map.of("retention.ms", "1000")))).all().get(30, TimeUnit.SECONDS);
+        awaitVisible(List.of("b.modehop.probe.scored"));
 
         Run run = run(config("b."), topicsFile());
         assertEquals(TopicProvisioner.OK, run.exitCode(), run.output());
