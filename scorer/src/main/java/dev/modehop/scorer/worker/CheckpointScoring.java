@@ -46,6 +46,30 @@ public final class CheckpointScoring {
     }
 
     /**
+     * The averaging test: scores the element-wise weight average of {@code folders} (one architecture),
+     * built in a temporary folder that is deleted afterwards.
+     *
+     * @throws CheckpointException when a folder cannot be read or the architectures differ
+     */
+    public Result scoreAverage(java.util.List<Path> folders, ProbeSuite suite, ProgressListener listener) {
+        Path tmp;
+        try {
+            tmp = java.nio.file.Files.createTempDirectory("modehop-average-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            return score(CheckpointAverager.average(folders, tmp), suite, listener);
+        } finally {
+            try (var files = java.nio.file.Files.walk(tmp)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException ignored) {
+                // a leftover temp folder is not worth failing the score for
+            }
+        }
+    }
+
+    /**
      * @throws CheckpointException when the folder cannot be loaded (names the file)
      */
     public Result score(Path folder, ProbeSuite suite, ProgressListener listener) {
