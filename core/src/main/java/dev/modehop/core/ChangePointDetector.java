@@ -11,13 +11,17 @@ import java.util.List;
  * flagged). The noise scale is the value's own standard error when the producer knows it, otherwise a
  * robust estimate from the series' first differences (their median, which one jump cannot inflate).
  * A value more than {@code changePointZ} standard deviations from the prediction starts a new regime and is
- * reported at once; the next K values then judge it STABLE or TRANSIENT.
+ * reported at once. A smaller shift (at least {@value #CONFIRM_Z} standard deviations) is reported when the
+ * next value confirms it on the same side, one checkpoint later, as starting at the first of the two. The
+ * next K values then judge each change STABLE or TRANSIENT.
  */
 public final class ChangePointDetector {
     /** Differences kept for the noise estimate, and the fewest needed before any detection without stderr. */
     static final int DIFFERENCES_KEPT = 64;
     static final int MIN_DIFFERENCES = 5;
     private static final double MAD_TO_SIGMA = 1.0 / 0.6745;
+    /** Two successive values this far out on the same side make a change. */
+    static final double CONFIRM_Z = 3.0;
 
     private final double threshold;
     private final double minDelta;
@@ -35,28 +39,80 @@ public final class ChangePointDetector {
         double x = p.value();
         long prevStep = s.lastStep;
         Output.ModeHop hop = null;
+        boolean startsRegime = false;
         if (p.gapBefore()) {
             s.regime.clear();
             s.regimeStderr.clear();
+            clearSuspect(s);
         } else if (!s.regime.isEmpty()) {
             Prediction prediction = predict(s.regime);
             double pointSigma = pointSigma(s, p);
             if (Double.isFinite(pointSigma) && pointSigma > 0) {
                 double sigma = Math.sqrt(pointSigma * pointSigma * (1 + prediction.varianceFactor()));
                 double z = (x - prediction.value()) / sigma;
-                if (Math.abs(z) >= threshold && Math.abs(x - prediction.value()) >= minDelta) {
-                    String hopId = Ids.hop(s.runId, s.series, p.step());
-                    hop = new Output.ModeHop(hopId, s.runId, s.series, p.step(), prevStep, s.anchorStep,
-                            z > 0 ? Direction.UP : Direction.DOWN, null, null, prediction.value(), x, z, List.of());
+                boolean bigEnough = Math.abs(x - prediction.value()) >= minDelta;
+                if (hasSuspect(s) && Math.abs(z) >= CONFIRM_Z && Math.signum(z) == Math.signum(s.suspectZ) && bigEnough) {
+                    hop = change(s, s.suspectStep, s.suspectPrevStep, s.suspectPrediction, s.suspectValue, s.suspectZ);
                     s.regime.clear();
                     s.regimeStderr.clear();
+                    s.regime.add(s.suspectValue);
+                    s.regimeStderr.add(s.suspectStderr);
+                    clearSuspect(s);
+                } else if (Math.abs(z) >= threshold && bigEnough) {
+                    hop = change(s, p.step(), prevStep, prediction.value(), x, z);
+                    s.regime.clear();
+                    s.regimeStderr.clear();
+                    clearSuspect(s);
+                    startsRegime = true;
+                } else if (Math.abs(z) >= CONFIRM_Z && bigEnough) {
+                    if (hasSuspect(s)) {
+                        absorbSuspect(s);
+                    }
+                    s.suspectValue = x;
+                    s.suspectStderr = Double.isFinite(p.stderr()) ? p.stderr() : Double.NaN;
+                    s.suspectStep = p.step();
+                    s.suspectPrevStep = prevStep;
+                    s.suspectZ = z;
+                    s.suspectPrediction = prediction.value();
+                    remember(s, p, x);
+                    return observation(s, p, x, null);
+                } else if (hasSuspect(s)) {
+                    absorbSuspect(s);
                 }
             }
         }
-        s.regime.add(x);
-        s.regimeStderr.add(Double.isFinite(p.stderr()) ? p.stderr() : Double.NaN);
+        if (startsRegime || !hasSuspect(s)) {
+            s.regime.add(x);
+            s.regimeStderr.add(Double.isFinite(p.stderr()) ? p.stderr() : Double.NaN);
+        }
         trim(s.regime, window);
         trim(s.regimeStderr, window);
+        remember(s, p, x);
+        return observation(s, p, x, hop);
+    }
+
+    private Output.ModeHop change(SeriesState s, long step, long prevStep, double before, double after, double z) {
+        return new Output.ModeHop(Ids.hop(s.runId, s.series, step), s.runId, s.series, step, prevStep, prevStep,
+                z > 0 ? Direction.UP : Direction.DOWN, null, null, before, after, z, List.of());
+    }
+
+    private SeriesUpdate observation(SeriesState s, SeriesPoint p, double x, Output.ModeHop hop) {
+        List<Output.HopStability> verdicts = judge.review(s, p.step(), x);
+        if (hop != null) {
+            var pending = new SeriesState.PendingHop(hop.id(), hop.step(), null, hop.before(), hop.after());
+            if (hop.step() < p.step()) {
+                // Confirmed one checkpoint late: this value already counts toward its verdict.
+                pending.observed = 1;
+                pending.sumAfter = x;
+            }
+            s.pending.add(pending);
+        }
+        var observation = new Output.ModeObservation(Ids.observation(s.runId, s.series, p.step()), s.runId,
+                s.series, p.step(), Mode.LEVEL, Mode.LEVEL, x, p.softScore(), null, p.gapBefore());
+        return new SeriesUpdate(observation, hop, verdicts);
+    }
+
+    private static void remember(SeriesState s, SeriesPoint p, double x) {
         if (Double.isFinite(s.lastValue) && !p.gapBefore()) {
             s.differences.add(Math.abs(x - s.lastValue));
             trim(s.differences, DIFFERENCES_KEPT);
@@ -67,13 +123,25 @@ public final class ChangePointDetector {
         s.anchorValue = x;
         s.confirmed = Mode.LEVEL;
         s.observations++;
-        List<Output.HopStability> verdicts = judge.review(s, p.step(), x);
-        if (hop != null) {
-            s.pending.add(new SeriesState.PendingHop(hop.id(), hop.step(), null, hop.before(), hop.after()));
-        }
-        var observation = new Output.ModeObservation(Ids.observation(s.runId, s.series, p.step()), s.runId,
-                s.series, p.step(), Mode.LEVEL, Mode.LEVEL, x, p.softScore(), null, p.gapBefore());
-        return new SeriesUpdate(observation, hop, verdicts);
+    }
+
+    private static boolean hasSuspect(SeriesState s) {
+        return s.suspectStep >= 0;
+    }
+
+    /** The suspect was noise after all: it joins the regime. */
+    private void absorbSuspect(SeriesState s) {
+        s.regime.add(s.suspectValue);
+        s.regimeStderr.add(s.suspectStderr);
+        clearSuspect(s);
+    }
+
+    private static void clearSuspect(SeriesState s) {
+        s.suspectValue = Double.NaN;
+        s.suspectStderr = Double.NaN;
+        s.suspectStep = -1;
+        s.suspectPrevStep = -1;
+        s.suspectZ = 0;
     }
 
     private static double pointSigma(SeriesState s, SeriesPoint p) {

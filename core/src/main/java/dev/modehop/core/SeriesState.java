@@ -27,6 +27,13 @@ public final class SeriesState {
     /** Absolute first differences of the whole series (most recent last, bounded), for a robust noise scale. */
     public List<Double> differences = new ArrayList<>();
     public double lastValue = Double.NaN;
+    /** A value that left the regime by less than the one-point threshold, waiting for the next to confirm it. */
+    public double suspectValue = Double.NaN;
+    public double suspectStderr = Double.NaN;
+    public long suspectStep = -1;
+    public long suspectPrevStep = -1;
+    public double suspectZ;
+    public double suspectPrediction;
 
     public List<PendingHop> pending = new ArrayList<>();
 
