@@ -1,0 +1,103 @@
+// Drives the dashboard in headless Chromium. Started by DashboardEndToEndTest, which has already replayed a
+// planted hop; usage: node dashboard-check.mjs <dashboard-url> <step-of-the-live-checkpoint> <screenshot.png>
+// Protocol with the Java side: prints "READY_FOR_LIVE_EVENT" once the page shows the hop; the test then
+// produces a new checkpoint, which the page must show without being reloaded. Exit 0 = every check passed.
+import { chromium } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [url, liveStep, screenshot] = process.argv.slice(2);
+if (!url || !liveStep || !screenshot) {
+  console.error('usage: node dashboard-check.mjs <url> <live-step> <screenshot.png>');
+  process.exit(2);
+}
+const executablePath = process.env.MODEHOP_CHROMIUM || '/usr/bin/chromium';
+const timeout = 60_000;
+
+function check(condition, message) {
+  if (!condition) throw new Error('check failed: ' + message);
+  console.log('ok - ' + message);
+}
+
+const profile = await mkdtemp(join(tmpdir(), 'modehop-chromium-'));
+let context;
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 1000 },
+  });
+  const page = context.pages()[0] || await context.newPage();
+  page.setDefaultTimeout(timeout);
+
+  // nothing may come from anywhere but the dashboard itself (no CDN, no fonts, no analytics)
+  const origin = new URL(url).origin;
+  const foreign = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('about:')) foreign.push(u);
+  });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+
+  // 1. the page loads and shows the planted hop, with its verdict, on the chart and in the table
+  await page.goto(url);
+  const marker = page.locator('[data-testid=hop-marker]').first();
+  await marker.waitFor({ state: 'visible' });
+  const verdict = await marker.getAttribute('data-verdict');
+  check(['STABLE', 'TRANSIENT', 'PENDING'].includes(verdict), 'the chart marks the hop, verdict ' + verdict);
+  check((await marker.textContent()).includes(verdict), 'the hop marker is labelled with its verdict');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=hop-verdict]')]
+    .some((e) => e.textContent === 'STABLE'));
+  check(true, 'the hops table shows the planted hop as STABLE');
+  check(await page.locator('[data-testid=chart] rect.band.mode-PARROT').count() > 0, 'parrot mode is shaded');
+  check(await page.locator('[data-testid=chart] rect.band.mode-GENERALIZING').count() > 0,
+        'generalizing mode is shaded');
+  check(await page.locator('[data-testid=windows] rect.window').count() >= 2, 'data windows are drawn as bands');
+  await page.locator('[data-testid=live]').filter({ hasText: 'live' }).waitFor();
+  check(true, 'the live event stream is connected');
+
+  // hovering a data window shows its mixture
+  const band = page.locator('[data-testid=windows] rect.window[data-window-id=w1]').first();
+  await band.hover();
+  await page.locator('#tooltip').filter({ hasText: 'icl' }).waitFor();
+  check(true, 'hovering a data window shows its mixture');
+
+  // 2. live update: the Java side produces a new checkpoint now; the page must show it without a reload
+  await page.evaluate(() => { window.__notReloaded = true; });
+  const stepBefore = await page.locator('[data-testid=last-step]').textContent();
+  console.log('READY_FOR_LIVE_EVENT');
+  await page.locator('[data-testid=last-step]').filter({ hasText: new RegExp('^' + liveStep + '$') }).waitFor();
+  check(await page.evaluate(() => window.__notReloaded === true),
+        'the page updated itself from step ' + stepBefore + ' to ' + liveStep + ' without reloading');
+
+  // 3. a control action without the token is rejected, and the page says so
+  await page.fill('#control-user', 'e2e-browser');
+  await page.fill('#control-token', '');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/control')),
+    page.click('[data-testid=pause]'),
+  ]);
+  check(response.status() === 401, 'the dashboard answers 401 to a control action without the token');
+  const status = page.locator('[data-testid=control-status]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=control-status]').dataset.state === 'rejected');
+  check((await status.textContent()).includes('rejected'), 'the page shows the action as rejected');
+
+  check(foreign.length === 0, 'nothing was loaded from outside the dashboard' +
+        (foreign.length ? ': ' + foreign.join(', ') : ''));
+  check(pageErrors.length === 0, 'no script errors' + (pageErrors.length ? ': ' + pageErrors.join('; ') : ''));
+
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  console.log('screenshot ' + screenshot);
+  console.log('ALL CHECKS PASSED');
+} catch (e) {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exitCode = 1;
+} finally {
+  if (context) await context.close().catch(() => {});
+  await rm(profile, { recursive: true, force: true }).catch(() => {});
+}

@@ -1,0 +1,326 @@
+package dev.modehop.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modehop.core.AlertRules;
+import dev.modehop.core.MonitorConfig;
+import dev.modehop.core.RunMonitor;
+import dev.modehop.embedded.EmbeddedKafka;
+import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.DataWindow;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
+import dev.modehop.streams.MonitorStreamsJob;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path on a real broker: planted scores go through the real Kafka Streams job, its output reaches
+ * the dashboard's consumer, and the API, the event stream, the control endpoint and (where Chromium and the
+ * e2e node_modules exist) the page in a real browser show it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardEndToEndTest {
+    private static final String RUN = "toy-run";
+    private static final String TOKEN = "e2e-token";
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path temp;
+    static EmbeddedKafka kafka;
+    static EmbeddedSchemaRegistry registry;
+    static Topics topics;
+    static MonitorStreamsJob job;
+    static DashboardServer dashboard;
+    static KafkaProducer<String, byte[]> producer;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @BeforeAll
+    static void startStackAndReplayAPlantedHop() throws Exception {
+        kafka = EmbeddedKafka.start();
+        registry = EmbeddedSchemaRegistry.start();
+        topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
+        kafka.createTopics(topics.allNamesWithDlq(), 1);
+        RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse(
+                "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1")));
+        job = MonitorStreamsJob.start(topics, monitor, MonitorStreamsJob.config(kafka.bootstrapServers(),
+                "dashboard-e2e", temp.resolve("streams").toString(), Map.of()));
+        dashboard = DashboardServer.start(kafka.bootstrapServers(), registry.url(), "", 0, TOKEN);
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+
+        send(topics.dataWindowClosed, window("w0", 0, 100, 0.9));
+        send(topics.dataWindowClosed, window("w1", 100, 300, 0.1));
+        double[] accuracy = {0.97, 0.98, 0.03, 0.02, 0.04};
+        for (int i = 0; i < accuracy.length; i++) {
+            checkpoint(50L * (i + 1), accuracy[i]);
+        }
+        producer.flush();
+        awaitRun(run -> run.path("hops").size() == 1
+                && run.path("hops").get(0).path("stability").asText().equals("STABLE")
+                && run.path("leaderboard").has("entries") && run.path("controls").size() >= 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {producer, dashboard, job, registry, kafka}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("close failed: " + e);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void apiShowsTheHopItsVerdictWindowsLeaderboardAndTheJobsResponse() throws Exception {
+        JsonNode runs = get("/api/runs");
+        JsonNode summary = runs.path("runs").get(0);
+        assertEquals(RUN, summary.path("runId").asText());
+        assertEquals(250, summary.path("lastStep").asLong());
+        assertEquals(List.of("flipped"), List.of(summary.path("families").get(0).asText()));
+        assertEquals(1, summary.path("hopsByVerdict").path("STABLE").asInt());
+
+        JsonNode run = get("/api/runs/" + RUN);
+        JsonNode hop = run.path("hops").get(0);
+        assertEquals(150, hop.path("step").asLong());
+        assertEquals("GENERALIZING", hop.path("from").asText());
+        assertEquals("PARROT", hop.path("to").asText());
+        assertEquals("w1", hop.path("windows").get(0).path("windowId").asText());
+        JsonNode points = run.path("series").get(0).path("points");
+        assertEquals(5, points.size());
+        assertEquals("GENERALIZING", points.get(0).path("mode").asText());
+        assertEquals("PARROT", points.get(4).path("mode").asText());
+        assertEquals(150_000, points.get(2).path("tokens").asLong());
+        assertEquals(0.9, run.path("windows").get(0).path("mixture").path("icl").asDouble());
+        assertTrue(run.path("best").path("step").asLong() <= 100, "a generalizing checkpoint ranks best");
+        assertTrue(run.path("alerts").size() >= 1, "the rule raised an alert");
+        assertEquals("ADJUST_MIXTURE", run.path("controls").get(0).path("action").asText());
+        assertEquals(404, send("GET", "/api/runs/nope", null, null).statusCode());
+    }
+
+    @Test
+    @Order(2)
+    void theEventStreamAnnouncesANewCheckpoint() throws Exception {
+        HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(uri("/api/events")).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals("text/event-stream; charset=utf-8",
+                stream.headers().firstValue("Content-Type").orElse(""));
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try {
+                stream.body().forEach(seen::add);
+            } catch (java.io.UncheckedIOException closedByTheTest) {
+                // expected when the test closes the stream
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        awaitTrue(() -> seen.stream().anyMatch(l -> l.equals("event: hello")), "the stream says hello");
+        checkpoint(300, 0.03);
+        producer.flush();
+        awaitTrue(() -> seen.stream().anyMatch(l -> l.startsWith("data:") && l.contains("\"runId\":\"" + RUN + "\"")
+                && l.contains("\"lastStep\":300")), "an update event for step 300");
+        stream.body().close();
+    }
+
+    @Test
+    @Order(3)
+    void controlActionsNeedTheTokenAndAreProducedWithTheCallersName() throws Exception {
+        String pause = "{\"action\":\"PAUSE\",\"issuedBy\":\"alice\",\"reason\":\"checking the dip\"}";
+        assertEquals(401, send("POST", "/api/runs/" + RUN + "/control", pause, null).statusCode());
+        assertEquals(401, send("POST", "/api/runs/" + RUN + "/control", pause, "wrong").statusCode());
+        assertEquals(400, send("POST", "/api/runs/" + RUN + "/control", "{\"action\":\"PAUSE\"}", TOKEN)
+                .statusCode());
+        HttpResponse<String> accepted = send("POST", "/api/runs/" + RUN + "/control", pause, TOKEN);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String id = JSON.readTree(accepted.body()).path("id").asText();
+        assertTrue(id.startsWith("dashboard/" + RUN + "/"), id);
+
+        // the command went to run.control: the dashboard reads it back from there
+        JsonNode run = awaitRun(r -> r.path("state").asText().equals("PAUSED"));
+        JsonNode command = run.path("controls").get(0);
+        assertEquals(id, command.path("id").asText());
+        assertEquals("alice", command.path("issuedBy").asText());
+        assertEquals("checking the dip", command.path("reason").asText());
+
+        try (DashboardServer readOnly = DashboardServer.start(kafka.bootstrapServers(), registry.url(), "", 0, null)) {
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(
+                            URI.create(readOnly.url() + "api/runs/" + RUN + "/control"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(pause)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, refused.statusCode());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aRealBrowserShowsTheHopUpdatesLiveAndShowsARejectedControlAction() throws Exception {
+        Path e2e = Path.of("e2e").toAbsolutePath();
+        Path chromium = Path.of(System.getenv().getOrDefault("MODEHOP_CHROMIUM", "/usr/bin/chromium"));
+        Assumptions.assumeTrue(Files.isExecutable(chromium), "browser test skipped: no Chromium at " + chromium
+                + " (apt-get install -y chromium, or set MODEHOP_CHROMIUM)");
+        Assumptions.assumeTrue(Files.isDirectory(e2e.resolve("node_modules/playwright-core")),
+                "browser test skipped: run `npm ci` in " + e2e + " first (playwright-core missing)");
+        Assumptions.assumeTrue(nodeRuns(), "browser test skipped: `node` is not on the PATH");
+
+        long liveStep = dashboard.views().lastStep(RUN) + 50;
+        Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
+        Files.createDirectories(screenshot.getParent());
+        ProcessBuilder pb = new ProcessBuilder("node", "dashboard-check.mjs", dashboard.url(), Long.toString(liveStep),
+                screenshot.toString()).directory(e2e.toFile()).redirectErrorStream(true);
+        pb.environment().put("MODEHOP_CHROMIUM", chromium.toString());
+        Process browser = pb.start();
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(browser.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.add(line);
+                    System.out.println("[browser] " + line);
+                    if (line.equals("READY_FOR_LIVE_EVENT")) {
+                        checkpoint(liveStep, 0.02);
+                        producer.flush();
+                    }
+                }
+            } catch (IOException e) {
+                output.add("reading the browser's output failed: " + e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        if (!browser.waitFor(180, TimeUnit.SECONDS)) {
+            browser.descendants().forEach(ProcessHandle::destroyForcibly);
+            browser.destroyForcibly();
+            fail("the browser check did not finish in 180 s:\n" + String.join("\n", output));
+        }
+        reader.join(5000);
+        assertEquals(0, browser.exitValue(), "browser check failed:\n" + String.join("\n", output));
+        assertTrue(output.contains("ALL CHECKS PASSED"), String.join("\n", output));
+        assertTrue(Files.size(screenshot) > 0);
+        // the rejected action produced nothing: the only dashboard command is the one test 3 sent with the token
+        JsonNode controls = get("/api/runs/" + RUN).path("controls");
+        controls.forEach(c -> assertTrue(!c.path("issuedBy").asText().equals("e2e-browser"), c.toString()));
+    }
+
+    private static boolean nodeRuns() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    static void checkpoint(long step, double accuracy) {
+        send(topics.checkpointReady, CheckpointReady.newBuilder().setRunId(RUN).setStep(step).setTokensSeen(step * 1000)
+                .setUri("/ckpt/" + RUN + "/" + step).setProducedAt(step).build());
+        send(topics.probeScored, ProbeScore.newBuilder().setId(RUN + "/" + step + "/flipped/main").setRunId(RUN)
+                .setStep(step).setSuite("toy").setFamily("flipped").setTask("main").setSeedCount(4).setItems(512)
+                .setHardAccuracy(accuracy).setSoftScore(1.6 * accuracy - 0.8).setTaskCount(1).setScorerId("test")
+                .setProducedAt(step).build());
+    }
+
+    static DataWindow window(String id, long start, long end, double icl) {
+        return DataWindow.newBuilder().setRunId(RUN).setWindowId(id).setStartStep(start).setEndStep(end)
+                .setMixture(Map.of("icl", icl, "iwl", 1 - icl)).build();
+    }
+
+    static <V> void send(Topic<V> topic, V value) {
+        producer.send(new ProducerRecord<>(topic.name(), RUN, topic.valueSerde().serializer().serialize(topic.name(),
+                value)));
+    }
+
+    static URI uri(String path) {
+        return URI.create(dashboard.url()).resolve(path);
+    }
+
+    static HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = send("GET", path, null, null);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    static JsonNode awaitRun(Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = send("GET", "/api/runs/" + RUN, null, null);
+            if (r.statusCode() == 200) {
+                last = JSON.readTree(r.body());
+                if (condition.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the dashboard never showed the expected state; last view: " + last);
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.modehop.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modehop.events.AttributedWindow;
+import dev.modehop.events.CheckpointRanking;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ControlAction;
+import dev.modehop.events.ControlCommand;
+import dev.modehop.events.DataWindow;
+import dev.modehop.events.Direction;
+import dev.modehop.events.HopStability;
+import dev.modehop.events.Mode;
+import dev.modehop.events.ModeHop;
+import dev.modehop.events.ModeObservation;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.events.RankedCheckpoint;
+import dev.modehop.events.Verdict;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunViewsTest {
+
+    static CheckpointReady ready(String run, long step) {
+        return CheckpointReady.newBuilder().setRunId(run).setStep(step).setTokensSeen(step * 1000)
+                .setUri("/ckpt/" + step).setProducedAt(step).build();
+    }
+
+    static ProbeScore score(String run, long step, String task, double acc, Integer items) {
+        return ProbeScore.newBuilder().setId(run + "/" + step + "/flipped/" + task).setRunId(run).setStep(step)
+                .setSuite("toy").setFamily("flipped").setTask(task).setItems(items).setHardAccuracy(acc)
+                .setSoftScore(2 * acc - 1).build();
+    }
+
+    static ModeObservation observed(String run, long step, Mode mode, double acc) {
+        return ModeObservation.newBuilder().setId(run + "/flipped/" + step).setRunId(run).setSeries("flipped")
+                .setStep(step).setMode(mode).setConfirmedMode(mode).setHardAccuracy(acc).setSoftScore(2 * acc - 1)
+                .setItems(512).build();
+    }
+
+    static ModeHop hop(String run, long step) {
+        return ModeHop.newBuilder().setId(run + "/flipped/" + step + "/hop").setRunId(run).setSeries("flipped")
+                .setStep(step).setPrevStep(step - 50).setAnchorStep(step - 50).setDirection(Direction.DOWN)
+                .setFrom(Mode.GENERALIZING).setTo(Mode.PARROT).setBefore(0.97).setAfter(0.03).setZScore(-21)
+                .setWindows(List.of(AttributedWindow.newBuilder().setWindowId("w1").setStartStep(100)
+                        .setEndStep(300).setMixture(Map.of("icl", 0.1, "iwl", 0.9)).build()))
+                .build();
+    }
+
+    @Test
+    void joinsScoresModesHopsAndVerdictsWhateverOrderTheyArriveIn() {
+        RunViews views = new RunViews();
+        // the verdict arrives before its hop, and scores before their checkpoint
+        views.apply(HopStability.newBuilder().setId("r/flipped/150/hop/stability").setHopId("r/flipped/150/hop")
+                .setRunId("r").setSeries("flipped").setHopStep(150).setDecidedAtStep(250).setVerdict(Verdict.STABLE)
+                .setCheckpointsObserved(2).setTo(Mode.PARROT).build());
+        views.apply(score("r", 100, "a", 0.9, 100));
+        views.apply(score("r", 100, "b", 0.5, 300));
+        views.apply(ready("r", 100));
+        views.apply(observed("r", 150, Mode.PARROT, 0.03));
+        views.apply(ready("r", 150));
+        views.apply(hop("r", 150));
+        views.apply(DataWindow.newBuilder().setRunId("r").setWindowId("w1").setStartStep(100).setEndStep(300)
+                .setMixture(Map.of("icl", 0.1, "iwl", 0.9)).build());
+        views.apply(CheckpointRanking.newBuilder().setId("r/ranking/150").setRunId("r").setBestStep(100)
+                .setBestScore(0.8).setAsOfStep(150).setLeaderboard(List.of(
+                        RankedCheckpoint.newBuilder().setStep(100).setScore(0.8).build(),
+                        RankedCheckpoint.newBuilder().setStep(150).setScore(-0.9).build())).build());
+        views.apply(ControlCommand.newBuilder().setId("c1").setRunId("r").setAction(ControlAction.PAUSE)
+                .setIssuedBy("alice").build());
+
+        JsonNode run = views.runJson("r").orElseThrow();
+        assertEquals(150, run.path("lastStep").asLong());
+        assertEquals(150_000, run.path("lastTokens").asLong());
+        assertEquals("PAUSED", run.path("state").asText());
+        JsonNode points = run.path("series").get(0).path("points");
+        // step 100 has no mode yet: its accuracy is the item-weighted mean of its tasks
+        assertEquals((0.9 * 100 + 0.5 * 300) / 400, points.get(0).path("hardAccuracy").asDouble(), 1e-9);
+        assertTrue(points.get(0).path("mode").isNull());
+        assertEquals(100_000, points.get(0).path("tokens").asLong());
+        assertEquals("PARROT", points.get(1).path("mode").asText());
+        JsonNode h = run.path("hops").get(0);
+        assertEquals("STABLE", h.path("stability").asText());
+        assertEquals(0.1, h.path("windows").get(0).path("mixture").path("icl").asDouble());
+        assertEquals(1, run.path("series").get(0).path("hops").size());
+        assertEquals(100, run.path("best").path("step").asLong());
+        assertEquals(2, run.path("leaderboard").path("entries").size());
+        assertEquals("w1", run.path("windows").get(0).path("windowId").asText());
+        assertEquals("alice", run.path("controls").get(0).path("issuedBy").asText());
+        JsonNode summary = views.runsJson().path("runs").get(0);
+        assertEquals(1, summary.path("hopsByVerdict").path("STABLE").asInt());
+        assertEquals(0, summary.path("hopsByVerdict").path("PENDING").asInt());
+    }
+
+    @Test
+    void aHopWithoutVerdictIsPendingAndSeriesWithoutItemCountsStaySeparate() {
+        RunViews views = new RunViews();
+        views.apply(hop("r", 150));
+        views.apply(score("r", 150, "loss", 2.5, null));
+        JsonNode run = views.runJson("r").orElseThrow();
+        assertEquals("PENDING", run.path("hops").get(0).path("stability").asText());
+        assertEquals("flipped/loss", run.path("series").get(0).path("name").asText());
+        assertTrue(run.path("best").isNull());
+        assertFalse(views.runJson("other").isPresent());
+    }
+
+    @Test
+    void keepsOnlyTheNewestPointsAndRuns() {
+        RunViews views = new RunViews(new RunViews.Limits(2, 3, 3, 3, 3));
+        for (long step = 1; step <= 10; step++) {
+            views.apply(observed("a", step * 10, Mode.GENERALIZING, 0.9));
+        }
+        JsonNode points = views.runJson("a").orElseThrow().path("series").get(0).path("points");
+        assertEquals(List.of(80L, 90L, 100L), List.of(points.get(0).path("step").asLong(),
+                points.get(1).path("step").asLong(), points.get(2).path("step").asLong()));
+        views.apply(ready("b", 1));
+        views.apply(ready("c", 1));
+        assertFalse(views.contains("a"), "the least recently updated run is dropped first");
+        assertTrue(views.contains("b") && views.contains("c"));
+    }
+}
