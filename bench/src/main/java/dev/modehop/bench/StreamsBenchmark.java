@@ -89,13 +89,14 @@ public final class StreamsBenchmark {
                     c.subscribe(List.of(topics.checkpointReady.name(), topics.probeScored.name()));
                     while (!stop.get()) {
                         for (ConsumerRecord<String, byte[]> rec : c.poll(Duration.ofMillis(50))) {
-                            p.send(new ProducerRecord<>(outTopic, rec.key(), rec.value()));
+                            p.send(new ProducerRecord<>(outTopic, null, rec.key(), rec.value(), rec.headers()));
                         }
                         p.flush();
                         c.commitAsync();
                     }
                 }
             });
+            t.setDaemon(true);
             t.start();
             return () -> {
                 stop.set(true);
@@ -195,6 +196,7 @@ public final class StreamsBenchmark {
                 }
             }
         });
+        reader.setDaemon(true);
         reader.start();
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> p = producer(kafka)) {

@@ -1,5 +1,6 @@
 package dev.modehop.launcher;
 
+import dev.modehop.dashboard.DashboardServer;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -25,6 +26,14 @@ final class UpCommand implements Callable<Integer> {
             description = "keep broker log and job state here across restarts (default: a temporary folder)")
     Path dataDir;
 
+    @Option(names = "--dashboard-port", defaultValue = "8080",
+            description = "dashboard port, -1 for no dashboard (default: ${DEFAULT-VALUE})")
+    int dashboardPort;
+
+    @Option(names = "--control-token", defaultValue = "${env:MODEHOP_CONTROL_TOKEN}",
+            description = "lets the dashboard send control commands (default: $MODEHOP_CONTROL_TOKEN; none = read-only)")
+    String controlToken;
+
     @Mixin
     MonitorOptions monitor;
 
@@ -33,9 +42,14 @@ final class UpCommand implements Callable<Integer> {
         var config = monitor.config();
         System.out.println("modehop: starting the embedded broker, registry and detection job...");
         EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort, partitions, config);
+        DashboardServer dashboard = dashboardPort < 0 ? null : DashboardServer.start(stack.kafka.bootstrapServers(),
+                stack.registry.url(), "", dashboardPort, controlToken);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("modehop: shutting down...");
+            if (dashboard != null) {
+                dashboard.close();
+            }
             stack.close();
             stopped.countDown();
         }, "modehop-shutdown"));

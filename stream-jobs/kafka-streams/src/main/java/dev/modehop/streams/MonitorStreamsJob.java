@@ -43,7 +43,12 @@ public final class MonitorStreamsJob implements AutoCloseable {
     }
 
     public static MonitorStreamsJob start(Topics topics, RunMonitor monitor, Properties config) {
-        KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, monitor), config);
+        return start(topics, monitor, config, ProcessingListener.NONE);
+    }
+
+    public static MonitorStreamsJob start(Topics topics, RunMonitor monitor, Properties config,
+                                          ProcessingListener listener) {
+        KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, monitor, listener), config);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.info("streams job {} -> {}", before, now);

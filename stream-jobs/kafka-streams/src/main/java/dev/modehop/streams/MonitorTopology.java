@@ -23,6 +23,10 @@ public final class MonitorTopology {
     }
 
     public static Topology build(Topics topics, RunMonitor monitor) {
+        return build(topics, monitor, ProcessingListener.NONE);
+    }
+
+    public static Topology build(Topics topics, RunMonitor monitor, ProcessingListener listener) {
         Topology t = new Topology();
         List<String> sources = List.of("checkpoint-ready-source", "datawindow-source", "probe-scored-source");
         t.addSource(sources.get(0), Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
@@ -31,7 +35,7 @@ public final class MonitorTopology {
                 topics.dataWindowClosed.name());
         t.addSource(sources.get(2), Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.probeScored.name());
-        t.addProcessor(PROCESSOR, () -> new RunMonitorProcessor(topics, monitor), sources.toArray(String[]::new));
+        t.addProcessor(PROCESSOR, () -> new RunMonitorProcessor(topics, monitor, listener), sources.toArray(String[]::new));
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
                 Serdes.ByteArray()), PROCESSOR);
         for (Topic<?> out : topics.outputs()) {

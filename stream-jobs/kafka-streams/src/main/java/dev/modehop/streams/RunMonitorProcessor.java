@@ -25,12 +25,14 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
 
     private final Topics topics;
     private final RunMonitor monitor;
+    private final ProcessingListener listener;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
 
-    RunMonitorProcessor(Topics topics, RunMonitor monitor) {
+    RunMonitorProcessor(Topics topics, RunMonitor monitor, ProcessingListener listener) {
         this.topics = topics;
         this.monitor = monitor;
+        this.listener = listener;
     }
 
     @Override
@@ -44,6 +46,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         String topic = meta.topic();
         Topic<?> source = topics.inputs().stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow();
+        listener.onInput(topic);
         if (record.value() == null) {
             deadLetter(record, source, meta, "null value");
             return;
@@ -73,8 +76,9 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
                 deadLetter(record, source, meta, rejection.reason());
             } else {
                 Object wire = EventMapper.toWire(o, record.timestamp());
-                context.forward(new Record<>(runId, wire, record.timestamp()),
-                        MonitorTopology.sinkName(outputTopic(o).name()));
+                String target = outputTopic(o).name();
+                context.forward(new Record<>(runId, wire, record.timestamp()), MonitorTopology.sinkName(target));
+                listener.onOutput(o, target);
             }
         }
         store.put(runId, RunStateCodec.encode(state));
@@ -125,5 +129,6 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
         Record<String, Object> dead = new Record<>(record.key(), (Object) record.value(), record.timestamp(),
                 DeadLetters.headers(record.headers(), reason, source.name(), meta.partition(), meta.offset()));
         context.forward(dead, MonitorTopology.sinkName(source.dlq()));
+        listener.onDeadLetter(source.name(), reason);
     }
 }

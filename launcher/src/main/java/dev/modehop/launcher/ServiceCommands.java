@@ -1,0 +1,176 @@
+package dev.modehop.launcher;
+
+import dev.modehop.core.MonitorConfig;
+import dev.modehop.core.Output;
+import dev.modehop.core.RunMonitor;
+import dev.modehop.ops.GracefulShutdown;
+import dev.modehop.ops.HealthServer;
+import dev.modehop.ops.KafkaStreamsHealth;
+import dev.modehop.ops.ServiceConfig;
+import dev.modehop.ops.ServiceMetrics;
+import dev.modehop.ops.TopicProvisioner;
+import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.Topics;
+import dev.modehop.scorer.worker.ScorerSettings;
+import dev.modehop.scorer.worker.ScorerWorker;
+import dev.modehop.streams.MonitorStreamsJob;
+import dev.modehop.streams.ProcessingListener;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Each component as its own long-running process against external Kafka and a registry, configured by
+ * a file ($MODEHOP_CONFIG_FILE or --config) and MODEHOP_* environment variables (see ops/README.md), with
+ * /health/live, /health/ready and /metrics on $MODEHOP_HEALTH_PORT and a graceful stop on SIGTERM.
+ */
+final class ServiceCommands {
+    private ServiceCommands() {
+    }
+
+    static ServiceConfig load(Path file) {
+        try {
+            return file == null ? ServiceConfig.fromEnvironment() : ServiceConfig.load(file, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
+    }
+
+    static Topics topics(ServiceConfig cfg) {
+        Map<String, Object> serde = new HashMap<>();
+        serde.put(AvroSerdes.REGISTRY_URL, cfg.registryUrl());
+        return Topics.create(cfg.topicPrefix(), serde);
+    }
+
+    static Map<String, Object> kafka(ServiceConfig cfg) {
+        Map<String, Object> out = new HashMap<>();
+        cfg.toKafkaProperties().forEach((k, v) -> out.put(k.toString(), v));
+        return out;
+    }
+
+    @Command(name = "streams", mixinStandardHelpOptions = true,
+            description = "Runs the Kafka Streams detection job as a service (application.id = $MODEHOP_GROUP_ID).")
+    static final class Streams implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "settings file (default: $MODEHOP_CONFIG_FILE)")
+        Path config;
+
+        @Option(names = "--rules", paramLabel = "FILE", defaultValue = "${env:MODEHOP_RULES_FILE}",
+                description = "alert and control rules (default: $MODEHOP_RULES_FILE)")
+        Path rules;
+
+        @Override
+        public Integer call() throws Exception {
+            ServiceConfig cfg = load(config);
+            MonitorOptions options = new MonitorOptions();
+            options.rules = rules;
+            options.stabilityCheckpoints = cfg.getInt("stability.checkpoints", 2);
+            options.missingTimeoutSeconds = cfg.getInt("missing.timeout.seconds", 600);
+            MonitorConfig monitorConfig = options.config();
+            GracefulShutdown shutdown = GracefulShutdown.onSignal("streams");
+            ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
+            Map<String, Object> overrides = kafka(cfg);
+            overrides.remove("bootstrap.servers");
+            String appServer = System.getenv("MODEHOP_STREAMS_APPLICATION_SERVER");
+            if (appServer != null && !appServer.isBlank()) {
+                overrides.put("application.server", appServer);
+            }
+            String stateDir = System.getenv().getOrDefault("MODEHOP_STREAMS_STATE_DIR", "/tmp/modehop-streams");
+            Properties props = MonitorStreamsJob.config(cfg.bootstrapServers(), cfg.groupId(), stateDir, overrides);
+            ProcessingListener counting = new ProcessingListener() {
+                @Override
+                public void onInput(String topic) {
+                    metrics.eventsIn(topic).increment();
+                }
+
+                @Override
+                public void onOutput(Output output, String topic) {
+                    metrics.eventsOut(topic).increment();
+                    if (output instanceof Output.ModeHop hop) {
+                        metrics.hopsDetected(hop.direction().name()).increment();
+                    }
+                }
+
+                @Override
+                public void onDeadLetter(String sourceTopic, String reason) {
+                    metrics.dlqRecords(sourceTopic).increment();
+                }
+            };
+            MonitorStreamsJob job = shutdown.register("streams job",
+                    MonitorStreamsJob.start(topics(cfg), new RunMonitor(monitorConfig), props, counting));
+            KafkaStreamsHealth.bindMetrics(metrics, job.streams());
+            HealthServer health = shutdown.register("health", HealthServer.start(cfg.healthPort(), metrics));
+            health.addReadinessCheck("streams running", KafkaStreamsHealth.running(job.streams()));
+            health.addLivenessCheck("streams not failed", KafkaStreamsHealth.notFailed(job.streams()));
+            System.out.printf("streams: job %s on %s, health on :%d%n", cfg.groupId(), cfg.bootstrapServers(), health.port());
+            shutdown.awaitShutdown();
+            return 0;
+        }
+    }
+
+    @Command(name = "scorer", mixinStandardHelpOptions = true,
+            description = {"Runs a scorer worker as a service: consumes checkpoint.ready in consumer group",
+                    "$MODEHOP_GROUP_ID, scores each checkpoint on $MODEHOP_DEVICE (cpu or cuda), emits probe.scored."})
+    static final class Scorer implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "settings file (default: $MODEHOP_CONFIG_FILE)")
+        Path config;
+
+        @Option(names = "--suite", defaultValue = "${env:MODEHOP_SUITE:-starter-en}",
+                description = "default probe suite when an event names none (default: $MODEHOP_SUITE or ${DEFAULT-VALUE})")
+        String suite;
+
+        @Override
+        public Integer call() throws Exception {
+            ServiceConfig cfg = load(config);
+            GracefulShutdown shutdown = GracefulShutdown.onSignal("scorer");
+            ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
+            ScorerSettings settings = ScorerSettings.defaults().withDevice(cfg.device()).withDefaultSuite(suite);
+            ScorerWorker worker = ScorerWorker.create(kafka(cfg), cfg.groupId(), topics(cfg), settings,
+                    cfg.serviceName(), System.out);
+            Thread loop = new Thread(worker::run, "scorer-worker");
+            loop.start();
+            shutdown.register("scorer worker", () -> {
+                worker.close();
+                loop.join(30_000);
+            });
+            HealthServer health = shutdown.register("health", HealthServer.start(cfg.healthPort(), metrics));
+            health.addReadinessCheck("worker loop alive", loop::isAlive);
+            health.addLivenessCheck("worker loop alive", loop::isAlive);
+            System.out.printf("scorer: group %s on %s, device %s, health on :%d%n", cfg.groupId(),
+                    cfg.bootstrapServers(), cfg.device(), health.port());
+            shutdown.awaitShutdown();
+            return 0;
+        }
+    }
+
+    @Command(name = "topics", mixinStandardHelpOptions = true, description = "Topic provisioning.",
+            subcommands = TopicsCreate.class)
+    static final class TopicsGroup implements Runnable {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Creates missing topics (and their .dlq twins) with the partitions, replication and",
+                    "retention of a topics file; reports existing topics that differ, never changes them."})
+    static final class TopicsCreate implements Callable<Integer> {
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "topics file (deploy/topics.yaml)")
+        Path file;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "settings file (default: $MODEHOP_CONFIG_FILE)")
+        Path config;
+
+        @Override
+        public Integer call() {
+            return TopicProvisioner.run(load(config), file, System.out);
+        }
+    }
+}
