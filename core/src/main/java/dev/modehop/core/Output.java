@@ -43,7 +43,13 @@ public sealed interface Output permits Output.ModeObservation, Output.ModeHop, O
                              List<RankedCheckpoint> leaderboard) implements Output {
     }
 
-    /** The input being processed cannot be used; it belongs in the dead-letter topic with this reason. */
-    record Rejection(String runId, String reason) implements Output {
+    /**
+     * An input cannot be used; it belongs in the dead-letter topic with this reason. {@code parked} is null
+     * when it is the input being processed, or the result that was held back earlier and is given up now.
+     */
+    record Rejection(String runId, String reason, ProbeResult parked) implements Output {
+        public Rejection(String runId, String reason) {
+            this(runId, reason, null);
+        }
     }
 }

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 public final class RunMonitor {
     /** Processed checkpoints remembered to recognise duplicate results. */
     static final int PROCESSED_KEPT = 16;
+    /** Results held back for a run not announced yet; beyond this they are rejected at once. */
+    static final int PARKED_KEPT = 10_000;
 
     private final MonitorConfig config;
     private final HopDetector hopDetector;
@@ -41,10 +43,22 @@ public final class RunMonitor {
         if (problem.isPresent()) {
             return List.of(new Output.Rejection(a.runId(), "invalid checkpoint.ready: " + problem.get()));
         }
+        boolean first = !run.announced;
         run.announced = true;
         advanceTime(run, a.producedAt());
         if (a.step() > run.lastProcessedStep) {
             run.waiting.computeIfAbsent(a.step(), s -> new PendingCheckpoint(s, run.eventTime)).announced = true;
+        }
+        if (first && !run.parked.isEmpty()) {
+            List<Output> out = new ArrayList<>();
+            List<ProbeResult> held = new ArrayList<>(run.parked);
+            run.parked.clear();
+            run.firstParkedAt = -1;
+            for (ProbeResult r : held) {
+                out.addAll(accept(run, r, true));
+            }
+            out.addAll(drain(run));
+            return out;
         }
         return drain(run);
     }
@@ -64,21 +78,60 @@ public final class RunMonitor {
         if (problem.isPresent()) {
             return List.of(new Output.Rejection(r.runId(), "invalid probe score: " + problem.get()));
         }
-        if (!run.announced) {
-            return List.of(new Output.Rejection(r.runId(), "unknown run '" + r.runId()
-                    + "': no checkpoint.ready was seen for it"));
-        }
         advanceTime(run, r.producedAt());
+        if (!run.announced) {
+            return park(run, r);
+        }
+        List<Output> out = accept(run, r, false);
+        out.addAll(drain(run));
+        return out;
+    }
+
+    /**
+     * A result of a run that no checkpoint.ready announced yet: it may only have overtaken its announcement
+     * (they travel on different topics), so it is held back until the announcement comes or the timeout
+     * passes; then every held result is rejected as belonging to an unknown run.
+     */
+    private List<Output> park(RunState run, ProbeResult r) {
+        if (run.parked.size() >= PARKED_KEPT) {
+            return List.of(new Output.Rejection(r.runId(), unknownRun(r.runId())));
+        }
+        run.parked.add(r);
+        if (run.firstParkedAt < 0) {
+            run.firstParkedAt = run.eventTime;
+        }
+        return expireParked(run);
+    }
+
+    private List<Output> expireParked(RunState run) {
+        if (run.parked.isEmpty() || run.eventTime - run.firstParkedAt < config.missingScoreTimeoutMs()) {
+            return new ArrayList<>();
+        }
+        List<Output> out = new ArrayList<>();
+        for (ProbeResult held : run.parked) {
+            out.add(new Output.Rejection(held.runId(), unknownRun(held.runId()), held));
+        }
+        run.parked.clear();
+        run.firstParkedAt = -1;
+        return out;
+    }
+
+    private String unknownRun(String runId) {
+        return "unknown run '" + runId + "': no checkpoint.ready was seen for it within "
+                + config.missingScoreTimeoutMs() + " ms";
+    }
+
+    /** Files a result of an announced run ({@code wasParked}: held back earlier); drains nothing. */
+    private List<Output> accept(RunState run, ProbeResult r, boolean wasParked) {
         if (r.step() <= run.lastProcessedStep) {
             List<String> keys = run.processed.get(r.step());
             if (keys != null && keys.contains(r.taskKey())) {
                 run.duplicatesIgnored++;
-                return drain(run);
+                return new ArrayList<>();
             }
             List<Output> out = new ArrayList<>();
             out.add(new Output.Rejection(r.runId(), "late probe score for step " + r.step()
-                    + ": the run already moved past it (processed or skipped after the timeout)"));
-            out.addAll(drain(run));
+                    + ": the run already moved past it (processed or skipped after the timeout)", wasParked ? r : null));
             return out;
         }
         PendingCheckpoint pc = run.waiting.computeIfAbsent(r.step(), s -> new PendingCheckpoint(s, run.eventTime));
@@ -88,13 +141,15 @@ public final class RunMonitor {
             pc.results.put(r.taskKey(), r);
         }
         pc.expectedResults = Math.max(pc.expectedResults, r.taskCount());
-        return drain(run);
+        return new ArrayList<>();
     }
 
     /** Lets the missing-score timeout act when no record arrives (an engine's timer calls this). */
     public List<Output> onTime(RunState run, long eventTime) {
         advanceTime(run, eventTime);
-        return drain(run);
+        List<Output> out = expireParked(run);
+        out.addAll(drain(run));
+        return out;
     }
 
     private static void advanceTime(RunState run, long eventTime) {

@@ -20,6 +20,10 @@ public final class RunState {
     public long skippedCheckpoints;
     public long duplicatesIgnored;
 
+    /** Results that arrived before the run's first checkpoint.ready (a race between topics), held back. */
+    public List<ProbeResult> parked = new ArrayList<>();
+    public long firstParkedAt = -1;
+
     public TreeMap<Long, PendingCheckpoint> waiting = new TreeMap<>();
     /** Recently processed checkpoints and their result keys, to tell duplicates from late results. */
     public TreeMap<Long, List<String>> processed = new TreeMap<>();

@@ -122,9 +122,22 @@ class RunMonitorTest {
         assertEquals(List.of(), monitor.onResult(run, score(50, "flipped", 0.95, 2)));
         assertEquals(1, run.duplicatesIgnored);
         RunState other = new RunState("ghost");
-        List<Output> out = monitor.onResult(other, new ProbeResult("ghost", 5, "toy", "flipped", "main", 1, 10, 0.5, 0,
-                null, 1, 1));
-        assertTrue(((Output.Rejection) out.get(0)).reason().contains("unknown run"));
+        ProbeResult first = new ProbeResult("ghost", 5, "toy", "flipped", "main", 1, 10, 0.5, 0, null, 1, 1);
+        assertEquals(List.of(), monitor.onResult(other, first), "held back: it may have overtaken its announcement");
+        List<Output> out = monitor.onResult(other, new ProbeResult("ghost", 6, "toy", "flipped", "main", 1, 10, 0.5, 0,
+                null, 1, 2_000));
+        assertEquals(2, out.size(), "both given up once the timeout passed");
+        Output.Rejection r = (Output.Rejection) out.get(0);
+        assertTrue(r.reason().contains("unknown run"), r.reason());
+        assertEquals(first, r.parked(), "the held-back result itself goes to the DLQ");
+    }
+
+    @Test
+    void resultsThatOvertakeTheirAnnouncementAreHeldBackNotLost() {
+        assertEquals(List.of(), monitor.onResult(run, score(50, "flipped", 0.95, 1)));
+        List<Output> out = monitor.onCheckpointReady(run, ready(50, 2));
+        assertEquals(1, only(out, Output.ModeObservation.class).size());
+        assertEquals(0, run.parked.size());
     }
 
     @Test

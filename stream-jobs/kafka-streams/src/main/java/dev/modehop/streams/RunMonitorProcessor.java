@@ -73,7 +73,11 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
         List<Output> outputs = apply(state, value, record.timestamp());
         for (Output o : outputs) {
             if (o instanceof Output.Rejection rejection) {
-                deadLetter(record, source, meta, rejection.reason());
+                if (rejection.parked() == null) {
+                    deadLetter(record, source, meta, rejection.reason());
+                } else {
+                    deadLetterHeldBack(rejection, record.timestamp());
+                }
             } else {
                 Object wire = EventMapper.toWire(o, record.timestamp());
                 String target = outputTopic(o).name();
@@ -121,6 +125,19 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
             return topics.runControl;
         }
         return topics.checkpointRanked;
+    }
+
+    /** A result held back earlier and given up now: it is re-encoded, since its original bytes are gone. */
+    private void deadLetterHeldBack(Output.Rejection rejection, long timestamp) {
+        Topic<ProbeScore> source = topics.probeScored;
+        byte[] bytes = source.valueSerde().serializer().serialize(source.name(),
+                EventMapper.toWire(rejection.parked(), "", 0));
+        LOG.warn("held-back {} record of run {} to {}: {}", source.name(), rejection.runId(), source.dlq(),
+                rejection.reason());
+        Record<String, Object> dead = new Record<>(rejection.runId(), (Object) bytes, timestamp,
+                DeadLetters.headers(null, rejection.reason(), source.name(), -1, -1));
+        context.forward(dead, MonitorTopology.sinkName(source.dlq()));
+        listener.onDeadLetter(source.name(), rejection.reason());
     }
 
     private void deadLetter(Record<String, byte[]> record, Topic<?> source, RecordMetadata meta, String reason) {

@@ -132,15 +132,19 @@ class MonitorTopologyTest {
                 Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         rawScores.pipeInput("r", new byte[] {1, 2, 3});
         scores.pipeInput("ghost", Events.score("ghost", 50, "flipped", 0.9, 1));
+        scores.pipeInput("ghost", Events.score("ghost", 100, "flipped", 0.9, 700_000));
         ready.pipeInput("r", Events.ready("r", 50, 1));
         scores.pipeInput("r", Events.score("r", 50, "flipped", Double.NaN, 2));
         scores.pipeInput("r", Events.score("r", 50, "flipped", 0.9, 3));
         List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
-        assertEquals(3, dead.size());
+        assertEquals(4, dead.size(), reasons(dead));
         assertTrue(DeadLetters.reason(dead.get(0).headers()).startsWith("undecodable"), reasons(dead));
         assertEquals(3, dead.get(0).value().length, "original bytes kept");
         assertTrue(DeadLetters.reason(dead.get(1).headers()).contains("unknown run"), reasons(dead));
-        assertTrue(DeadLetters.reason(dead.get(2).headers()).contains("NaN"), reasons(dead));
+        assertEquals(50, topics.probeScored.valueSerde().deserializer().deserialize("t", dead.get(1).value()).getStep(),
+                "the held-back record itself is dead-lettered, readable");
+        assertTrue(DeadLetters.reason(dead.get(2).headers()).contains("unknown run"), reasons(dead));
+        assertTrue(DeadLetters.reason(dead.get(3).headers()).contains("NaN"), reasons(dead));
         assertEquals(1, out(topics.modeObserved).readValuesToList().size(), "the good record is still processed");
     }
 
