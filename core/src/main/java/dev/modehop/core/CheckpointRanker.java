@@ -18,7 +18,7 @@ public final class CheckpointRanker {
     public static final double UNSURE = 0.5;
     public static final double TRANSIENT = 0.25;
     /** Recent checkpoints kept besides the leaders, so that pending verdicts can still re-weight them. */
-    static final int RECENT_KEPT = 32;
+    static final int RECENT_KEPT = 8;
 
     private final int leaderboardSize;
 

@@ -34,7 +34,7 @@ public record MonitorConfig(double modeBand, double modeZ, double hopZ, int stab
     }
 
     public static MonitorConfig defaults() {
-        return new MonitorConfig(0.1, 2.0, 3.0, 2, 4.0, 0.0, 6, 10 * 60_000L, 10, 50, AlertRules.none());
+        return new MonitorConfig(0.1, 2.0, 3.0, 2, 4.0, 0.0, 6, 10 * 60_000L, 10, 20, AlertRules.none());
     }
 
     public MonitorConfig withRules(AlertRules newRules) {

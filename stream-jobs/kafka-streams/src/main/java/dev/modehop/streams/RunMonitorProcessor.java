@@ -10,7 +10,9 @@ import dev.modehop.schemas.EventMapper;
 import dev.modehop.schemas.RunStateCodec;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,6 +30,18 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
     private final ProcessingListener listener;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
+    /**
+     * Decoded states of this task's recent runs, so that a record costs one encode, not a decode too. This
+     * processor instance owns the task; Streams builds a new one (empty cache) after a rebalance or an
+     * aborted transaction, so the cache never outlives the store content it mirrors.
+     */
+    private final Map<String, RunState> decoded = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RunState> eldest) {
+            return size() > CACHED_RUNS;
+        }
+    };
+    static final int CACHED_RUNS = 1_000;
 
     RunMonitorProcessor(Topics topics, RunMonitor monitor, ProcessingListener listener) {
         this.topics = topics;
@@ -68,8 +82,12 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
                     + "' (records must be keyed by run id)");
             return;
         }
-        byte[] stored = store.get(runId);
-        RunState state = stored == null ? new RunState(runId) : RunStateCodec.decode(stored);
+        RunState state = decoded.get(runId);
+        if (state == null) {
+            byte[] stored = store.get(runId);
+            state = stored == null ? new RunState(runId) : RunStateCodec.decode(stored);
+            decoded.put(runId, state);
+        }
         List<Output> outputs = apply(state, value, record.timestamp());
         for (Output o : outputs) {
             if (o instanceof Output.Rejection rejection) {

@@ -162,8 +162,8 @@ class MonitorTopologyTest {
         RunState state = RunStateCodec.decode(store.get("r"));
         assertEquals(0, state.waiting.size(), "nothing left waiting");
         assertTrue(state.windows.size() <= 256, "windows bounded: " + state.windows.size());
-        assertTrue(state.hops.size() <= 50, "hops bounded: " + state.hops.size());
-        assertTrue(state.ranking.entries.size() <= 42, "ranking bounded: " + state.ranking.entries.size());
+        assertTrue(state.hops.size() <= 20, "hops bounded: " + state.hops.size());
+        assertTrue(state.ranking.entries.size() <= 18, "ranking bounded: " + state.ranking.entries.size());
         assertTrue(state.processed.size() <= 16);
         assertTrue(out(topics.hopDetected).readValuesToList().size() >= 39);
     }
