@@ -1,0 +1,163 @@
+package dev.modehop.flink;
+
+import dev.modehop.core.AlertRules;
+import dev.modehop.core.MonitorConfig;
+import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.Topic;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.apache.flink.util.function.SerializableSupplier;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The modehop monitor on Flink: input records (already classified by {@link InputDecoder}) are keyed by
+ * run id and run through {@link RunMonitorFunction}; everything it emits, outputs and dead letters alike,
+ * goes to one sink. The source and sink come in through the constructor (Kafka in production, in-memory
+ * ones in tests); {@link #main} and {@link #runLocal} only wire Kafka to it.
+ */
+public final class MonitorFlinkJob {
+    /** Stable operator ids: savepoints map state by them, so they never change. */
+    public static final String SOURCE_UID = "modehop-inputs";
+    public static final String MONITOR_UID = "modehop-run-monitor";
+    public static final String SINK_UID = "modehop-outputs";
+    public static final String JOB_NAME = "modehop monitor";
+
+    private final Source<InputRecord, ?, ?> source;
+    private final Sink<OutgoingRecord> sink;
+    private final JobSettings settings;
+
+    public MonitorFlinkJob(Source<InputRecord, ?, ?> source, Sink<OutgoingRecord> sink, JobSettings settings) {
+        this.source = source;
+        this.sink = sink;
+        this.settings = settings;
+    }
+
+    /** Adds the job's dataflow and its checkpointing to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        env.enableCheckpointing(settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(settings.checkpointInterval().toMillis() / 2);
+        env.getCheckpointConfig().setExternalizedCheckpointRetention(
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        env.fromSource(source, watermarks(settings), "modehop inputs", TypeInformation.of(InputRecord.class))
+                .uid(SOURCE_UID)
+                .keyBy(InputRecord::routingKey, Types.STRING)
+                .process(new RunMonitorFunction(settings.decoder(), settings.monitorConfig(), settings.stateTtl()))
+                .returns(OutgoingRecord.class)
+                .uid(MONITOR_UID)
+                .name("run monitor")
+                .sinkTo(sink)
+                .uid(SINK_UID)
+                .name("modehop outputs");
+    }
+
+    public JobClient start(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    /** Event time is producer time; the watermark lags it by the tolerated out-of-orderness. */
+    static WatermarkStrategy<InputRecord> watermarks(JobSettings settings) {
+        return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime)
+                .withIdleness(settings.idleness());
+    }
+
+    /**
+     * Reads the three input topics as raw records from the group's committed offsets (earliest for a new
+     * group), read_committed so aborted producer transactions are never seen.
+     */
+    public static KafkaSource<InputRecord> kafkaSource(String bootstrapServers, String groupId, JobSettings settings,
+                                                       Properties overrides) {
+        InputDecoder decoder = settings.decoder();
+        return KafkaSource.<InputRecord>builder()
+                .setProperties(overrides)
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(decoder.topics().inputs().stream().map(Topic::name).toList())
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaInputDeserializer(decoder))
+                .setProperty("isolation.level", "read_committed")
+                .build();
+    }
+
+    /**
+     * Exactly-once: records are written in Kafka transactions committed with each checkpoint. The prefix
+     * must be stable across restarts (so lingering transactions of a crashed attempt are aborted) and
+     * unique per job on the cluster.
+     */
+    public static KafkaSink<OutgoingRecord> kafkaSink(String bootstrapServers, String transactionalIdPrefix,
+                                                      DeliveryGuarantee delivery, Properties overrides) {
+        Properties producer = new Properties();
+        // Must not exceed the broker's transaction.max.timeout.ms (15 min by default).
+        producer.setProperty("transaction.timeout.ms", "900000");
+        producer.putAll(overrides);
+        return KafkaSink.<OutgoingRecord>builder()
+                .setKafkaProducerConfig(producer)
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new OutgoingRecordSerializer())
+                .setDeliveryGuarantee(delivery)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .build();
+    }
+
+    /** The job against Kafka with the default group id and transactional id prefix derived from the topic prefix. */
+    public static MonitorFlinkJob onKafka(String bootstrapServers, JobSettings settings, Properties kafkaOverrides) {
+        String name = settings.topicPrefix() + "modehop-flink";
+        return new MonitorFlinkJob(kafkaSource(bootstrapServers, name, settings, kafkaOverrides),
+                kafkaSink(bootstrapServers, name, settings.delivery(), kafkaOverrides), settings);
+    }
+
+    /**
+     * Runs the job in a local MiniCluster (what {@code modehop flink} calls) and returns at once; cancel the
+     * returned client to stop it.
+     *
+     * @param monitorConfig the semantics' settings, built on each task; e.g. {@code MonitorConfig::defaults}
+     */
+    public static JobClient runLocal(String bootstrapServers, String registryUrl, String topicPrefix, int parallelism,
+                                     SerializableSupplier<MonitorConfig> monitorConfig) throws Exception {
+        JobSettings settings = JobSettings.defaults(topicPrefix, Map.of(AvroSerdes.REGISTRY_URL, registryUrl))
+                .withMonitorConfig(monitorConfig);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                new Configuration());
+        return onKafka(bootstrapServers, settings, new Properties()).start(env);
+    }
+
+    public static JobClient runLocal(String bootstrapServers, String registryUrl, String topicPrefix, int parallelism)
+            throws Exception {
+        return runLocal(bootstrapServers, registryUrl, topicPrefix, parallelism, MonitorConfig::defaults);
+    }
+
+    /**
+     * {@code flink run modehop-flink-job.jar --bootstrap HOST:9092 --registry URL [--prefix P] [--rules FILE]
+     * [--checkpoint-interval-ms 1000]}.
+     */
+    public static void main(String[] args) throws Exception {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        String rulesText = params.has("rules") ? Files.readString(Path.of(params.get("rules"))) : "";
+        JobSettings settings = JobSettings.defaults(params.get("prefix", ""),
+                        Map.of(AvroSerdes.REGISTRY_URL, params.getRequired("registry")))
+                .withMonitorConfig(() -> MonitorConfig.defaults().withRules(AlertRules.parse(rulesText)))
+                .withCheckpointInterval(Duration.ofMillis(params.getLong("checkpoint-interval-ms", 1000)));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        onKafka(params.getRequired("bootstrap"), settings, new Properties()).build(env);
+        env.execute(JOB_NAME);
+    }
+}

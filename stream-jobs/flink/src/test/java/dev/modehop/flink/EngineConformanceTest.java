@@ -1,0 +1,222 @@
+package dev.modehop.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modehop.embedded.EmbeddedKafka;
+import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The slow tier: the Flink job in a MiniCluster must emit exactly what the Kafka Streams topology emits for
+ * the same recorded stream, first through in-memory source and sink, then end to end through the
+ * in-process broker at parallelism 2 with exactly-once delivery, read by a read_committed consumer.
+ */
+class EngineConformanceTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static EmbeddedSchemaRegistry registry;
+
+    @BeforeAll
+    static void startRegistry() {
+        registry = EmbeddedSchemaRegistry.start();
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    private static Map<String, String> serdeConfig() {
+        return Map.of(AvroSerdes.REGISTRY_URL, registry.url());
+    }
+
+    private static JobSettings settings(String prefix) {
+        return JobSettings.defaults(prefix, serdeConfig()).withMonitorConfig(RecordedStream::monitorConfig)
+                .withCheckpointInterval(Duration.ofMillis(300));
+    }
+
+    @Test
+    void flinkJobEmitsWhatTheKafkaStreamsJobEmits() throws Exception {
+        Topics topics = Topics.create("", serdeConfig());
+        RecordedStream stream = new RecordedStream(topics);
+        Engines.Outputs expected = Engines.kafkaStreams(topics, stream.all(), true);
+
+        InputDecoder decoder = new InputDecoder("", serdeConfig());
+        Map<String, Long> offsets = new HashMap<>();
+        ArrayList<InputRecord> inputs = new ArrayList<>();
+        for (RecordedStream.Recorded r : stream.all()) {
+            long offset = offsets.merge(r.topic(), 1L, Long::sum) - 1;
+            inputs.add(decoder.classify(InputRecord.raw(r.topic(), 0, offset, r.timestamp(),
+                    r.key().getBytes(StandardCharsets.UTF_8), r.value(), new RecordHeaders())));
+        }
+        CollectingSink.RECORDS.clear();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // One source reader keeps the recorded order, as the test driver does.
+        env.setParallelism(1);
+        new MonitorFlinkJob(new DataGeneratorSource<>(i -> inputs.get(i.intValue()), inputs.size(),
+                TypeInformation.of(InputRecord.class)), new CollectingSink(), settings("")).build(env);
+        env.execute("conformance");
+
+        Engines.Outputs actual = new Engines.Outputs(topics, true);
+        for (OutgoingRecord r : CollectingSink.RECORDS) {
+            actual.add(r.topic, r.key, r.value, r.timestamp, r.headers());
+        }
+        assertTrue(expected.byTopic.containsKey(topics.hopDetected.name()), "the stream must produce a hop");
+        assertTrue(expected.byTopic.containsKey(topics.runControl.name()), "and a control command");
+        assertTrue(expected.byTopic.containsKey(topics.alertRaised.name()), "and a missing-scores alert");
+        assertEquals(5, expected.byTopic.get(topics.probeScored.dlq()).values().stream().mapToInt(List::size).sum(),
+                "garbage, NaN, late score, two scores of an unknown run:\n" + expected);
+        assertEquals(expected.toString(), actual.toString());
+    }
+
+    @Test
+    void endToEndThroughKafkaAtParallelismTwo() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String prefix = "e2e.";
+            Topics topics = Topics.create(prefix, serdeConfig());
+            kafka.createTopics(topics.allNamesWithDlq(), 2);
+            RecordedStream stream = new RecordedStream(topics);
+            Engines.Outputs expected = Engines.kafkaStreams(topics, stream.all(), false);
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            // EXACTLY_ONCE fails with kafka-clients 4.4.0 (the project's pin): flink-connector-kafka 5.0.0-2.2
+            // calls TransactionalRequestResult.await(), which 4.4.0 removed (see the README).
+            JobSettings settings = settings(prefix).withDelivery(DeliveryGuarantee.AT_LEAST_ONCE);
+            JobClient job = MonitorFlinkJob.onKafka(kafka.bootstrapServers(), settings, new Properties())
+                    .start(env);
+            try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers());
+                 Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                send(producer, stream.phase1);
+                // Announcements must be processed before the scores, as the recorded order says: wait until
+                // the job's checkpoints have committed the announcement topics' offsets.
+                awaitCommitted(admin, prefix + "modehop-flink",
+                        List.of(topics.checkpointReady.name(), topics.dataWindowClosed.name()));
+                send(producer, stream.phase2);
+            }
+            Engines.Outputs actual = readCommitted(kafka.bootstrapServers(), topics, expected.size());
+            job.cancel().get();
+            assertEquals(expected.toString(), actual.toString());
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Map<String, Object> p = Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 0);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, List<RecordedStream.Recorded> records)
+            throws Exception {
+        for (RecordedStream.Recorded r : records) {
+            producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp(), r.key().getBytes(StandardCharsets.UTF_8),
+                    r.value())).get();
+        }
+    }
+
+    private static void awaitCommitted(Admin admin, String group, List<String> topicNames) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (String t : topicNames) {
+            for (int p = 0; p < 2; p++) {
+                latest.put(new TopicPartition(t, p), OffsetSpec.latest());
+            }
+        }
+        var ends = admin.listOffsets(latest).all().get();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            boolean done = ends.entrySet().stream().allMatch(e -> {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                return (c == null ? 0 : c.offset()) >= e.getValue().offset();
+            });
+            if (done) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the Flink job did not commit the phase-1 offsets");
+    }
+
+    /** Reads every output until the expected count arrived, then a little longer to catch duplicates. */
+    private static Engines.Outputs readCommitted(String bootstrap, Topics topics, int expected) {
+        Map<String, Object> c = Map.of("bootstrap.servers", bootstrap, "group.id", "verifier",
+                "auto.offset.reset", "earliest", "isolation.level", "read_committed");
+        Engines.Outputs outputs = new Engines.Outputs(topics, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(Engines.outputNames(topics));
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    outputs.add(r.topic(), r.key(), r.value(), r.timestamp(), r.headers());
+                }
+                if (outputs.size() >= expected && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                }
+            }
+        }
+        return outputs;
+    }
+
+    /** Keeps what the job emits, for the in-memory run. */
+    static final class CollectingSink implements Sink<OutgoingRecord> {
+        static final ConcurrentLinkedQueue<OutgoingRecord> RECORDS = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public SinkWriter<OutgoingRecord> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(OutgoingRecord element, Context ctx) {
+                    RECORDS.add(element);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+}

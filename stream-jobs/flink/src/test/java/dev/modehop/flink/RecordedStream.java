@@ -1,0 +1,112 @@
+package dev.modehop.flink;
+
+import dev.modehop.core.AlertRules;
+import dev.modehop.core.MonitorConfig;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.DataWindow;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * One recorded input stream for the conformance tests: two runs plus an unknown one, out-of-order and
+ * duplicate scores, a checkpoint whose scores never come (a gap, timed out by the run's own later records),
+ * and bad records (garbage bytes, a NaN score, an unknown run whose held-back scores are given up, a key that is not the run id, a late score).
+ *
+ * <p>Phase 1 (data windows and checkpoint announcements) comes before phase 2 (scores), as in a real run.
+ * All timestamps stay below the gap's deadline plus the watermark's out-of-orderness, so the Flink job's
+ * timers never fire before the record that times the gap out in both engines.
+ */
+final class RecordedStream {
+    static final long T0 = 1_767_225_600_000L;
+    static final String RULES =
+            "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1";
+    /** r2's step 200 is announced at T0 + 20 s and never scored. */
+    static final long GAP_DEADLINE = T0 + 20_000 + MonitorConfig.defaults().missingScoreTimeoutMs();
+
+    record Recorded(String topic, String key, byte[] value, long timestamp) {
+    }
+
+    final List<Recorded> phase1 = new ArrayList<>();
+    final List<Recorded> phase2 = new ArrayList<>();
+    private final Topics topics;
+
+    static MonitorConfig monitorConfig() {
+        return MonitorConfig.defaults().withRules(AlertRules.parse(RULES));
+    }
+
+    RecordedStream(Topics topics) {
+        this.topics = topics;
+        window(phase1, "r1", "w0", 0, 100, 0.9, T0 + 1000);
+        window(phase1, "r1", "w1", 100, 300, 0.1, 0);
+        window(phase1, "r2", "w0", 0, 500, 0.5, T0 + 1000);
+        phase1.add(new Recorded(topics.checkpointReady.name(), "r1", new byte[] {0, 0, 0, 0, 42, 7}, T0 + 5000));
+        add(phase1, topics.checkpointReady, "r1", ready("r2", 999, T0 + 6000), T0 + 6000);
+        for (int k = 1; k <= 5; k++) {
+            add(phase1, topics.checkpointReady, "r1", ready("r1", 50L * k, T0 + 10_000L * k), T0 + 10_000L * k);
+        }
+        for (int k = 1; k <= 4; k++) {
+            add(phase1, topics.checkpointReady, "r2", ready("r2", 100L * k, T0 + 10_000L * k), T0 + 10_000L * k);
+        }
+
+        score(phase2, "r1", 150, "flipped", 0.03, 1, T0 + 60_000);
+        score(phase2, "r1", 100, "flipped", 0.98, 1, T0 + 61_000);
+        score(phase2, "r1", 100, "flipped", 0.98, 1, T0 + 62_000);
+        score(phase2, "r1", 50, "flipped", 0.97, 1, T0 + 63_000);
+        score(phase2, "r1", 50, "flipped", 0.97, 1, T0 + 64_000);
+        phase2.add(new Recorded(topics.probeScored.name(), "r1", new byte[] {1, 2, 3}, T0 + 64_500));
+        score(phase2, "r1", 200, "flipped", Double.NaN, 1, T0 + 65_000);
+        score(phase2, "r1", 200, "flipped", 0.02, 1, T0 + 66_000);
+        score(phase2, "r1", 250, "flipped", 0.04, 1, T0 + 67_000);
+        score(phase2, "ghost", 50, "flipped", 0.9, 1, T0 + 68_000);
+        add(phase2, topics.probeScored, "r1", scoreValue("r1", 50, "flipped", "late-task", 0.9, 1, T0 + 69_000),
+                T0 + 69_000);
+        score(phase2, "r2", 100, "flipped", 0.92, 2, T0 + 50_000);
+        score(phase2, "r2", 100, "copy", 0.12, 2, T0 + 51_000);
+        score(phase2, "r2", 300, "flipped", 0.08, 2, GAP_DEADLINE + 1000);
+        score(phase2, "r2", 300, "copy", 0.10, 2, GAP_DEADLINE + 1100);
+        score(phase2, "r2", 400, "flipped", 0.06, 2, GAP_DEADLINE + 2000);
+        score(phase2, "r2", 400, "copy", 0.91, 2, GAP_DEADLINE + 2100);
+        // The unknown run's scores are held back until its own event time passes the timeout.
+        score(phase2, "ghost", 100, "flipped", 0.9, 1, T0 + 68_000 + MonitorConfig.defaults().missingScoreTimeoutMs());
+    }
+
+    List<Recorded> all() {
+        List<Recorded> all = new ArrayList<>(phase1);
+        all.addAll(phase2);
+        return all;
+    }
+
+    private void window(List<Recorded> into, String run, String id, long start, long end, double icl, long at) {
+        DataWindow w = DataWindow.newBuilder().setRunId(run).setWindowId(id).setStartStep(start).setEndStep(end)
+                .setTokens(0).setMixture(Map.of("icl", icl, "iwl", 1 - icl)).setProducedAt(at).build();
+        add(into, topics.dataWindowClosed, run, w, at > 0 ? at : T0 + 1000);
+    }
+
+    static CheckpointReady ready(String run, long step, long at) {
+        return CheckpointReady.newBuilder().setRunId(run).setStep(step).setTokensSeen(step * 1000)
+                .setUri("/ckpt/" + run + "/" + step).setProducedAt(at).build();
+    }
+
+    private void score(List<Recorded> into, String run, long step, String family, double acc, int taskCount, long at) {
+        add(into, topics.probeScored, run, scoreValue(run, step, family, "main", acc, taskCount, at), at);
+    }
+
+    static ProbeScore scoreValue(String run, long step, String family, String task, double acc, int taskCount,
+                                 long at) {
+        return ProbeScore.newBuilder().setId(run + "/" + step + "/" + family + "/" + task).setRunId(run).setStep(step)
+                .setSuite("toy").setFamily(family).setTask(task).setSeedCount(4).setItems(512).setHardAccuracy(acc)
+                .setSoftScore(2 * acc - 1).setStderr(null).setTaskCount(taskCount).setScorerId("test")
+                .setDurationMs(1).setProducedAt(at).build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> void add(List<Recorded> into, Topic<V> topic, String key, Object value, long at) {
+        Serializer<Object> s = (Serializer<Object>) topic.valueSerde().serializer();
+        into.add(new Recorded(topic.name(), key, s.serialize(topic.name(), value), at));
+    }
+}
