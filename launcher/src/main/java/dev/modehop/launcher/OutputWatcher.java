@@ -39,10 +39,15 @@ public final class OutputWatcher implements AutoCloseable {
             try {
                 while (true) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        Object value = byName.get(r.topic()).valueSerde().deserializer().deserialize(r.topic(), r.value());
-                        received.add(value);
-                        if (onRecord != null) {
-                            onRecord.accept(value);
+                        try {
+                            Object value = byName.get(r.topic()).valueSerde().deserializer().deserialize(r.topic(), r.value());
+                            received.add(value);
+                            if (onRecord != null) {
+                                onRecord.accept(value);
+                            }
+                        } catch (RuntimeException e) {
+                            // One bad record must not stop the follower.
+                            System.err.printf("modehop: skipped a record of %s at offset %d: %s%n", r.topic(), r.offset(), e);
                         }
                     }
                 }

@@ -51,9 +51,14 @@ public final class TrainingRunClient implements AutoCloseable {
     }
 
     public void checkpointReady(long step, long tokensSeen, String uri, Double trainLoss) {
+        checkpointReady(step, tokensSeen, uri, trainLoss, null);
+    }
+
+    /** As above, naming the probe suite to score it on (null: the scorers' default). */
+    public void checkpointReady(long step, long tokensSeen, String uri, Double trainLoss, String suite) {
         publisher.sendAndWait(topics.checkpointReady, runId, CheckpointReady.newBuilder().setRunId(runId).setStep(step)
                 .setTokensSeen(tokensSeen).setUri(uri).setFormat("hf-safetensors").setTrainLoss(trainLoss)
-                .setProducedAt(System.currentTimeMillis()).build());
+                .setSuite(suite).setProducedAt(System.currentTimeMillis()).build());
     }
 
     public void dataWindow(String windowId, long startStep, long endStep, long tokens, Map<String, Double> mixture) {
