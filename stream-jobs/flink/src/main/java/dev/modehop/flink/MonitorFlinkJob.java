@@ -17,6 +17,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -26,6 +27,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 import org.apache.flink.util.function.SerializableSupplier;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * The modehop monitor on Flink: input records (already classified by {@link InputDecoder}) are keyed by
@@ -39,6 +41,8 @@ public final class MonitorFlinkJob {
     public static final String MONITOR_UID = "modehop-run-monitor";
     public static final String SINK_UID = "modehop-outputs";
     public static final String JOB_NAME = "modehop monitor";
+    /** The kafka-clients version flink-connector-kafka 5.0.0-2.2 is built against (and this module pins). */
+    public static final String CONNECTOR_KAFKA_CLIENTS = "4.2.0";
 
     private final Source<InputRecord, ?, ?> source;
     private final Sink<OutgoingRecord> sink;
@@ -102,9 +106,24 @@ public final class MonitorFlinkJob {
      * Exactly-once: records are written in Kafka transactions committed with each checkpoint. The prefix
      * must be stable across restarts (so lingering transactions of a crashed attempt are aborted) and
      * unique per job on the cluster.
+     *
+     * @throws IllegalStateException for EXACTLY_ONCE when the kafka-clients on the classpath cannot run the
+     *                               connector's transactional writer (see {@link #exactlyOnceSupported})
      */
     public static KafkaSink<OutgoingRecord> kafkaSink(String bootstrapServers, String transactionalIdPrefix,
                                                       DeliveryGuarantee delivery, Properties overrides) {
+        return kafkaSink(bootstrapServers, transactionalIdPrefix, delivery, overrides, new OutgoingRecordSerializer());
+    }
+
+    static KafkaSink<OutgoingRecord> kafkaSink(String bootstrapServers, String transactionalIdPrefix,
+                                               DeliveryGuarantee delivery, Properties overrides,
+                                               KafkaRecordSerializationSchema<OutgoingRecord> serializer) {
+        if (delivery == DeliveryGuarantee.EXACTLY_ONCE && !exactlyOnceSupported()) {
+            throw new IllegalStateException("EXACTLY_ONCE needs kafka-clients " + CONNECTOR_KAFKA_CLIENTS
+                    + " (what flink-connector-kafka 5.0.0-2.2 is built against) but this classpath has "
+                    + AppInfoParser.getVersion() + ", which lacks TransactionalRequestResult.await(): run "
+                    + "AT_LEAST_ONCE here, or the job jar on a Flink cluster for exactly-once");
+        }
         Properties producer = new Properties();
         // Must not exceed the broker's transaction.max.timeout.ms (15 min by default).
         producer.setProperty("transaction.timeout.ms", "900000");
@@ -112,34 +131,74 @@ public final class MonitorFlinkJob {
         return KafkaSink.<OutgoingRecord>builder()
                 .setKafkaProducerConfig(producer)
                 .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new OutgoingRecordSerializer())
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(delivery)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();
     }
 
+    /**
+     * Whether the connector's exactly-once writer can run on the kafka-clients of this classpath: it calls
+     * {@code TransactionalRequestResult.await()}, which kafka-clients 4.4.0 removed. Checked up front so
+     * that a mismatch fails at job construction with a clear message instead of a {@code NoSuchMethodError}
+     * in a sink task at its first flush, followed by endless restarts.
+     */
+    public static boolean exactlyOnceSupported() {
+        try {
+            Class.forName("org.apache.kafka.clients.producer.internals.TransactionalRequestResult").getMethod("await");
+            return true;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** The job against Kafka with the default group id and transactional id prefix derived from the topic prefix. */
     public static MonitorFlinkJob onKafka(String bootstrapServers, JobSettings settings, Properties kafkaOverrides) {
         String name = settings.topicPrefix() + "modehop-flink";
+        return onKafka(bootstrapServers, settings, kafkaOverrides, new OutgoingRecordSerializer());
+    }
+
+    /** As above, with the sink's record serializer given (tests wrap it to inject a failure). */
+    static MonitorFlinkJob onKafka(String bootstrapServers, JobSettings settings, Properties kafkaOverrides,
+                                   KafkaRecordSerializationSchema<OutgoingRecord> serializer) {
+        String name = settings.topicPrefix() + "modehop-flink";
         return new MonitorFlinkJob(kafkaSource(bootstrapServers, name, settings, kafkaOverrides),
-                kafkaSink(bootstrapServers, name, settings.delivery(), kafkaOverrides), settings);
+                kafkaSink(bootstrapServers, name, settings.delivery(), kafkaOverrides, serializer), settings);
     }
 
     /**
      * Runs the job in a local MiniCluster (what {@code modehop flink} calls) and returns at once; cancel the
      * returned client to stop it.
      *
+     * <p>EXACTLY_ONCE only works where kafka-clients is the connector's {@value #CONNECTOR_KAFKA_CLIENTS}
+     * (this module's tests, the job jar). The launcher's classpath has the project's newer Kafka for its broker
+     * and Streams job, so it passes {@link DeliveryGuarantee#AT_LEAST_ONCE}: outputs may then repeat after a
+     * failure (every output carries a deterministic id for consumers to dedupe).
+     *
      * @param monitorConfig the semantics' settings, built on each task; e.g. {@code MonitorConfig::defaults}
+     * @param delivery      EXACTLY_ONCE (fails at once where unsupported, see {@link #exactlyOnceSupported})
+     *                      or AT_LEAST_ONCE
      */
     public static JobClient runLocal(String bootstrapServers, String registryUrl, String topicPrefix, int parallelism,
-                                     SerializableSupplier<MonitorConfig> monitorConfig) throws Exception {
+                                     SerializableSupplier<MonitorConfig> monitorConfig, DeliveryGuarantee delivery)
+            throws Exception {
         JobSettings settings = JobSettings.defaults(topicPrefix, Map.of(AvroSerdes.REGISTRY_URL, registryUrl))
-                .withMonitorConfig(monitorConfig);
+                .withMonitorConfig(monitorConfig)
+                .withDelivery(delivery);
+        MonitorFlinkJob job = onKafka(bootstrapServers, settings, new Properties());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
                 new Configuration());
-        return onKafka(bootstrapServers, settings, new Properties()).start(env);
+        return job.start(env);
     }
 
+    /** {@link #runLocal(String, String, String, int, SerializableSupplier, DeliveryGuarantee)} with EXACTLY_ONCE. */
+    public static JobClient runLocal(String bootstrapServers, String registryUrl, String topicPrefix, int parallelism,
+                                     SerializableSupplier<MonitorConfig> monitorConfig) throws Exception {
+        return runLocal(bootstrapServers, registryUrl, topicPrefix, parallelism, monitorConfig,
+                DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /** EXACTLY_ONCE with {@code MonitorConfig::defaults}. */
     public static JobClient runLocal(String bootstrapServers, String registryUrl, String topicPrefix, int parallelism)
             throws Exception {
         return runLocal(bootstrapServers, registryUrl, topicPrefix, parallelism, MonitorConfig::defaults);

@@ -15,13 +15,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -45,7 +51,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The slow tier: the Flink job in a MiniCluster must emit exactly what the Kafka Streams topology emits for
  * the same recorded stream, first through in-memory source and sink, then end to end through the
- * in-process broker at parallelism 2 with exactly-once delivery, read by a read_committed consumer.
+ * in-process broker at parallelism 2 with exactly-once delivery and an injected failure, read by a
+ * read_committed consumer.
  */
 class EngineConformanceTest {
     @RegisterExtension
@@ -107,22 +114,35 @@ class EngineConformanceTest {
         assertEquals(expected.toString(), actual.toString());
     }
 
+    /**
+     * End to end at parallelism 2 with EXACTLY_ONCE, and a failure in the middle: the sink throws once, half
+     * way through the outputs, with records of its open transaction already sent. Flink restarts from its
+     * last checkpoint (Kafka offsets, run state, pending transactions), the open transaction is aborted and
+     * the inputs since that checkpoint are processed again. A read_committed consumer must still see what
+     * the Kafka Streams job emits, each output once.
+     */
     @Test
-    void endToEndThroughKafkaAtParallelismTwo() throws Exception {
+    void endToEndExactlyOnceThroughKafkaAtParallelismTwoDespiteAFailure() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String prefix = "e2e.";
             Topics topics = Topics.create(prefix, serdeConfig());
             kafka.createTopics(topics.allNamesWithDlq(), 2);
             RecordedStream stream = new RecordedStream(topics);
             Engines.Outputs expected = Engines.kafkaStreams(topics, stream.all(), false);
+            assertEquals(List.of(), duplicateIds(expected), "the reference itself has unique output ids");
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
-            // EXACTLY_ONCE fails with kafka-clients 4.4.0 (the project's pin): flink-connector-kafka 5.0.0-2.2
-            // calls TransactionalRequestResult.await(), which 4.4.0 removed (see the README).
-            JobSettings settings = settings(prefix).withDelivery(DeliveryGuarantee.AT_LEAST_ONCE);
-            JobClient job = MonitorFlinkJob.onKafka(kafka.bootstrapServers(), settings, new Properties())
-                    .start(env);
+            env.configure(new Configuration()
+                    .set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay")
+                    .set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3)
+                    .set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200)));
+            JobSettings settings = settings(prefix);
+            assertEquals(DeliveryGuarantee.EXACTLY_ONCE, settings.delivery());
+            // Phase 1 yields two dead letters only, so the failure falls in phase 2, after a checkpoint.
+            FailingOnceSerializer.arm(expected.size() / 2);
+            JobClient job = MonitorFlinkJob.onKafka(kafka.bootstrapServers(), settings, new Properties(),
+                    new FailingOnceSerializer()).start(env);
             try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers());
                  Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 send(producer, stream.phase1);
@@ -134,7 +154,41 @@ class EngineConformanceTest {
             }
             Engines.Outputs actual = readCommitted(kafka.bootstrapServers(), topics, expected.size());
             job.cancel().get();
+            assertTrue(FailingOnceSerializer.FAILED.get(), "the injected failure must have happened");
+            assertEquals(List.of(), duplicateIds(actual), "no output twice");
             assertEquals(expected.toString(), actual.toString());
+        }
+    }
+
+    /** Output ids (every derived record carries a deterministic one) that occur more than once. */
+    private static List<String> duplicateIds(Engines.Outputs outputs) {
+        Map<String, Integer> counts = new TreeMap<>();
+        outputs.ids.forEach(id -> counts.merge(id, 1, Integer::sum));
+        return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * The job's serializer that throws once, at the n-th record the sinks serialize (both subtasks count
+     * together); static because Flink deserializes a fresh copy on every (re)start, in this JVM.
+     */
+    static final class FailingOnceSerializer implements KafkaRecordSerializationSchema<OutgoingRecord> {
+        static final AtomicInteger SERIALIZED = new AtomicInteger();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static volatile int failAt;
+        private final OutgoingRecordSerializer delegate = new OutgoingRecordSerializer();
+
+        static void arm(int n) {
+            SERIALIZED.set(0);
+            FAILED.set(false);
+            failAt = n;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(OutgoingRecord r, KafkaSinkContext context, Long timestamp) {
+            if (SERIALIZED.incrementAndGet() == failAt && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure at output " + failAt);
+            }
+            return delegate.serialize(r, context, timestamp);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -30,6 +31,8 @@ final class Engines {
     /** Output topic -> key -> records in order. */
     static final class Outputs {
         final Map<String, Map<String, List<String>>> byTopic = new TreeMap<>();
+        /** topic/id of every output that is not a dead letter, in arrival order */
+        final List<String> ids = new ArrayList<>();
         private final Topics topics;
         private final boolean positions;
 
@@ -64,7 +67,9 @@ final class Engines {
                 return "ts=" + timestamp + " headers=[" + h + "] value=" + bytes;
             }
             Topic<?> t = topics.outputs().stream().filter(o -> o.name().equals(topic)).findFirst().orElseThrow();
-            return "ts=" + timestamp + " " + t.valueSerde().deserializer().deserialize(topic, value) + " bytes=" + bytes;
+            Object decoded = t.valueSerde().deserializer().deserialize(topic, value);
+            ids.add(topic + "/" + ((GenericRecord) decoded).get("id"));
+            return "ts=" + timestamp + " " + decoded + " bytes=" + bytes;
         }
 
         @Override
