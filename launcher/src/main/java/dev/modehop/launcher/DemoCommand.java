@@ -11,6 +11,9 @@ import dev.modehop.events.ModeObservation;
 import dev.modehop.launcher.history.History;
 import dev.modehop.launcher.history.HistoryException;
 import dev.modehop.launcher.history.HistoryReader;
+import dev.modehop.launcher.report.CurvePlot;
+import dev.modehop.launcher.report.DemoReport;
+import dev.modehop.launcher.report.RunRecord;
 import dev.modehop.producers.sdk.EventPublisher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,19 +26,71 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs everything in one JVM: the embedded broker, registry and detection job, then replays a",
-                "recorded probe history (by default the bundled example: a flipped-family probe that hops to",
-                "parrot, back, and dips for one checkpoint) and shows hops, verdicts, alerts and control commands",
-                "live as a downstream subscriber sees them."})
+        description = {"Runs everything in one JVM: the embedded broker, registry, detection job, a scorer "
+                + "worker, the dashboard and a toy pre-training run (a small GPT-NeoX-format transformer trained "
+                + "with DJL) whose data windows make it hop between in-context (generalizing) and memorized "
+                + "(parrot) answers.",
+                "Shows training, hops, verdicts and control commands live and ends with a report, a PNG plot of "
+                + "the curves and, with --report, the same as JSON. About a minute on 2 cores.",
+                "With --history it replays a recorded history instead (e.g. examples/flipped-hops.csv)."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--history", paramLabel = "FILE|DIR", description = "history to replay (default: the bundled example)")
+    @Option(names = "--steps", defaultValue = "0",
+            description = "training steps (default: the schedule's 3000; the windows are scaled to fit)")
+    int steps;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the toy run (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--no-control", description = "do not steer the run: hops only raise alerts")
+    boolean noControl;
+
+    @Option(names = "--headless", description = "no dashboard")
+    boolean headless;
+
+    @Option(names = "--dashboard-port", defaultValue = "8080", description = "dashboard port (default: ${DEFAULT-VALUE})")
+    int dashboardPort;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "also write the report as JSON")
+    Path report;
+
+    @Option(names = "--plot", paramLabel = "FILE", defaultValue = "modehop-demo.png",
+            description = "PNG plot of the curves with hops and windows (default: ${DEFAULT-VALUE})")
+    Path plot;
+
+    @Option(names = "--history", paramLabel = "FILE|DIR",
+            description = "replay this recorded history instead of training ('example': the bundled one)")
     Path history;
 
-    @Option(names = "--delay-ms", defaultValue = "150", description = "pause between checkpoints (default: ${DEFAULT-VALUE})")
+    @Option(names = "--delay-ms", defaultValue = "150",
+            description = "with --history: pause between checkpoints (default: ${DEFAULT-VALUE})")
     long delayMs;
 
     @Override
     public Integer call() throws Exception {
+        if (history == null) {
+            return toyRun();
+        }
+        return replay();
+    }
+
+    private int toyRun() throws Exception {
+        if (steps < 0) {
+            throw new UserInputException("--steps must be >= 0");
+        }
+        RunRecord record = ToyDemo.run(new ToyDemo.Options(seed, steps, !noControl, !headless, dashboardPort, System.out));
+        DemoReport.print(record, System.out);
+        if (plot != null) {
+            CurvePlot.write(record, plot);
+            System.out.println("plot:   " + plot.toAbsolutePath());
+        }
+        if (report != null) {
+            DemoReport.writeJson(record, report);
+            System.out.println("report: " + report.toAbsolutePath());
+        }
+        return record.families.isEmpty() ? 1 : 0;
+    }
+
+    private int replay() throws Exception {
         History h = load();
         int checkpoints = h.byStep().size();
         AlertRules rules = AlertRules.parse(resource("examples/rules.txt"));
@@ -78,14 +133,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private History load() {
         try {
-            if (history != null) {
-                return HistoryReader.read(history);
+            if (history.toString().equals("example")) {
+                Path tmp = Files.createTempFile("modehop-example-", ".csv");
+                Files.writeString(tmp, resource("examples/flipped-hops.csv"));
+                tmp.toFile().deleteOnExit();
+                return new History("bundled example flipped-hops.csv", HistoryReader.read(tmp).points());
             }
-            Path tmp = Files.createTempFile("modehop-example-", ".csv");
-            Files.writeString(tmp, resource("examples/flipped-hops.csv"));
-            tmp.toFile().deleteOnExit();
-            History h = HistoryReader.read(tmp);
-            return new History("bundled example flipped-hops.csv", h.points());
+            return HistoryReader.read(history);
         } catch (HistoryException e) {
             throw new UserInputException(e.getMessage());
         } catch (IOException e) {

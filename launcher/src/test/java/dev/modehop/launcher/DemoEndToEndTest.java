@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class DemoEndToEndTest {
     @Test
     void demoShowsTheBundledHistorysHopsLive() {
-        CommandLineTest.Run r = CommandLineTest.run("demo", "--delay-ms", "0");
+        CommandLineTest.Run r = CommandLineTest.run("demo", "--history", "example", "--delay-ms", "0");
         assertEquals(0, r.code(), r.out() + r.err());
         String out = r.out();
         assertTrue(out.contains("checkpoints processed: 40 of 40"), out);

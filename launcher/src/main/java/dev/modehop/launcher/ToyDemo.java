@@ -1,0 +1,232 @@
+package dev.modehop.launcher;
+
+import dev.modehop.core.AlertRules;
+import dev.modehop.core.MonitorConfig;
+import dev.modehop.dashboard.DashboardServer;
+import dev.modehop.events.CheckpointRanking;
+import dev.modehop.events.ControlAction;
+import dev.modehop.events.ControlCommand;
+import dev.modehop.events.HopStability;
+import dev.modehop.events.ModeHop;
+import dev.modehop.events.ModeObservation;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.launcher.report.RunRecord;
+import dev.modehop.producers.sdk.TrainingRunClient;
+import dev.modehop.producers.toyrun.DataWindow;
+import dev.modehop.producers.toyrun.ToyRun;
+import dev.modehop.producers.toyrun.ToyRunConfig;
+import dev.modehop.producers.toyrun.ToyRunListener;
+import dev.modehop.scorer.worker.ScorerSettings;
+import dev.modehop.scorer.worker.ScorerWorker;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The main job on the embedded default, in one JVM: broker, registry, Kafka Streams job, a scorer
+ * worker, the dashboard and a toy pre-training run whose data windows make it hop. The run publishes
+ * checkpoints and windows through the training SDK and obeys control commands; what the monitor
+ * publishes is followed like any downstream service would, and collected into a {@link RunRecord}.
+ */
+public final class ToyDemo {
+    /** Demo settings. {@code steps} 0 keeps the default schedule's 3,000 steps. */
+    public record Options(long seed, int steps, boolean control, boolean dashboard, int dashboardPort,
+                          PrintStream out) {
+    }
+
+    static final String STEER_RULE = "steer-back: when flipped hops to PARROT and is STABLE then alert CRITICAL, "
+            + "adjust-mixture icl=0.9 iwl=0.1";
+    static final String ALERT_RULES = """
+            hop-to-parrot: when * hops to PARROT then alert WARN
+            dip: when * hops to * and is TRANSIENT then alert INFO
+            """;
+
+    private ToyDemo() {
+    }
+
+    public static RunRecord run(Options o) throws Exception {
+        PrintStream out = o.out();
+        AlertRules rules = AlertRules.parse(ALERT_RULES + (o.control() ? STEER_RULE + "\n" : ""));
+        MonitorConfig config = MonitorConfig.defaults().withRules(rules);
+        String runId = "toy-seed" + o.seed();
+        RunRecord record = new RunRecord();
+        record.runId = runId;
+        Path checkpoints = Files.createTempDirectory("modehop-toyrun-");
+        long started = System.nanoTime();
+        out.println("demo: starting the embedded broker, registry, detection job and scorer...");
+        try (EmbeddedStack stack = EmbeddedStack.start(null, 0, 0, 1, config)) {
+            String bootstrap = stack.kafka.bootstrapServers();
+            Map<Long, Long> announcedAt = new ConcurrentHashMap<>();
+            Map<Long, Long> scoringMs = new ConcurrentHashMap<>();
+            List<Long> hopDelaysMs = java.util.Collections.synchronizedList(new ArrayList<>());
+            Map<String, String> currentMode = new ConcurrentHashMap<>();
+            ScorerWorker scorer = ScorerWorker.create(Map.of("bootstrap.servers", bootstrap), "modehop-demo-scorer",
+                    stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"), "demo-scorer",
+                    new PrintStream(OutputStream.nullOutputStream()));
+            Thread scorerThread = new Thread(scorer, "scorer-worker");
+            scorerThread.setDaemon(true);
+            scorerThread.start();
+            DashboardServer dashboard = o.dashboard()
+                    ? DashboardServer.start(bootstrap, stack.registry.url(), "", o.dashboardPort(), null) : null;
+            try (OutputWatcher watcher = new OutputWatcher(bootstrap, stack.topics, value -> collect(value, record,
+                    announcedAt, hopDelaysMs, currentMode, out));
+                 ScoreWatcher scores = new ScoreWatcher(bootstrap, stack.topics, s -> scoringMs.merge(s.getStep(),
+                         s.getDurationMs(), Long::sum));
+                 TrainingRunClient client = new TrainingRunClient(runId, stack.topics, bootstrap, Map.of())) {
+                ToyRunConfig toyConfig = ToyRunConfig.defaults(checkpoints, o.seed());
+                if (o.steps() > 0) {
+                    toyConfig = toyConfig.scaledTo(o.steps());
+                }
+                ToyRun[] holder = new ToyRun[1];
+                long[] trainingNanos = new long[1];
+                client.onControl(c -> obey(c, holder[0], record, out));
+                ToyRunListener listener = new ToyRunListener() {
+                    @Override
+                    public void onCheckpoint(long step, Path folder, double trainLoss) {
+                        announcedAt.put(step, System.currentTimeMillis());
+                        client.checkpointReady(step, step * 64L * 18, folder.toString(), trainLoss, "toy");
+                        out.printf("train  step %5d  loss %.3f  modes %s%n", step, trainLoss, new TreeMap<>(currentMode));
+                    }
+
+                    @Override
+                    public void onWindowOpened(DataWindow w) {
+                        publish(w);
+                    }
+
+                    @Override
+                    public void onWindowClosed(DataWindow w) {
+                        publish(w);
+                    }
+
+                    private void publish(DataWindow w) {
+                        client.dataWindow(w.windowId(), w.startStep(), w.endStep(), w.tokens(), w.mixture());
+                        record.window(new RunRecord.Window(w.windowId(), w.startStep(), w.endStep(), w.mixture()));
+                    }
+                };
+                out.printf("demo: up in %.1f s; training a %d-step toy run (seed %d, control %s)%s%n",
+                        (System.nanoTime() - started) / 1e9, toyConfig.totalSteps(), o.seed(), o.control() ? "on" : "off",
+                        dashboard == null ? "" : "; dashboard " + dashboard.url());
+                long lastStep;
+                try (ToyRun toy = new ToyRun(toyConfig, listener)) {
+                    holder[0] = toy;
+                    long t0 = System.nanoTime();
+                    lastStep = toy.run();
+                    trainingNanos[0] = System.nanoTime() - t0;
+                }
+                long expected = lastStep;
+                boolean complete = watcher.await(() -> record.allFamiliesReached(expected), Duration.ofSeconds(120));
+                if (!complete) {
+                    out.println("demo: warning: the last checkpoint's scores did not arrive within 120 s");
+                }
+                Thread.sleep(300);
+                record.timings.put("trainingStepsPerSecond", round(lastStep / (trainingNanos[0] / 1e9)));
+                record.timings.put("trainingSeconds", round(trainingNanos[0] / 1e9));
+                record.timings.put("checkpointsScored", scoringMs.size());
+                record.timings.put("scoringMsPerCheckpointMedian", median(new ArrayList<>(scoringMs.values())));
+                record.timings.put("checkpointToHopMsMedian", median(new ArrayList<>(hopDelaysMs)));
+                record.timings.put("checkpointToHopMsMax", hopDelaysMs.stream().mapToLong(Long::longValue).max().orElse(-1));
+                record.timings.put("totalSeconds", round((System.nanoTime() - started) / 1e9));
+            } finally {
+                scorer.close();
+                scorerThread.join(10_000);
+                if (dashboard != null) {
+                    dashboard.close();
+                }
+            }
+        } finally {
+            deleteQuietly(checkpoints);
+        }
+        return record;
+    }
+
+    /** Applies a control command to the toy run, as a training job's SDK handler would. */
+    static void obey(ControlCommand c, ToyRun toy, RunRecord record, PrintStream out) {
+        if (toy == null) {
+            return;
+        }
+        record.control(new RunRecord.Control(toy.step(), c.getAction().name(), new TreeMap<>(c.getMixture()),
+                c.getReason(), c.getIssuedBy()));
+        if (c.getAction() == ControlAction.PAUSE) {
+            toy.pause();
+        } else if (c.getAction() == ControlAction.RESUME) {
+            toy.resume();
+        } else {
+            double icl = c.getMixture().getOrDefault("icl", Double.NaN);
+            double total = c.getMixture().values().stream().mapToDouble(Double::doubleValue).sum();
+            if (Double.isNaN(icl) || total <= 0) {
+                out.println("control: ADJUST_MIXTURE without an 'icl' share ignored: " + c.getMixture());
+                return;
+            }
+            toy.adjustMixture(icl / total, ToyRun.MixtureScope.REST_OF_WINDOW);
+        }
+        out.printf("CONTROL %s %s applied at training step %d%n", c.getAction(), c.getMixture(), toy.step());
+    }
+
+    private static void collect(Object value, RunRecord record, Map<Long, Long> announcedAt, List<Long> hopDelays,
+                                Map<String, String> currentMode, PrintStream out) {
+        if (value instanceof ModeObservation m) {
+            record.point(m.getSeries(), new RunRecord.Point(m.getStep(), m.getHardAccuracy(), m.getSoftScore(),
+                    m.getConfirmedMode().name()));
+            currentMode.put(m.getSeries(), m.getConfirmedMode().name() + String.format(" %.2f", m.getHardAccuracy()));
+        } else if (value instanceof ModeHop h) {
+            Long t = announcedAt.get(h.getStep());
+            if (t != null) {
+                hopDelays.add(System.currentTimeMillis() - t);
+            }
+            synchronized (record) {
+                record.hops.add(new RunRecord.Hop(h.getSeries(), h.getStep(), h.getPrevStep(), String.valueOf(h.getFrom()),
+                        String.valueOf(h.getTo()), "PENDING", h.getZScore(),
+                        h.getWindows().stream().map(w -> w.getWindowId()).toList()));
+            }
+            out.printf("HOP     %-10s step %5d  %s -> %s  z=%.1f  windows %s%n", h.getSeries(), h.getStep(), h.getFrom(),
+                    h.getTo(), h.getZScore(), h.getWindows().stream().map(w -> w.getWindowId()
+                            + String.format("(icl %.1f)", w.getMixture().getOrDefault("icl", Double.NaN))).toList());
+        } else if (value instanceof HopStability v) {
+            synchronized (record) {
+                for (int i = 0; i < record.hops.size(); i++) {
+                    RunRecord.Hop h = record.hops.get(i);
+                    if (h.series().equals(v.getSeries()) && h.step() == v.getHopStep()) {
+                        record.hops.set(i, new RunRecord.Hop(h.series(), h.step(), h.prevStep(), h.from(), h.to(),
+                                v.getVerdict().name(), h.zScore(), h.windows()));
+                    }
+                }
+            }
+            out.printf("VERDICT %-10s hop at %5d is %s (decided at step %d)%n", v.getSeries(), v.getHopStep(),
+                    v.getVerdict(), v.getDecidedAtStep());
+        } else if (value instanceof CheckpointRanking r) {
+            record.bestStep = r.getBestStep();
+            record.bestScore = r.getBestScore();
+        } else if (value instanceof dev.modehop.events.Alert a) {
+            out.printf("ALERT   %-8s %s%n", a.getSeverity(), a.getMessage());
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    static long median(List<Long> values) {
+        if (values.isEmpty()) {
+            return -1;
+        }
+        values.sort(Comparator.naturalOrder());
+        return values.get(values.size() / 2);
+    }
+
+    static void deleteQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            // a temporary folder
+        }
+    }
+}
