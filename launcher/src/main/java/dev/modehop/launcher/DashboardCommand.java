@@ -11,9 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = {"Serves the live web view and its JSON API against any Kafka + registry ('modehop up' starts",
-                "one itself). Read-only unless a control token is given. As a service it also serves",
-                "/health/live, /health/ready and /metrics on $MODEHOP_HEALTH_PORT."})
+        description = "Serves the live web view and its JSON API against any Kafka + registry ('modehop up' "
+                + "starts one itself). Read-only unless a control token is given. As a service it also "
+                + "serves /health/live, /health/ready and /metrics on $MODEHOP_HEALTH_PORT.")
 final class DashboardCommand implements Callable<Integer> {
     @Mixin
     Connection connection;

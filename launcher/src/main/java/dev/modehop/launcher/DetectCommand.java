@@ -14,10 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "detect", mixinStandardHelpOptions = true,
-        description = {"Offline, without Kafka: runs the same detectors over a recorded history and prints one JSON",
-                "object per hop. Input: a CSV with header series,step,score and optional n (binary items behind",
-                "the score: then score is a fraction and binomial noise applies; without n the change-point",
-                "detector applies) and stderr; or an lm-eval-harness result folder."})
+        description = "Offline, without Kafka: runs the same detectors over a recorded history and prints one "
+                + "JSON object per hop. Input: a CSV with header series,step,score and optional n (binary "
+                + "items behind the score: then score is a fraction and binomial noise applies; without n "
+                + "the change-point detector applies) and stderr; or an lm-eval-harness result folder.")
 final class DetectCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -4,6 +4,7 @@ import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.embedded.EmbeddedKafka;
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.flink.MonitorFlinkJob;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topics;
 import dev.modehop.streams.MonitorStreamsJob;
@@ -12,24 +13,41 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.util.function.SerializableSupplier;
 
-/** The embedded default in one JVM: a real broker, the registry, the topics and the Kafka Streams job. */
+/**
+ * The embedded default in one JVM: a real broker, the registry, the topics and the detection job on one of
+ * the two engines (Kafka Streams by default, or Flink in a local MiniCluster).
+ */
 public final class EmbeddedStack implements AutoCloseable {
+    /** Which engine runs the detection job. */
+    public enum Engine { STREAMS, FLINK }
+
     public final EmbeddedKafka kafka;
     public final EmbeddedSchemaRegistry registry;
     public final Topics topics;
-    public final RunMonitor monitor;
+    /** The Streams job; null on Flink. */
     public final MonitorStreamsJob job;
+    private final JobClient flinkJob;
     private final Path stateDir;
 
-    private EmbeddedStack(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Topics topics, RunMonitor monitor,
-                          MonitorStreamsJob job, Path stateDir) {
+    private EmbeddedStack(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Topics topics, MonitorStreamsJob job,
+                          JobClient flinkJob, Path stateDir) {
         this.kafka = kafka;
         this.registry = registry;
         this.topics = topics;
-        this.monitor = monitor;
         this.job = job;
+        this.flinkJob = flinkJob;
         this.stateDir = stateDir;
+    }
+
+    /** On Kafka Streams. */
+    public static EmbeddedStack start(Path dataDir, int kafkaPort, int registryPort, int partitions,
+                                      MonitorConfig config) {
+        return start(dataDir, kafkaPort, registryPort, partitions, () -> config, Engine.STREAMS);
     }
 
     /**
@@ -38,7 +56,7 @@ public final class EmbeddedStack implements AutoCloseable {
      * @param registryPort 0 for any free port
      */
     public static EmbeddedStack start(Path dataDir, int kafkaPort, int registryPort, int partitions,
-                                      MonitorConfig config) {
+                                      SerializableSupplier<MonitorConfig> config, Engine engine) {
         boolean temporary = dataDir == null;
         try {
             Path root = temporary ? Files.createTempDirectory("modehop-") : dataDir;
@@ -46,19 +64,45 @@ public final class EmbeddedStack implements AutoCloseable {
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(registryPort);
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
             kafka.createTopics(topics.allNamesWithDlq(), partitions);
-            RunMonitor monitor = new RunMonitor(config);
-            Path state = root.resolve("streams");
-            MonitorStreamsJob job = MonitorStreamsJob.start(topics, monitor,
-                    MonitorStreamsJob.config(kafka.bootstrapServers(), "modehop-monitor", state.toString(), Map.of()));
-            return new EmbeddedStack(kafka, registry, topics, monitor, job, temporary ? root : null);
+            Path cleanUp = temporary ? root : null;
+            if (engine == Engine.FLINK) {
+                // At-least-once: this classpath's kafka-clients is newer than the connector's (see MonitorFlinkJob).
+                return new EmbeddedStack(kafka, registry, topics, null,
+                        startFlink(kafka, registry, partitions, config), cleanUp);
+            }
+            MonitorStreamsJob job = MonitorStreamsJob.start(topics, new RunMonitor(config.get()),
+                    MonitorStreamsJob.config(kafka.bootstrapServers(), "modehop-monitor",
+                            root.resolve("streams").toString(), Map.of()));
+            return new EmbeddedStack(kafka, registry, topics, job, null, cleanUp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the embedded stack's folder", e);
         }
     }
 
+    private static JobClient startFlink(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, int parallelism,
+                                        SerializableSupplier<MonitorConfig> config) {
+        try {
+            return MonitorFlinkJob.runLocal(kafka.bootstrapServers(), registry.url(), "", parallelism, config,
+                    DeliveryGuarantee.AT_LEAST_ONCE);
+        } catch (Exception e) {
+            registry.close();
+            kafka.close();
+            throw new IllegalStateException("cannot start the Flink job: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
-        job.close();
+        if (job != null) {
+            job.close();
+        }
+        if (flinkJob != null) {
+            try {
+                flinkJob.cancel().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("modehop: the Flink job did not cancel cleanly: " + e.getMessage());
+            }
+        }
         registry.close();
         kafka.close();
         if (stateDir != null) {

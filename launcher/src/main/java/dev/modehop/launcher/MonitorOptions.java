@@ -3,7 +3,9 @@ package dev.modehop.launcher;
 import dev.modehop.core.AlertRules;
 import dev.modehop.core.MonitorConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.flink.util.function.SerializableSupplier;
 import picocli.CommandLine.Option;
 
 /** Detection settings shared by the commands that run the monitor. */
@@ -20,17 +22,42 @@ public final class MonitorOptions {
     Path rules;
 
     public MonitorConfig config() {
-        AlertRules parsed = AlertRules.none();
-        if (rules != null) {
-            try {
-                parsed = AlertRules.load(rules);
-            } catch (IOException e) {
-                throw new UserInputException("cannot read rules file " + rules + ": " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new UserInputException("rules file " + e.getMessage());
-            }
+        return build(stabilityCheckpoints, missingTimeoutSeconds, parsedRules(rulesText()));
+    }
+
+    /**
+     * The same settings as a supplier that can travel to Flink's task managers (which build the config
+     * themselves): it carries the rules' text, checked here first so that a bad file fails at once.
+     */
+    public SerializableSupplier<MonitorConfig> supplier() {
+        String text = rulesText();
+        parsedRules(text);
+        int k = stabilityCheckpoints;
+        long timeout = missingTimeoutSeconds;
+        return () -> build(k, timeout, AlertRules.parse(text));
+    }
+
+    private String rulesText() {
+        if (rules == null) {
+            return "";
         }
+        try {
+            return Files.readString(rules);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read rules file " + rules + ": " + e.getMessage());
+        }
+    }
+
+    private AlertRules parsedRules(String text) {
+        try {
+            return AlertRules.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("rules file " + rules + ": " + e.getMessage());
+        }
+    }
+
+    private static MonitorConfig build(int stabilityCheckpoints, long missingTimeoutSeconds, AlertRules rules) {
         return MonitorConfig.defaults().withStabilityCheckpoints(stabilityCheckpoints)
-                .withMissingScoreTimeoutMs(missingTimeoutSeconds * 1000).withRules(parsed);
+                .withMissingScoreTimeoutMs(missingTimeoutSeconds * 1000).withRules(rules);
     }
 }

@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Scores one HF-style checkpoint folder (config.json, model.safetensors, tokenizer.json) on a",
-                "probe suite offline, teacher-forced, and prints per-task hard accuracy, soft score and stderr."})
+        description = "Scores one HF-style checkpoint folder (config.json, model.safetensors, tokenizer.json) "
+                + "on a probe suite offline, teacher-forced, and prints per-task hard accuracy, soft score "
+                + "and stderr.")
 final class ScoreCommandLine implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "the checkpoint folder")
     Path checkpoint;

@@ -9,8 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Starts the embedded default: an in-process Kafka broker (KRaft), a schema registry and the",
-                "Kafka Streams detection job. Prints their addresses and runs until Ctrl-C.",
+        description = {"Starts the embedded default: an in-process Kafka broker (KRaft), a schema registry, the "
+                + "detection job (Kafka Streams, or Flink with --engine flink) and the dashboard. Prints their "
+                + "addresses and runs until Ctrl-C.",
                 "Then publish events with 'modehop publish' / 'modehop replay', or from a training job."})
 final class UpCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", defaultValue = "9092", description = "broker port (default: ${DEFAULT-VALUE})")
@@ -34,14 +35,25 @@ final class UpCommand implements Callable<Integer> {
             description = "lets the dashboard send control commands (default: $MODEHOP_CONTROL_TOKEN; none = read-only)")
     String controlToken;
 
+    @Option(names = "--engine", defaultValue = "streams", paramLabel = "streams|flink",
+            description = "engine of the detection job: streams (exactly-once) or flink (a local MiniCluster, "
+                    + "at-least-once here; see README) (default: ${DEFAULT-VALUE})")
+    String engine;
+
     @Mixin
     MonitorOptions monitor;
 
     @Override
     public Integer call() throws Exception {
-        var config = monitor.config();
-        System.out.println("modehop: starting the embedded broker, registry and detection job...");
-        EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort, partitions, config);
+        EmbeddedStack.Engine chosen = switch (engine.toLowerCase(java.util.Locale.ROOT)) {
+            case "streams" -> EmbeddedStack.Engine.STREAMS;
+            case "flink" -> EmbeddedStack.Engine.FLINK;
+            default -> throw new UserInputException("--engine must be streams or flink, not '" + engine + "'");
+        };
+        var config = monitor.supplier();
+        System.out.println("modehop: starting the embedded broker, registry and detection job ("
+                + chosen.name().toLowerCase(java.util.Locale.ROOT) + ")...");
+        EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort, partitions, config, chosen);
         DashboardServer dashboard = dashboardPort < 0 ? null : DashboardServer.start(stack.kafka.bootstrapServers(),
                 stack.registry.url(), "", dashboardPort, controlToken);
         CountDownLatch stopped = new CountDownLatch(1);

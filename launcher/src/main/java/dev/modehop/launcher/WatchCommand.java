@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Watches a training job's output folder and announces each checkpoint (checkpoint-N/, step-N/)",
-                "on modehop.checkpoint.ready once it is complete: config.json and all weight files present and",
-                "unchanged for the settle period. Needs no change to the training job."})
+        description = "Watches a training job's output folder and announces each checkpoint (checkpoint-N/, "
+                + "step-N/) on modehop.checkpoint.ready once it is complete: config.json and all weight "
+                + "files present and unchanged for the settle period. Needs no change to the training job.")
 final class WatchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "the folder the training job saves checkpoints into")
     Path dir;
