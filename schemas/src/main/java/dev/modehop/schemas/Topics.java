@@ -1,6 +1,7 @@
 package dev.modehop.schemas;
 
 import dev.modehop.events.Alert;
+import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ControlCommand;
@@ -22,6 +23,8 @@ public final class Topics {
     public final Topic<CheckpointReady> checkpointReady;
     public final Topic<DataWindow> dataWindowClosed;
     public final Topic<ProbeScore> probeScored;
+    /** Written by scorer workers next to probe.scored; read by dashboards and analyses, not by the stream job. */
+    public final Topic<CheckpointPredictors> checkpointPredictors;
     public final Topic<ModeObservation> modeObserved;
     public final Topic<ModeHop> hopDetected;
     public final Topic<HopStability> hopStability;
@@ -33,6 +36,7 @@ public final class Topics {
         checkpointReady = topic(prefix, "checkpoint.ready", CheckpointReady.class, serdeConfig);
         dataWindowClosed = topic(prefix, "datawindow.closed", DataWindow.class, serdeConfig);
         probeScored = topic(prefix, "probe.scored", ProbeScore.class, serdeConfig);
+        checkpointPredictors = topic(prefix, "checkpoint.predictors", CheckpointPredictors.class, serdeConfig);
         modeObserved = topic(prefix, "mode.observed", ModeObservation.class, serdeConfig);
         hopDetected = topic(prefix, "hop.detected", ModeHop.class, serdeConfig);
         hopStability = topic(prefix, "hop.stability", HopStability.class, serdeConfig);
@@ -57,8 +61,10 @@ public final class Topics {
         return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked);
     }
 
+    /** Inputs, outputs and the scorers' predictors. */
     public List<Topic<?>> all() {
         List<Topic<?>> all = new java.util.ArrayList<>(inputs());
+        all.add(checkpointPredictors);
         all.addAll(outputs());
         return List.copyOf(all);
     }

@@ -318,12 +318,12 @@ class HelmChartTest {
                 "helm/modehop/files/topics.yaml must be a copy of deploy/topics.yaml");
         List<String> names = TopicsFile.load(deployFile).stream().map(TopicSpec::name).toList();
         for (String topic : List.of("modehop.checkpoint.ready", "modehop.datawindow.closed", "modehop.probe.scored",
-                "modehop.mode.observed", "modehop.hop.detected", "modehop.hop.stability", "modehop.alert.raised",
+                "modehop.checkpoint.predictors", "modehop.mode.observed", "modehop.hop.detected", "modehop.hop.stability", "modehop.alert.raised",
                 "modehop.run.control", "modehop.checkpoint.ranked")) {
             assertTrue(names.contains(topic), topic);
             assertTrue(names.contains(topic + ".dlq"), topic + ".dlq");
         }
-        assertEquals(18, names.size(), names.toString());
+        assertEquals(20, names.size(), names.toString());
     }
 
     @Test
