@@ -32,4 +32,8 @@ public final class Ids {
     public static String probeScore(String runId, long step, String family, String task) {
         return runId + "/" + step + "/" + family + "/" + task;
     }
+
+    public static String checkpointPredictors(String runId, long step) {
+        return runId + "/" + step + "/predictors";
+    }
 }

@@ -91,7 +91,8 @@ public final class GptNeoXModel extends DecoderModel {
     }
 
     @Override
-    public NDArray forward(NDArray ids) {
+    public NDArray forward(NDArray ids, int depth) {
+        checkDepth(depth);
         NDManager m = ids.getManager();
         long batch = ids.getShape().get(0);
         int seq = (int) ids.getShape().get(1);
@@ -140,8 +141,14 @@ public final class GptNeoXModel extends DecoderModel {
                         weights.get(p + "post_attention_layernorm.bias"), config.normEps()), p);
                 x = x.add(mlp);
             }
+            if (i == depth) {
+                return x;
+            }
         }
         x = layerNorm(x, weights.get(FINAL_NORM + "weight"), weights.get(FINAL_NORM + "bias"), config.normEps());
+        if (depth == DecoderModel.AFTER_FINAL_NORM) {
+            return x;
+        }
         return linear(x, weights.get(EMBED_OUT), null);
     }
 

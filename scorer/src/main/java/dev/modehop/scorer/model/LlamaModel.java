@@ -80,7 +80,8 @@ public final class LlamaModel extends DecoderModel {
     }
 
     @Override
-    public NDArray forward(NDArray ids) {
+    public NDArray forward(NDArray ids, int depth) {
+        checkDepth(depth);
         NDManager m = ids.getManager();
         int seq = (int) ids.getShape().get(1);
         DataType dtype = dtype();
@@ -108,8 +109,14 @@ public final class LlamaModel extends DecoderModel {
                     optional(p + "mlp.gate_proj.bias")), config.hiddenAct());
             NDArray up = linear(h2, weights.get(p + "mlp.up_proj.weight"), optional(p + "mlp.up_proj.bias"));
             x = x.add(linear(gate.mul(up), weights.get(p + "mlp.down_proj.weight"), optional(p + "mlp.down_proj.bias")));
+            if (i == depth) {
+                return x;
+            }
         }
         x = rmsNorm(x, weights.get(FINAL_NORM), config.normEps());
+        if (depth == DecoderModel.AFTER_FINAL_NORM) {
+            return x;
+        }
         return linear(x, weights.get(config.tiedEmbeddings() ? EMBED : LM_HEAD), null);
     }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Plain-Java float loops for GPT-NeoX and LLaMA, written from the HF modeling code's math and sharing
  * nothing with the NDArray implementation except the config record. Accumulates in double.
- * Returns logits [seq][vocab] for one unpadded sequence.
+ * Returns logits [seq][vocab] for one unpadded sequence, or the hidden states [seq][d] at one depth.
  */
 final class ReferenceForward {
     private final ModelConfig c;
@@ -16,11 +16,19 @@ final class ReferenceForward {
         this.w = weights;
     }
 
+    /** Depth that means "all the way to the logits". */
+    private static final int LOGITS = Integer.MAX_VALUE;
+
     double[][] logits(long[] ids) {
-        return c.isGptNeoX() ? neox(ids) : llama(ids);
+        return c.isGptNeoX() ? neox(ids, LOGITS) : llama(ids, LOGITS);
     }
 
-    private double[][] neox(long[] ids) {
+    /** The output of block {@code layer} (0-based), or with -1 the last block's output after the final norm. */
+    double[][] hiddenStates(long[] ids, int layer) {
+        return c.isGptNeoX() ? neox(ids, layer) : llama(ids, layer);
+    }
+
+    private double[][] neox(long[] ids, int depth) {
         int n = ids.length;
         int d = c.hiddenSize();
         double[][] x = new double[n][];
@@ -76,17 +84,24 @@ final class ReferenceForward {
                 next[t] = out;
             }
             x = next;
+            if (l == depth) {
+                return x;
+            }
         }
         double[][] logits = new double[n][];
         for (int t = 0; t < n; t++) {
             double[] f = layerNorm(x[t], w.get("gpt_neox.final_layer_norm.weight"),
                     w.get("gpt_neox.final_layer_norm.bias"));
+            if (depth == -1) {
+                logits[t] = f;
+                continue;
+            }
             logits[t] = matVec(w.get("embed_out.weight"), null, f, c.vocabSize());
         }
         return logits;
     }
 
-    private double[][] llama(long[] ids) {
+    private double[][] llama(long[] ids, int depth) {
         int n = ids.length;
         int d = c.hiddenSize();
         int h = c.numHeads();
@@ -128,6 +143,16 @@ final class ReferenceForward {
                 next[t] = out;
             }
             x = next;
+            if (l == depth) {
+                return x;
+            }
+        }
+        if (depth == -1) {
+            double[][] normed = new double[n][];
+            for (int t = 0; t < n; t++) {
+                normed[t] = rms(x[t], w.get("model.norm.weight"));
+            }
+            return normed;
         }
         float[] head = w.get(c.tiedEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight");
         double[][] logits = new double[n][];
