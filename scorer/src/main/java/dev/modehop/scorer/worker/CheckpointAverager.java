@@ -6,6 +6,7 @@ import dev.modehop.scorer.checkpoint.SafetensorsWriter;
 import dev.modehop.scorer.checkpoint.TensorDType;
 import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.ModelConfig;
+import dev.modehop.scorer.predictors.ParameterNorm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -92,18 +93,9 @@ public final class CheckpointAverager {
         }
     }
 
-    /** sqrt of the sum of squares of every weight the architecture uses (a cheap generalization predictor). */
+    /** sqrt of the sum of squares of every weight the architecture uses; see {@link ParameterNorm#of(Path)}. */
     public static double parameterL2Norm(Path folder) {
-        Map<String, long[]> shapes = CheckpointLoader.shapes(CheckpointLoader.readConfig(folder));
-        try (SafetensorsCheckpoint c = SafetensorsCheckpoint.open(folder)) {
-            double ss = 0;
-            for (String name : shapes.keySet()) {
-                for (float v : c.readFloats(name)) {
-                    ss += (double) v * v;
-                }
-            }
-            return Math.sqrt(ss);
-        }
+        return ParameterNorm.of(folder);
     }
 
     private static boolean same(Map<String, long[]> a, Map<String, long[]> b) {

@@ -7,6 +7,7 @@ import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.LoadedCheckpoint;
 import dev.modehop.scorer.model.ModelConfig;
 import dev.modehop.scorer.model.ModelDevices;
+import dev.modehop.scorer.predictors.GeneralizationPredictors;
 import dev.modehop.scorer.probe.ProbeSuite;
 import dev.modehop.scorer.scoring.HuggingFaceTextTokenizer;
 import dev.modehop.scorer.scoring.ProgressListener;
@@ -18,8 +19,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One checkpoint folder in, one {@link SuiteScore} out: load (model + tokenizer), score, release. The
- * engine-free core of the worker and of {@link ScoreCommand}. Suites are loaded once and cached.
+ * One checkpoint folder in, one {@link SuiteScore} (and, unless turned off, its
+ * {@link GeneralizationPredictors}) out: load (model + tokenizer), score, measure, release. The engine-free
+ * core of the worker and of {@link ScoreCommand}. Suites are loaded once and cached.
  */
 public final class CheckpointScoring {
     private final ScorerSettings settings;
@@ -31,8 +33,14 @@ public final class CheckpointScoring {
         this.device = ModelDevices.device(settings.device());
     }
 
-    /** What a scored checkpoint looked like. */
-    public record Result(SuiteScore score, ModelConfig config, long parameters, String device, double loadSeconds) {
+    /**
+     * What a scored checkpoint looked like.
+     *
+     * @param predictors the generalization predictors; null when they are off or could not be measured at all
+     * @param predictorsError why the predictors (or their activation part) failed, or null
+     */
+    public record Result(SuiteScore score, ModelConfig config, long parameters, String device, double loadSeconds,
+                         GeneralizationPredictors predictors, String predictorsError) {
     }
 
     /** The named suite (or folder), or the default suite when {@code nameOrNull} is null or blank. */
@@ -82,11 +90,24 @@ public final class CheckpointScoring {
             if (options.maxSequenceLength() == 0 && config.maxPositions() > 0) {
                 options = options.withMaxSequenceLength(config.maxPositions());
             }
-            TeacherForcedScorer scorer = new TeacherForcedScorer(checkpoint.model(),
-                    new HuggingFaceTextTokenizer(checkpoint.tokenizer()), manager, options);
+            HuggingFaceTextTokenizer tokenizer = new HuggingFaceTextTokenizer(checkpoint.tokenizer());
+            TeacherForcedScorer scorer = new TeacherForcedScorer(checkpoint.model(), tokenizer, manager, options);
             SuiteScore score = scorer.score(suite, listener);
+            GeneralizationPredictors predictors = null;
+            String predictorsError = null;
+            if (settings.predictors().enabled()) {
+                // after scoring, and never fatal: a failure here must not cost the checkpoint its scores
+                try {
+                    predictors = GeneralizationPredictors.measure(folder, checkpoint.decoder(), tokenizer, manager,
+                            suite, settings.predictors(), options);
+                    predictorsError = predictors.activationError();
+                } catch (RuntimeException e) {
+                    predictorsError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+            }
             return new Result(score, config, checkpoint.decoder().weights().parameterCount(),
-                    checkpoint.decoder().device() + " " + checkpoint.decoder().dtype(), loadSeconds);
+                    checkpoint.decoder().device() + " " + checkpoint.decoder().dtype(), loadSeconds, predictors,
+                    predictorsError);
         }
     }
 }

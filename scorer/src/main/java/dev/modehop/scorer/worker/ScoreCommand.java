@@ -1,6 +1,8 @@
 package dev.modehop.scorer.worker;
 
 import dev.modehop.scorer.checkpoint.CheckpointException;
+import dev.modehop.scorer.predictors.GeneralizationPredictors;
+import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.scorer.probe.ProbeSuite;
 import dev.modehop.scorer.probe.ProbeSuiteException;
 import dev.modehop.scorer.scoring.ScoringOptions;
@@ -14,7 +16,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Scores one checkpoint folder offline and prints a table: what {@code modehop score --checkpoint DIR --suite
+ * Scores one checkpoint folder offline and prints a table, with the checkpoint's generalization predictors
+ * below it: what {@code modehop score --checkpoint DIR --suite
  * NAME} runs. Exit codes: 0 scored, 2 the checkpoint or suite cannot be used (the message names the file),
  * 64 bad arguments.
  */
@@ -76,10 +79,31 @@ public final class ScoreCommand {
         sb.append(String.format(Locale.ROOT, "%d rows, %d sequences, %d tokens in %.2f s (load %.2f s): %.1f items/s, %.0f tokens/s%n",
                 s.rows().size(), s.sequences(), s.tokens(), s.seconds(), result.loadSeconds(), s.itemsPerSecond(),
                 s.tokensPerSecond()));
+        if (result.predictors() != null) {
+            GeneralizationPredictors p = result.predictors();
+            sb.append(String.format(Locale.ROOT, "predictors (%.2f s):%n", p.seconds()));
+            sb.append(String.format(Locale.ROOT, "  parameter L2 norm    %.4f%n", p.parameterL2Norm()));
+            if (p.layer() != null) {
+                String where = p.layer() < 0 ? "after the final norm" : "block " + p.layer();
+                sb.append(String.format(Locale.ROOT, "  RankMe               %s  (%s, %d prompts)%n", value(p.rankMe()),
+                        where, p.prompts()));
+                sb.append(String.format(Locale.ROOT, "  participation ratio  %s%n", value(p.participationRatio())));
+            }
+        }
+        if (result.predictorsError() != null) {
+            sb.append("predictors failed: ").append(result.predictorsError()).append(System.lineSeparator());
+        }
         return sb.toString();
     }
 
-    /** {@code --checkpoint DIR --suite NAME [--device auto|cpu|cuda] [--dtype float32|float16] [--batch-size N] [--families a,b]}. */
+    private static String value(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /**
+     * {@code --checkpoint DIR --suite NAME [--device auto|cpu|cuda] [--dtype float32|float16] [--batch-size N]
+     * [--families a,b] [--predictor-layer L] [--no-predictors]}.
+     */
     public static void main(String[] args) {
         Path checkpoint = null;
         String suite = "starter-en";
@@ -94,8 +118,13 @@ public final class ScoreCommand {
                     case "--checkpoint" -> checkpoint = Path.of(require(a, v));
                     case "--suite" -> suite = require(a, v);
                     case "--device" -> settings = settings.withDevice(require(a, v));
-                    case "--dtype" -> settings = new ScorerSettings(settings.device(), require(a, v),
-                            settings.defaultSuite(), settings.scoring());
+                    case "--dtype" -> settings = settings.withDtype(require(a, v));
+                    case "--predictor-layer" -> settings = settings.withPredictors(
+                            settings.predictors().withLayer(Integer.parseInt(require(a, v))));
+                    case "--no-predictors" -> {
+                        settings = settings.withPredictors(PredictorSettings.off());
+                        i--;
+                    }
                     case "--batch-size" -> options = options.withBatchSize(Integer.parseInt(require(a, v)));
                     case "--families" -> families.addAll(Arrays.asList(require(a, v).split(",")));
                     default -> throw new IllegalArgumentException("unknown argument " + a);
@@ -108,7 +137,8 @@ public final class ScoreCommand {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: ScoreCommand --checkpoint DIR [--suite NAME|DIR] [--device auto|cpu|cuda]"
-                    + " [--dtype float32|float16] [--batch-size N] [--families a,b]");
+                    + " [--dtype float32|float16] [--batch-size N] [--families a,b] [--predictor-layer L|-1]"
+                    + " [--no-predictors]");
             System.exit(USAGE);
             return;
         }

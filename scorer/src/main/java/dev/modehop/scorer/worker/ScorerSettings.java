@@ -1,5 +1,6 @@
 package dev.modehop.scorer.worker;
 
+import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.scorer.scoring.ScoringOptions;
 
 /**
@@ -8,22 +9,38 @@ import dev.modehop.scorer.scoring.ScoringOptions;
  * @param device       {@code auto} (GPU when DJL sees one), {@code cpu}, {@code cuda}, {@code cuda:N}
  * @param dtype        compute dtype: {@code float32} or {@code float16}
  * @param defaultSuite suite for events that name none: a built suite's name or a suite folder
+ * @param predictors   the generalization predictors measured next to the scores (default: on, middle block,
+ *                     at most 256 prompts)
  */
-public record ScorerSettings(String device, String dtype, String defaultSuite, ScoringOptions scoring) {
+public record ScorerSettings(String device, String dtype, String defaultSuite, ScoringOptions scoring,
+                             PredictorSettings predictors) {
+
+    /** Default predictors. */
+    public ScorerSettings(String device, String dtype, String defaultSuite, ScoringOptions scoring) {
+        this(device, dtype, defaultSuite, scoring, PredictorSettings.defaults());
+    }
 
     public static ScorerSettings defaults() {
-        return new ScorerSettings("auto", "float32", "starter-en", ScoringOptions.defaults());
+        return new ScorerSettings("auto", "float32", "starter-en", ScoringOptions.defaults(), PredictorSettings.defaults());
     }
 
     public ScorerSettings withDevice(String d) {
-        return new ScorerSettings(d, dtype, defaultSuite, scoring);
+        return new ScorerSettings(d, dtype, defaultSuite, scoring, predictors);
+    }
+
+    public ScorerSettings withDtype(String t) {
+        return new ScorerSettings(device, t, defaultSuite, scoring, predictors);
     }
 
     public ScorerSettings withDefaultSuite(String suite) {
-        return new ScorerSettings(device, dtype, suite, scoring);
+        return new ScorerSettings(device, dtype, suite, scoring, predictors);
     }
 
     public ScorerSettings withScoring(ScoringOptions options) {
-        return new ScorerSettings(device, dtype, defaultSuite, options);
+        return new ScorerSettings(device, dtype, defaultSuite, options, predictors);
+    }
+
+    public ScorerSettings withPredictors(PredictorSettings p) {
+        return new ScorerSettings(device, dtype, defaultSuite, scoring, p);
     }
 }

@@ -1,5 +1,6 @@
 package dev.modehop.scorer.worker;
 
+import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.Topic;
@@ -46,7 +47,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code probe.scored} record per (family, task), keyed by run id, then commits the offset (at-least-once; the
  * records' deterministic ids make duplicates harmless). A record that cannot be used (undecodable value,
  * unknown suite, checkpoint that fails to load or score) goes unchanged to {@code checkpoint.ready.dlq} with
- * the reason in headers, and the worker moves on. Kafka errors are not swallowed: the offset stays
+ * the reason in headers, and the worker moves on. After the scores, one {@code checkpoint.predictors} record
+ * (parameter L2 norm, RankMe and participation ratio of one layer's activations) follows on its own topic,
+ * also keyed by run id, unless predictors are off; when they fail the scores still go out and the failure is
+ * logged (a record whose activation part failed carries only the L2 norm). Kafka errors are not swallowed: the offset stays
  * uncommitted and the exception ends {@link #run()}.
  *
  * <p>Scoring a checkpoint can take minutes, during which the consumer does not poll: {@link #create} sets
@@ -65,8 +69,10 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> deadLetters;
     private final Producer<String, ProbeScore> scores;
+    private final Producer<String, CheckpointPredictors> predictors;
     private final Topic<CheckpointReady> source;
     private final Topic<ProbeScore> sink;
+    private final Topic<CheckpointPredictors> predictorSink;
     private final CheckpointScoring scoring;
     private final String scorerId;
     private final PrintStream log;
@@ -76,13 +82,16 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
     public enum Outcome { SCORED, DEAD_LETTERED }
 
     public ScorerWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> deadLetters,
-                        Producer<String, ProbeScore> scores, Topic<CheckpointReady> source, Topic<ProbeScore> sink,
+                        Producer<String, ProbeScore> scores, Producer<String, CheckpointPredictors> predictors,
+                        Topic<CheckpointReady> source, Topic<ProbeScore> sink, Topic<CheckpointPredictors> predictorSink,
                         CheckpointScoring scoring, String scorerId, PrintStream log) {
         this.consumer = consumer;
         this.deadLetters = deadLetters;
         this.scores = scores;
+        this.predictors = predictors;
         this.source = source;
         this.sink = sink;
+        this.predictorSink = predictorSink;
         this.scoring = scoring;
         this.scorerId = scorerId;
         this.log = log;
@@ -110,11 +119,15 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, scorerId + "-producer");
         Map<String, Object> dlq = new HashMap<>(p);
         dlq.put(ProducerConfig.CLIENT_ID_CONFIG, scorerId + "-dlq");
+        Map<String, Object> pred = new HashMap<>(p);
+        pred.put(ProducerConfig.CLIENT_ID_CONFIG, scorerId + "-predictors");
         return new ScorerWorker(
                 new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer()),
                 new KafkaProducer<>(dlq, new StringSerializer(), new ByteArraySerializer()),
                 new KafkaProducer<>(p, new StringSerializer(), topics.probeScored.valueSerde().serializer()),
-                topics.checkpointReady, topics.probeScored, new CheckpointScoring(settings), scorerId, log);
+                new KafkaProducer<>(pred, new StringSerializer(), topics.checkpointPredictors.valueSerde().serializer()),
+                topics.checkpointReady, topics.probeScored, topics.checkpointPredictors, new CheckpointScoring(settings),
+                scorerId, log);
     }
 
     /** Polls until {@link #close()} (from another thread) or a Kafka error. */
@@ -139,6 +152,7 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
         } finally {
             consumer.close();
             scores.close();
+            predictors.close();
             deadLetters.close();
         }
     }
@@ -195,6 +209,17 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
         await(sent);
         log.println("[" + scorerId + "] " + label + " scored on " + suite.name() + " " + suite.version() + " in "
                 + durationMs + " ms (" + result.device() + "): " + summary(result.score().tasks()));
+        if (result.predictorsError() != null) {
+            log.println("[" + scorerId + "] " + label + " predictors failed (scores were sent): " + result.predictorsError());
+        }
+        if (result.predictors() != null) {
+            CheckpointPredictors p = PredictorRecords.of(event.getRunId(), event.getStep(), suite.name(),
+                    result.predictors(), scorerId, System.currentTimeMillis());
+            Future<RecordMetadata> f = predictors.send(new ProducerRecord<>(predictorSink.name(), event.getRunId(), p));
+            predictors.flush();
+            await(List.of(f));
+            log.println("[" + scorerId + "] " + label + " predictors: " + result.predictors().describe());
+        }
         return Outcome.SCORED;
     }
 

@@ -3,6 +3,7 @@ package dev.modehop.scorer.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modehop.scorer.predictors.PredictorSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,6 +29,24 @@ class ScoreCommandTest {
         assertTrue(text.matches("(?s).*flipped\\s+k8\\s+512\\s+1\\s+0\\.\\d{3}.*"), text);
         assertTrue(text.matches("(?s).*repetitive\\s+k8\\s+512.*"), text);
         assertTrue(text.contains("items/s"), text);
+        assertTrue(text.matches("(?s).*predictors \\([0-9.]+ s\\):\\R  parameter L2 norm\\s+\\d+\\.\\d{4}\\R"
+                + "  RankMe\\s+\\d+\\.\\d{3}  \\(block 1, 256 prompts\\)\\R  participation ratio\\s+\\d+\\.\\d{3}.*"), text);
+    }
+
+    @Test
+    void predictorsFollowTheLayerSettingAndCanBeTurnedOff() throws IOException {
+        Path folder = ToyCheckpoints.random(dir.resolve("ckpt"), 9);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        ScorerSettings settings = ScorerSettings.defaults().withDevice("cpu");
+        assertEquals(ScoreCommand.OK, ScoreCommand.run(folder, "toy", Set.of("flipped"),
+                settings.withPredictors(PredictorSettings.defaults().withLayer(-1).withMaxPrompts(40)), out, out));
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("(after the final norm, 40 prompts)"), text);
+        buf.reset();
+        assertEquals(ScoreCommand.OK, ScoreCommand.run(folder, "toy", Set.of("flipped"),
+                settings.withPredictors(PredictorSettings.off()), out, out));
+        assertTrue(!buf.toString(StandardCharsets.UTF_8).contains("predictors"), buf.toString(StandardCharsets.UTF_8));
     }
 
     @Test

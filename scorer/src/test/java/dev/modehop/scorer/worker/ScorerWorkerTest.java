@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.Topic;
+import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.scorer.scoring.ScoringOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,6 +39,8 @@ class ScorerWorkerTest {
             PlainAvroSerde.of(CheckpointReady.class));
     private final Topic<ProbeScore> scored = new Topic<>("modehop.probe.scored", Serdes.String(),
             PlainAvroSerde.of(ProbeScore.class));
+    private final Topic<CheckpointPredictors> predictorTopic = new Topic<>("modehop.checkpoint.predictors",
+            Serdes.String(), PlainAvroSerde.of(CheckpointPredictors.class));
     private final TopicPartition partition = new TopicPartition(ready.name(), 0);
     private TrackingConsumer consumer;
 
@@ -55,6 +59,7 @@ class ScorerWorkerTest {
     }
     private MockProducer<String, byte[]> dlq;
     private MockProducer<String, ProbeScore> scores;
+    private MockProducer<String, CheckpointPredictors> predictors;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private ScorerWorker worker;
 
@@ -63,10 +68,14 @@ class ScorerWorkerTest {
         consumer = new TrackingConsumer();
         dlq = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         scores = new MockProducer<>(true, null, new StringSerializer(), scored.valueSerde().serializer());
-        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu")
-                .withDefaultSuite("toy").withScoring(ScoringOptions.defaults().withBatchSize(64)));
-        worker = new ScorerWorker(consumer, dlq, scores, ready, scored, scoring, "scorer-test",
-                new PrintStream(log, true, StandardCharsets.UTF_8));
+        predictors = new MockProducer<>(true, null, new StringSerializer(), predictorTopic.valueSerde().serializer());
+        worker = worker(ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy")
+                .withScoring(ScoringOptions.defaults().withBatchSize(64)));
+    }
+
+    private ScorerWorker worker(ScorerSettings settings) {
+        return new ScorerWorker(consumer, dlq, scores, predictors, ready, scored, predictorTopic,
+                new CheckpointScoring(settings), "scorer-test", new PrintStream(log, true, StandardCharsets.UTF_8));
     }
 
     private ConsumerRecord<String, byte[]> record(long offset, String runId, long step, String uri) {
@@ -97,6 +106,51 @@ class ScorerWorkerTest {
         assertTrue(dlq.history().isEmpty());
         String lines = log.toString(StandardCharsets.UTF_8);
         assertTrue(lines.contains("1024/1024 items (100%)") && lines.contains("run run-a step 100 scored on toy"), lines);
+
+        assertEquals(1, predictors.history().size(), "one predictors record per scored checkpoint");
+        ProducerRecord<String, CheckpointPredictors> pr = predictors.history().get(0);
+        CheckpointPredictors p = pr.value();
+        assertEquals("modehop.checkpoint.predictors", pr.topic());
+        assertEquals("run-a", pr.key());
+        assertEquals("run-a/100/predictors", p.getId());
+        assertEquals(100L, p.getStep());
+        assertEquals("toy", p.getSuite());
+        assertEquals(1, p.getLayer(), "default: the middle block of 2, 0-based");
+        assertEquals(256, p.getPrompts(), "the toy suite's 1024 distinct prompts, capped");
+        assertEquals(CheckpointAverager.parameterL2Norm(folder), p.getParameterL2Norm(), 1e-9);
+        assertTrue(Double.isFinite(p.getRankMe()) && p.getRankMe() >= 1 && p.getRankMe() <= 32, "RankMe " + p.getRankMe());
+        assertTrue(Double.isFinite(p.getParticipationRatio()) && p.getParticipationRatio() >= 1
+                && p.getParticipationRatio() <= 32, "PR " + p.getParticipationRatio());
+        assertEquals("scorer-test", p.getScorerId());
+        assertTrue(lines.contains("predictors: parameter L2 norm"), lines);
+    }
+
+    @Test
+    void aPredictorFailureKeepsTheScoresAndSendsTheNormOnly() throws IOException {
+        worker = worker(ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy")
+                .withPredictors(PredictorSettings.defaults().withLayer(7)));
+        Path folder = ToyCheckpoints.random(dir.resolve("step-200"), 4);
+        assertEquals(ScorerWorker.Outcome.SCORED, worker.handle(record(0, "run-d", 200, folder.toString())));
+        assertEquals(2, scores.history().size(), "scores are not lost");
+        CheckpointPredictors p = predictors.history().get(0).value();
+        assertEquals("run-d/200/predictors", p.getId());
+        assertEquals(null, p.getLayer());
+        assertEquals(null, p.getRankMe());
+        assertEquals(null, p.getParticipationRatio());
+        assertTrue(p.getParameterL2Norm() > 0);
+        String lines = log.toString(StandardCharsets.UTF_8);
+        assertTrue(lines.contains("predictors failed (scores were sent)") && lines.contains("layer 7 does not exist"), lines);
+        assertTrue(dlq.history().isEmpty());
+    }
+
+    @Test
+    void predictorsCanBeTurnedOff() throws IOException {
+        worker = worker(ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy")
+                .withPredictors(PredictorSettings.off()));
+        Path folder = ToyCheckpoints.random(dir.resolve("step-300"), 5);
+        assertEquals(ScorerWorker.Outcome.SCORED, worker.handle(record(0, "run-e", 300, folder.toString())));
+        assertEquals(2, scores.history().size());
+        assertTrue(predictors.history().isEmpty());
     }
 
     @Test
@@ -130,7 +184,8 @@ class ScorerWorkerTest {
         assertEquals("run-b/100/flipped/k8", scores.history().get(0).value().getId());
         assertEquals(3L, consumer.committed(Set.of(partition)).get(partition).offset());
         assertTrue(consumer.closedByWorker);
-        assertTrue(scores.closed() && dlq.closed(), "the worker closes its clients when it stops");
+        assertEquals(1, predictors.history().size(), "only the scored checkpoint has predictors");
+        assertTrue(scores.closed() && dlq.closed() && predictors.closed(), "the worker closes its clients when it stops");
     }
 
     @Test
