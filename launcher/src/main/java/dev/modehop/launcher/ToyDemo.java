@@ -54,6 +54,11 @@ public final class ToyDemo {
     }
 
     public static RunRecord run(Options o) throws Exception {
+        // Training and scoring run on their own threads in this JVM: with one PyTorch thread each they get a
+        // core each instead of contending for both. Must be set before the engine loads; a user's -D wins.
+        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+        System.setProperty("ai.djl.pytorch.num_interop_threads",
+                System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
         PrintStream out = o.out();
         AlertRules rules = AlertRules.parse(ALERT_RULES + (o.control() ? STEER_RULE + "\n" : ""));
         MonitorConfig config = MonitorConfig.defaults().withRules(rules);
@@ -94,7 +99,8 @@ public final class ToyDemo {
                     public void onCheckpoint(long step, Path folder, double trainLoss) {
                         announcedAt.put(step, System.currentTimeMillis());
                         client.checkpointReady(step, step * 64L * 18, folder.toString(), trainLoss, "toy");
-                        out.printf("train  step %5d  loss %.3f  modes %s%n", step, trainLoss, new TreeMap<>(currentMode));
+                        out.printf("train  step %5d  loss %.3f  scored %2d/%-2d  modes %s%n", step, trainLoss,
+                                scoringMs.size(), announcedAt.size(), new TreeMap<>(currentMode));
                     }
 
                     @Override
