@@ -333,6 +333,31 @@ public final class ProbeSuite {
         return new ProbeSuite(m, items.stream().filter(i -> families.contains(i.family())).toList());
     }
 
+    /**
+     * A suite of at most {@code maxRows} rows taken evenly across the file order (row floor(i * n / maxRows)),
+     * so every family and task keeps roughly its share: for quick runs and benchmarks, never for scores that
+     * are compared with full-suite scores. Tasks left without rows are dropped from the manifest.
+     */
+    public ProbeSuite sampled(int maxRows) {
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be >= 1: " + maxRows);
+        }
+        if (items.size() <= maxRows) {
+            return this;
+        }
+        List<ProbeItem> kept = new ArrayList<>(maxRows);
+        for (int i = 0; i < maxRows; i++) {
+            kept.add(items.get((int) ((long) i * items.size() / maxRows)));
+        }
+        Set<TaskKey> present = new java.util.HashSet<>();
+        kept.forEach(i -> present.add(new TaskKey(i.family(), i.task())));
+        List<SuiteManifest.TaskEntry> tasks = manifest.tasks().stream()
+                .filter(t -> present.contains(new TaskKey(t.family(), t.task()))).toList();
+        SuiteManifest m = new SuiteManifest(manifest.format(), manifest.name(), manifest.version(),
+                manifest.description(), manifest.generator(), manifest.seed(), tasks, manifest.files());
+        return new ProbeSuite(m, kept);
+    }
+
     @Override
     public String toString() {
         return "ProbeSuite[" + name() + " " + version() + ", " + byTask.size() + " tasks, " + items.size() + " rows]";

@@ -38,13 +38,8 @@ class ForwardThroughputBenchmark {
     }
 
     private void run(String name, ModelConfig config, int seqLen, int[] batches, int items) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("m"));
-        try (ModelWeights w = ModelWeights.random(CheckpointLoader.shapes(config), 1, 0.02, 0, 0, Device.cpu(),
-                DataType.FLOAT32)) {
-            TinyCheckpoints.writeConfig(dir, config);
-            TinyCheckpoints.writeTokenizer(dir, 8);
-            w.save(dir.resolve("model.safetensors"), TensorDType.BF16);
-        }
+        Path dir = RandomCheckpoints.write(tmp.resolve("m"), config, 1, 0.02, TensorDType.BF16,
+                RandomCheckpoints.numberedTokenizerJson(8));
         long t0 = System.nanoTime();
         try (LoadedCheckpoint c = CheckpointLoader.load(dir, Device.cpu(), DataType.FLOAT32);
              NDManager m = NDManager.newBaseManager(Device.cpu())) {

@@ -1,6 +1,5 @@
 package dev.modehop.scorer.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modehop.scorer.checkpoint.SafetensorsWriter;
 import dev.modehop.scorer.checkpoint.TensorDType;
 import java.io.IOException;
@@ -64,20 +63,12 @@ final class TinyCheckpoints {
     }
 
     static void writeConfig(Path dir, ModelConfig config) throws IOException {
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(),
-                config.toJson());
+        RandomCheckpoints.writeConfig(dir, config);
     }
 
-    /** A WordLevel tokenizer over t0..t{n-1}, split on whitespace. */
+    /** A WordLevel tokenizer over t0..t{n-1}, split on whitespace ({@link RandomCheckpoints#numberedTokenizerJson}). */
     static void writeTokenizer(Path dir, int vocab) throws IOException {
-        StringBuilder v = new StringBuilder();
-        for (int i = 0; i < vocab; i++) {
-            v.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":").append(i);
-        }
-        String json = "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[],"
-                + "\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"WhitespaceSplit\"},\"post_processor\":null,"
-                + "\"decoder\":null,\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + v + "},\"unk_token\":\"t0\"}}";
-        Files.writeString(dir.resolve("tokenizer.json"), json);
+        Files.writeString(dir.resolve("tokenizer.json"), RandomCheckpoints.numberedTokenizerJson(vocab));
     }
 
     /** Rounds weights through a storage dtype, as a reader widening them would see them. */

@@ -102,4 +102,15 @@ class BuiltSuitesTest {
         assertEquals(a, ProbeSuite.load("starter-en").items().stream()
                 .sorted(java.util.Comparator.comparingInt(a::indexOf)).toList());
     }
+
+    @Test
+    void aSampledSuiteKeepsEveryTaskAndAtMostTheRowsAsked() {
+        ProbeSuite full = ProbeSuite.load("starter-en");
+        ProbeSuite sampled = full.sampled(256);
+        assertEquals(256, sampled.items().size());
+        assertEquals(full.byTask().keySet(), sampled.byTask().keySet(), "every task keeps rows");
+        assertTrue(full.items().containsAll(sampled.items()));
+        assertEquals(sampled.items(), full.sampled(256).items(), "deterministic");
+        assertTrue(full.sampled(100_000) == full);
+    }
 }

@@ -1,11 +1,11 @@
 package dev.modehop.scorer.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modehop.scorer.checkpoint.SafetensorsWriter;
 import dev.modehop.scorer.checkpoint.TensorDType;
 import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.GptNeoXModel;
 import dev.modehop.scorer.model.ModelConfig;
+import dev.modehop.scorer.model.RandomCheckpoints;
 import dev.modehop.scorer.probe.toy.ToyVocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
 
 /**
  * Toy-run-shaped GPT-NeoX checkpoint folders (73-token toy vocabulary, previous-token embedding, learned
- * positions, d 32, 2 layers) written into a test's temp dir through the model half's public API.
+ * positions, d 32, 2 layers: {@link RandomCheckpoints#toyRun()}) written into a test's temp dir through the model
+ * half's public API, with weights these tests control (rigged or seeded).
  */
 final class ToyCheckpoints {
     /** Label l_j gets logit {@code RIGGED_SLOPE * j} at every position of a rigged checkpoint; all else 0. */
@@ -26,8 +27,7 @@ final class ToyCheckpoints {
     }
 
     static ModelConfig config() {
-        return ModelConfig.gptNeoX(ToyVocabulary.VOCAB_SIZE, 32, 2, 2, 128, 32, 0.0).withPrevTokenEmbedding(true)
-                .withLearnedPositions(true).withBosTokenId(ToyVocabulary.BOS_ID);
+        return RandomCheckpoints.toyRun();
     }
 
     static Map<String, float[]> randomWeights(ModelConfig config, long seed) {
@@ -81,8 +81,7 @@ final class ToyCheckpoints {
 
     static Path write(Path dir, ModelConfig config, Map<String, float[]> weights) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(),
-                config.toJson());
+        RandomCheckpoints.writeConfig(dir, config);
         SafetensorsWriter writer = new SafetensorsWriter();
         Map<String, long[]> shapes = CheckpointLoader.shapes(config);
         weights.forEach((name, data) -> writer.add(name, TensorDType.F32, shapes.get(name), data));

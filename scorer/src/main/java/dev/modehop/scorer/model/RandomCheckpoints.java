@@ -1,0 +1,139 @@
+package dev.modehop.scorer.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modehop.scorer.checkpoint.SafetensorsCheckpoint;
+import dev.modehop.scorer.checkpoint.TensorDType;
+import dev.modehop.scorer.probe.toy.ToyVocabulary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * HF-style checkpoint folders with random weights, for benchmarks and tests: {@code config.json},
+ * {@code model.safetensors} and a {@code tokenizer.json} that loads offline. Weights come from
+ * {@link ModelWeights#random} (seeded, identical on every machine). Nothing here is a trained model.
+ */
+public final class RandomCheckpoints {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** HF's {@code Whitespace} pre-tokenizer splits on this; the word-level vocabularies below use the same split. */
+    private static final Pattern WORDS = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
+
+    private RandomCheckpoints() {
+    }
+
+    /** The toy run's model: toy vocabulary, d 32, 2 layers, 2 heads, previous-token embedding, learned positions. */
+    public static ModelConfig toyRun() {
+        return ModelConfig.gptNeoX(ToyVocabulary.VOCAB_SIZE, 32, 2, 2, 128, 32, 0.0).withPrevTokenEmbedding(true)
+                .withLearnedPositions(true).withBosTokenId(ToyVocabulary.BOS_ID);
+    }
+
+    /** Pythia-70M's shape: 6 layers, d 512, 8 heads, MLP 2048, vocab 50304, rotary on 25%, parallel residual. */
+    public static ModelConfig pythia70m() {
+        return ModelConfig.gptNeoX(50304, 512, 6, 8, 2048, 2048, 0.25);
+    }
+
+    /** Pythia-160M's shape: 12 layers, d 768, 12 heads, MLP 3072, vocab 50304, rotary on 25%, parallel residual. */
+    public static ModelConfig pythia160m() {
+        return ModelConfig.gptNeoX(50304, 768, 12, 12, 3072, 2048, 0.25);
+    }
+
+    /** {@code toy}, {@code pythia-70m} or {@code pythia-160m}. */
+    public static ModelConfig shape(String name) {
+        return switch (name) {
+            case "toy" -> toyRun();
+            case "pythia-70m" -> pythia70m();
+            case "pythia-160m" -> pythia160m();
+            default -> throw new IllegalArgumentException("unknown model shape '" + name
+                    + "' (toy, pythia-70m, pythia-160m)");
+        };
+    }
+
+    /**
+     * Writes a checkpoint folder: weights N(0, std), norm weights 1, biases 0, stored as {@code storage}.
+     *
+     * @return {@code dir}
+     */
+    public static Path write(Path dir, ModelConfig config, long seed, double std, TensorDType storage,
+                             String tokenizerJson) {
+        try {
+            Files.createDirectories(dir);
+            writeConfig(dir, config);
+            try (ModelWeights w = ModelWeights.random(CheckpointLoader.shapes(config), seed, std, 0, 0, Device.cpu(),
+                    DataType.FLOAT32)) {
+                w.save(dir.resolve(SafetensorsCheckpoint.SINGLE_FILE), storage);
+            }
+            Files.writeString(dir.resolve(CheckpointLoader.TOKENIZER_FILE), tokenizerJson);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a checkpoint to " + dir, e);
+        }
+    }
+
+    public static void writeConfig(Path dir, ModelConfig config) throws IOException {
+        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CheckpointLoader.CONFIG_FILE).toFile(),
+                config.toJson());
+    }
+
+    /** A WordLevel tokenizer over the words {@code t0..t{vocab-1}} (id i = "ti"), split on whitespace. */
+    public static String numberedTokenizerJson(int vocab) {
+        Map<String, Integer> v = new LinkedHashMap<>();
+        for (int i = 0; i < vocab; i++) {
+            v.put("t" + i, i);
+        }
+        return wordLevelJson(v, "t0", "WhitespaceSplit");
+    }
+
+    /**
+     * A WordLevel tokenizer whose vocabulary is {@code <unk>} (id 0) followed by every word and punctuation run
+     * of {@code texts} in order of first appearance, split as HF's {@code Whitespace} pre-tokenizer splits. Not a
+     * real model's tokenizer: English text comes out at about one token per word, while BPE tokenizers such as
+     * Pythia's give somewhat more.
+     *
+     * @throws IllegalArgumentException when the texts have more than {@code maxVocab - 1} distinct words
+     */
+    public static String wordLevelTokenizerJson(Iterable<String> texts, int maxVocab) {
+        Map<String, Integer> v = new LinkedHashMap<>();
+        v.put("<unk>", 0);
+        for (String text : texts) {
+            Matcher m = WORDS.matcher(text);
+            while (m.find()) {
+                v.putIfAbsent(m.group(), v.size());
+            }
+        }
+        if (v.size() > maxVocab) {
+            throw new IllegalArgumentException("the texts have " + (v.size() - 1) + " distinct words; the model's vocabulary holds "
+                    + maxVocab);
+        }
+        return wordLevelJson(v, "<unk>", "Whitespace");
+    }
+
+    private static String wordLevelJson(Map<String, Integer> vocab, String unk, String preTokenizer) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        root.putArray("added_tokens");
+        root.putNull("normalizer");
+        root.putObject("pre_tokenizer").put("type", preTokenizer);
+        root.putNull("post_processor");
+        root.putNull("decoder");
+        ObjectNode model = root.putObject("model");
+        model.put("type", "WordLevel");
+        ObjectNode v = model.putObject("vocab");
+        vocab.forEach(v::put);
+        model.put("unk_token", unk);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
