@@ -179,7 +179,8 @@ public final class ToyRun implements AutoCloseable {
                 NDArray logits = model.forward(ids);
                 NDArray last = logits.get(":, " + (ToyTask.LENGTH - 1) + ", :");
                 NDArray picked = last.logSoftmax(-1).mul(targets.oneHot(modelConfig.vocabSize()));
-                NDArray lossArray = picked.sum().neg().div(batch.size());
+                // not div(Number): DJL frees that scalar at once, yet backward reads it (TransformerOps.scalar)
+                NDArray lossArray = picked.sum().neg().div(scope.create(batch.size()));
                 collector.backward(lossArray);
                 loss = lossArray.getFloat();
             }

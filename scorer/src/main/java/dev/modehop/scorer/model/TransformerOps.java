@@ -37,7 +37,7 @@ final class TransformerOps {
     /** LLaMA's RMSNorm, computed in float32 like HF, then scaled by the weight in the model dtype. */
     static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
         NDArray xf = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
-        NDArray inv = xf.square().mean(new int[] {-1}, true).add((float) eps).sqrt();
+        NDArray inv = xf.square().mean(new int[] {-1}, true).add(scalar(xf, (float) eps)).sqrt();
         NDArray normed = xf.div(inv);
         if (x.getDataType() != DataType.FLOAT32) {
             normed = normed.toType(x.getDataType(), false);
@@ -52,13 +52,14 @@ final class TransformerOps {
             case "gelu_new":
             case "gelu_fast":
             case "gelu_pytorch_tanh": {
-                NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2 / Math.PI));
-                return inner.tanh().add(1f).mul(x).mul(0.5f);
+                NDArray inner = x.pow(scalar(x, 3)).mul(scalar(x, 0.044715f)).add(x)
+                        .mul(scalar(x, (float) Math.sqrt(2 / Math.PI)));
+                return inner.tanh().add(scalar(x, 1f)).mul(x).mul(scalar(x, 0.5f));
             }
             case "silu":
                 return x.mul(x.getNDArrayInternal().sigmoid());
             case "relu":
-                return x.maximum(0f);
+                return x.maximum(scalar(x, 0f));
             default:
                 throw new IllegalArgumentException("unsupported hidden_act '" + name + "'");
         }
@@ -150,7 +151,8 @@ final class TransformerOps {
             k = k.expandDims(2).broadcast(ks[0], kvHeads, rep, ks[2], ks[3]).reshape(ks[0], qs[1], ks[2], ks[3]);
             v = v.expandDims(2).broadcast(ks[0], kvHeads, rep, ks[2], ks[3]).reshape(ks[0], qs[1], ks[2], ks[3]);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(qs[3]))).add(mask);
+        NDArray scale = scalar(q, (float) (1.0 / Math.sqrt(qs[3])));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
         NDArray probs;
         if (scores.getDataType() == DataType.FLOAT32) {
             probs = scores.softmax(-1);
@@ -158,6 +160,17 @@ final class TransformerOps {
             probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(scores.getDataType(), false);
         }
         return probs.matMul(v);
+    }
+
+    /**
+     * {@code value} as a scalar array in {@code like}'s manager, for use as an op's operand. Never use DJL's
+     * {@code op(Number)} overloads on the forward path: they wrap the number in a tensor over a Java direct
+     * buffer and close it right after the op, but autograd keeps that tensor for the backward pass (mul, div,
+     * pow and maximum read it), so a GC between forward and backward frees the buffer and the backward reads
+     * freed memory (wrong gradients, NaN). Owned by the caller's per-call manager, the scalar outlives backward.
+     */
+    static NDArray scalar(NDArray like, Number value) {
+        return like.getManager().create(value);
     }
 
     private static NDArray asType(NDArray a, DataType dtype) {
