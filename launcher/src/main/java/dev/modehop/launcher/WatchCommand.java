@@ -54,7 +54,11 @@ final class WatchCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     System.err.println("watch: " + e.getMessage());
                 }
-                Thread.sleep(intervalMs);
+                try {
+                    Thread.sleep(intervalMs);
+                } catch (InterruptedException e) {
+                    break;  // stopped by the embedding program: a clean stop, like Ctrl-C
+                }
             }
         }
         return 0;
