@@ -126,7 +126,7 @@
   // The chart: hard accuracy on [0, 1] (left) and soft score on [-1, 1] (right) share the vertical space,
   // so 0.5 accuracy and 0 soft score sit on the same midline, the parrot/generalizing border.
   function chart(series, windows) {
-    const W = 900, H = 280, L = 44, R = 44, T = 22, B = 62, LANE = 16;
+    const W = 900, H = 292, L = 44, R = 44, T = 34, B = 62, LANE = 16;
     const pw = W - L - R, ph = H - T - B;
     const pts = series.points;
     const steps = pts.map((p) => p.step).concat(series.hops.map((h) => h.step));
@@ -215,12 +215,17 @@
       }
     }
 
-    // hops: a line at the first checkpoint of the new mode, labelled with the stability verdict
+    // hops: a line at the first checkpoint of the new mode, labelled with the stability verdict; a label
+    // that would overlap the previous one goes one row up
+    let previousLabelX = -Infinity, previousRow = 0;
     for (const h of series.hops) {
+      const row = x(h.step) - previousLabelX < 96 && previousRow === 0 ? 1 : 0;
+      previousLabelX = x(h.step);
+      previousRow = row;
       const g = svg('g', { class: 'hop ' + h.stability, 'data-testid': 'hop-marker', 'data-hop-id': h.id,
                            'data-verdict': h.stability });
       g.append(svg('line', { x1: x(h.step), x2: x(h.step), y1: T, y2: T + ph }));
-      g.append(svg('text', { x: x(h.step), y: T - 6, 'text-anchor': 'middle' },
+      g.append(svg('text', { x: x(h.step), y: T - 6 - 12 * row, 'text-anchor': 'middle' },
         'hop ' + (h.direction === 'DOWN' ? '↓' : '↑') + ' ' + h.stability));
       g.append(svg('title', {}, 'hop at step ' + h.step + ' (' + (h.from || '?') + ' → ' + (h.to || '?') +
         ', z ' + fmt(h.zScore, 1) + ')\nverdict ' + h.stability + '\nwindows: ' +
