@@ -22,12 +22,27 @@ public final class ModelDevices {
             return Device.cpu();
         }
         if (s.equals("cuda") || s.equals("gpu")) {
-            return Device.gpu();
+            return gpu(0, spec);
         }
         if (s.startsWith("cuda:") || s.startsWith("gpu:")) {
-            return Device.gpu(Integer.parseInt(s.substring(s.indexOf(':') + 1)));
+            try {
+                return gpu(Integer.parseInt(s.substring(s.indexOf(':') + 1)), spec);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("unknown device '" + spec + "' (auto, cpu, cuda, cuda:N)");
+            }
         }
         throw new IllegalArgumentException("unknown device '" + spec + "' (auto, cpu, cuda, cuda:N)");
+    }
+
+    /** GPU {@code index}, refused at once (not at the first tensor) when DJL's engine does not see it. */
+    private static Device gpu(int index, String spec) {
+        int visible = Engine.getInstance().getGpuCount();
+        if (index < 0 || index >= visible) {
+            throw new IllegalArgumentException("device '" + spec + "' asked for, but the PyTorch engine sees "
+                    + visible + " GPU(s): check the NVIDIA driver and that PYTORCH_LIBRARY_PATH points at a CUDA "
+                    + "libtorch matching the JNI (scorer/README.md), or use --device cpu");
+        }
+        return Device.gpu(index);
     }
 
     /**
