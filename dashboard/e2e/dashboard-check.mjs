@@ -57,6 +57,14 @@ try {
   check(await page.locator('[data-testid=chart] rect.band.mode-GENERALIZING').count() > 0,
         'generalizing mode is shaded');
   check(await page.locator('[data-testid=windows] rect.window').count() >= 2, 'data windows are drawn as bands');
+  // the scorer's generalization predictors: three small charts with the run's hops drawn across them
+  await page.locator('[data-testid=predictors]').waitFor({ state: 'visible' });
+  check(await page.locator('[data-testid=predictor-chart]').count() === 3,
+        'the predictor panel shows RankMe, participation ratio and parameter norm');
+  check(await page.locator('[data-testid=predictor-chart] polyline').count() === 3, 'each predictor is drawn as a line');
+  check(await page.locator('[data-testid=predictor-hop]').count() >= 3, 'the hops are drawn across the predictor charts');
+  check((await page.locator('[data-testid=predictor-caption]').textContent()).includes('random baseline'),
+        'the panel says to compare with a random baseline');
   await page.locator('[data-testid=live]').filter({ hasText: 'live' }).waitFor();
   check(true, 'the live event stream is connected');
 

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * GET  /                         the page (static files from the jar)
  * GET  /api/info                 {readOnly, topicPrefix}
  * GET  /api/runs                 run summaries
- * GET  /api/runs/{id}            one run: series points, hops with verdicts, windows, leaderboard, alerts, controls
+ * GET  /api/runs/{id}            one run: series points, predictors, hops with verdicts, windows, leaderboard,
+ *                                alerts, controls
  * GET  /api/events               Server-Sent Events: "update" {runId, topics, lastStep} whenever a run changes
  * POST /api/runs/{id}/control    {action, issuedBy, reason, mixture} -> a ControlCommand on run.control
  * </pre>

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modehop.events.Alert;
 import dev.modehop.events.AttributedWindow;
+import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ControlCommand;
@@ -65,6 +66,9 @@ public final class RunViews {
         } else if (record instanceof ProbeScore r) {
             runId = r.getRunId();
             run(runId).score(r);
+        } else if (record instanceof CheckpointPredictors r) {
+            runId = r.getRunId();
+            run(runId).predictors(r);
         } else if (record instanceof ModeObservation r) {
             runId = r.getRunId();
             run(runId).observation(r);
@@ -188,6 +192,8 @@ public final class RunViews {
         long lastTokens;
         long updatedAt;
         final TreeMap<Long, Long> tokensByStep = new TreeMap<>();
+        /** The scorer's generalization predictors by step; a re-scored checkpoint's later record wins. */
+        final TreeMap<Long, CheckpointPredictors> predictors = new TreeMap<>();
         final Map<String, TreeMap<Long, Point>> series = new TreeMap<>();
         final LinkedHashMap<String, ModeHop> hops = new LinkedHashMap<>();
         final LinkedHashMap<String, HopStability> verdicts = new LinkedHashMap<>();
@@ -225,6 +231,12 @@ public final class RunViews {
             Integer items = r.getItems();
             point(name, r.getStep()).tasks.put(r.getTask(),
                     new double[] {r.getHardAccuracy(), r.getSoftScore(), items == null ? -1 : items});
+            touch(r.getStep());
+        }
+
+        void predictors(CheckpointPredictors r) {
+            predictors.put(r.getStep(), r);
+            trimOldest(predictors, limits.pointsPerSeries());
             touch(r.getStep());
         }
 
@@ -373,6 +385,15 @@ public final class RunViews {
                     }
                 }
             }
+            ArrayNode predictorList = o.putArray("predictors");
+            for (CheckpointPredictors p : predictors.values()) {
+                ObjectNode po = predictorList.addObject();
+                po.put("step", p.getStep());
+                putNumber(po, "parameterL2Norm", p.getParameterL2Norm());
+                putNumber(po, "rankMe", p.getRankMe());
+                putNumber(po, "participationRatio", p.getParticipationRatio());
+                po.put("layer", p.getLayer());
+            }
             ArrayNode allHops = o.putArray("hops");
             hops.values().forEach(h -> hopJson(allHops.addObject(), h));
             ArrayNode windowList = o.putArray("windows");
@@ -453,9 +474,9 @@ public final class RunViews {
                 e -> e.getKey().toString(), Map.Entry::getValue))).forEach(target::put);
     }
 
-    /** JSON has no NaN or infinity; a score that is not a number is shown as missing. */
-    private static void putNumber(ObjectNode o, String field, double value) {
-        if (Double.isFinite(value)) {
+    /** JSON has no NaN or infinity; a score that is not a number (or not measured) is shown as missing. */
+    private static void putNumber(ObjectNode o, String field, Double value) {
+        if (value != null && Double.isFinite(value)) {
             o.put(field, value);
         } else {
             o.putNull(field);

@@ -11,6 +11,7 @@ import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.embedded.EmbeddedKafka;
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
@@ -91,7 +92,11 @@ class DashboardEndToEndTest {
         double[] accuracy = {0.97, 0.98, 0.03, 0.02, 0.04};
         for (int i = 0; i < accuracy.length; i++) {
             checkpoint(50L * (i + 1), accuracy[i]);
+            // the scorer's predictors of the same checkpoint; the activations' rank drops with the hop
+            send(topics.checkpointPredictors, predictors(50L * (i + 1), 30 + i, accuracy[i] > 0.5 ? 40 - i : 12 + i));
         }
+        // step 100 scored again: the later record wins
+        send(topics.checkpointPredictors, predictors(100, 31, 45));
         producer.flush();
         awaitRun(run -> run.path("hops").size() == 1
                 && run.path("hops").get(0).path("stability").asText().equals("STABLE")
@@ -137,6 +142,21 @@ class DashboardEndToEndTest {
         assertTrue(run.path("alerts").size() >= 1, "the rule raised an alert");
         assertEquals("ADJUST_MIXTURE", run.path("controls").get(0).path("action").asText());
         assertEquals(404, send("GET", "/api/runs/nope", null, null).statusCode());
+    }
+
+    @Test
+    @Order(1)
+    void apiShowsTheScorersPredictorsPerStep() throws Exception {
+        JsonNode predictors = awaitRun(r -> r.path("predictors").size() == 5
+                && r.path("predictors").get(1).path("rankMe").asDouble() == 45).path("predictors");
+        for (int i = 0; i < 5; i++) {
+            JsonNode p = predictors.get(i);
+            assertEquals(50L * (i + 1), p.path("step").asLong(), predictors.toString());
+            assertEquals(1, p.path("layer").asInt());
+            assertEquals(i == 1 ? 31.0 : 30.0 + i, p.path("parameterL2Norm").asDouble());
+            assertTrue(p.path("participationRatio").isNumber(), p.toString());
+        }
+        assertEquals(12 + 2, predictors.get(2).path("rankMe").asDouble());
     }
 
     @Test
@@ -266,6 +286,12 @@ class DashboardEndToEndTest {
                 .setStep(step).setSuite("toy").setFamily("flipped").setTask("main").setSeedCount(4).setItems(512)
                 .setHardAccuracy(accuracy).setSoftScore(1.6 * accuracy - 0.8).setTaskCount(1).setScorerId("test")
                 .setProducedAt(step).build());
+    }
+
+    static CheckpointPredictors predictors(long step, double norm, double rankMe) {
+        return CheckpointPredictors.newBuilder().setId(RUN + "/" + step + "/predictors").setRunId(RUN).setStep(step)
+                .setSuite("toy").setParameterL2Norm(norm).setLayer(1).setPrompts(256).setRankMe(rankMe)
+                .setParticipationRatio(rankMe / 5).setScorerId("test").setProducedAt(step).build();
     }
 
     static DataWindow window(String id, long start, long end, double icl) {

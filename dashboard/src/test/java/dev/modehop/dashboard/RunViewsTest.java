@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modehop.events.AttributedWindow;
+import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ControlAction;
@@ -49,6 +50,13 @@ class RunViewsTest {
                 .setWindows(List.of(AttributedWindow.newBuilder().setWindowId("w1").setStartStep(100)
                         .setEndStep(300).setMixture(Map.of("icl", 0.1, "iwl", 0.9)).build()))
                 .build();
+    }
+
+    static CheckpointPredictors predictors(String run, long step, double norm, Integer layer, Double rankMe,
+                                           Double pr) {
+        return CheckpointPredictors.newBuilder().setId(run + "/" + step + "/predictors").setRunId(run).setStep(step)
+                .setSuite("toy").setParameterL2Norm(norm).setLayer(layer).setPrompts(layer == null ? 0 : 256)
+                .setRankMe(rankMe).setParticipationRatio(pr).setScorerId("test").build();
     }
 
     @Test
@@ -121,5 +129,59 @@ class RunViewsTest {
         views.apply(ready("c", 1));
         assertFalse(views.contains("a"), "the least recently updated run is dropped first");
         assertTrue(views.contains("b") && views.contains("c"));
+    }
+
+    @Test
+    void predictorsArePerStepSortedTheLatestRecordWinsAndUnknownRunsAreCreated() {
+        RunViews views = new RunViews();
+        // predictors may be the first thing seen of a run, and arrive out of step order
+        assertTrue(views.apply(predictors("p", 200, 31.5, 1, 40.0, 6.0)).orElseThrow().equals("p"));
+        views.apply(predictors("p", 100, 30.0, 1, 50.0, 7.5));
+        // the activation part failed at step 300: only the norm, layer and spectra missing
+        views.apply(predictors("p", 300, 33.0, null, null, null));
+        // step 200 re-scored: the later record replaces the first
+        views.apply(predictors("p", 200, 31.0, 1, 42.0, 6.5));
+
+        JsonNode run = views.runJson("p").orElseThrow();
+        assertEquals(300, run.path("lastStep").asLong());
+        JsonNode ps = run.path("predictors");
+        assertEquals(3, ps.size());
+        assertEquals(List.of(100L, 200L, 300L), List.of(ps.get(0).path("step").asLong(),
+                ps.get(1).path("step").asLong(), ps.get(2).path("step").asLong()));
+        assertEquals(50.0, ps.get(0).path("rankMe").asDouble());
+        assertEquals(42.0, ps.get(1).path("rankMe").asDouble());
+        assertEquals(6.5, ps.get(1).path("participationRatio").asDouble());
+        assertEquals(31.0, ps.get(1).path("parameterL2Norm").asDouble());
+        assertEquals(1, ps.get(1).path("layer").asInt());
+        assertEquals(33.0, ps.get(2).path("parameterL2Norm").asDouble());
+        assertTrue(ps.get(2).path("rankMe").isNull() && ps.get(2).path("participationRatio").isNull()
+                && ps.get(2).path("layer").isNull(), ps.get(2).toString());
+        assertEquals(List.of("step", "parameterL2Norm", "rankMe", "participationRatio", "layer"),
+                iterate(ps.get(0).fieldNames()));
+
+        // a run without predictor records still has the (empty) list; a NaN norm is shown as missing
+        views.apply(ready("q", 50));
+        assertEquals(0, views.runJson("q").orElseThrow().path("predictors").size());
+        views.apply(predictors("q", 50, Double.NaN, -1, 3.0, 2.0));
+        JsonNode q = views.runJson("q").orElseThrow().path("predictors").get(0);
+        assertTrue(q.path("parameterL2Norm").isNull());
+        assertEquals(-1, q.path("layer").asInt());
+    }
+
+    @Test
+    void keepsOnlyTheNewestPredictorSteps() {
+        RunViews views = new RunViews(new RunViews.Limits(2, 3, 3, 3, 3));
+        for (long step = 10; step >= 1; step--) {
+            views.apply(predictors("a", step * 10, step, 0, 1.0, 1.0));
+        }
+        JsonNode ps = views.runJson("a").orElseThrow().path("predictors");
+        assertEquals(List.of(80L, 90L, 100L), List.of(ps.get(0).path("step").asLong(),
+                ps.get(1).path("step").asLong(), ps.get(2).path("step").asLong()));
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
     }
 }

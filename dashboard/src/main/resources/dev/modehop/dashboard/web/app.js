@@ -84,6 +84,7 @@
         el('h4', {}, series.name), chart(series, run.windows)));
     }
     if (run.series.length === 0) charts.append(el('p', { class: 'muted' }, 'No scores yet.'));
+    renderPredictors(run);
 
     const hops = $('hops').tBodies[0];
     hops.replaceChildren();
@@ -234,6 +235,90 @@
     }
     root.append(svg('text', { x: 4, y: T + ph / 2, class: 'tick',
                               transform: 'rotate(-90 10 ' + (T + ph / 2) + ')', 'text-anchor': 'middle' }, 'hard'));
+    return root;
+  }
+
+  // ---- generalization predictors ---------------------------------------------------------------------
+  const PREDICTORS = [
+    { key: 'rankMe', label: 'RankMe', digits: 1 },
+    { key: 'participationRatio', label: 'participation ratio', digits: 2 },
+    { key: 'parameterL2Norm', label: 'parameter L2 norm', digits: 1 },
+  ];
+
+  function renderPredictors(run) {
+    const points = run.predictors || [];
+    $('predictors').hidden = points.length === 0;
+    const box = $('predictor-charts');
+    box.replaceChildren();
+    if (!points.length) return;
+    $('predictor-layer').textContent = layerNote(points);
+    // one step axis for the three charts, spanning the hops too, like the family charts
+    const steps = points.map((p) => p.step).concat(run.hops.map((h) => h.step));
+    let lo = Math.min(...steps), hi = Math.max(...steps);
+    if (hi === lo) { lo -= 1; hi += 1; }
+    const pad = (hi - lo) * 0.03;
+    for (const metric of PREDICTORS) {
+      box.append(el('div', { class: 'predictor-chart', 'data-predictor': metric.key },
+        el('h4', {}, metric.label), predictorChart(points, metric, run.hops, lo - pad, hi + pad)));
+    }
+  }
+
+  // "block 3", or every block measured when the scorer's layer changed during the run
+  function layerNote(points) {
+    const layers = [...new Set(points.map((p) => p.layer).filter((l) => l !== null && l !== undefined))];
+    if (!layers.length) return '(activations not measured: parameter norm only)';
+    const name = (l) => (l === -1 ? 'after the final norm' : 'block ' + l);
+    return '(activations of ' + layers.sort((a, b) => a - b).map(name).join(', ') + ')';
+  }
+
+  // A small chart of one predictor: its own y-range, the run's hops as thin vertical lines.
+  function predictorChart(points, metric, hops, lo, hi) {
+    const W = 300, H = 140, L = 42, R = 8, T = 8, B = 24;
+    const pw = W - L - R, ph = H - T - B;
+    const pts = points.filter((p) => p[metric.key] !== null && p[metric.key] !== undefined);
+    const root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img',
+                              'aria-label': metric.label + ' over steps', 'data-testid': 'predictor-chart' });
+    const x = (s) => L + ((s - lo) / (hi - lo)) * pw;
+    const values = pts.map((p) => p[metric.key]);
+    let vlo = Math.min(...values), vhi = Math.max(...values);
+    if (!pts.length) { vlo = 0; vhi = 1; }
+    if (vhi === vlo) { const d = Math.abs(vlo) * 0.05 || 1; vlo -= d; vhi += d; }
+    const vpad = (vhi - vlo) * 0.08;
+    vlo -= vpad; vhi += vpad;
+    const y = (v) => T + (1 - (v - vlo) / (vhi - vlo)) * ph;
+
+    const axis = svg('g', { class: 'axis' });
+    axis.append(svg('line', { class: 'grid', x1: L, x2: L + pw, y1: T + ph, y2: T + ph }));
+    for (const v of niceTicks(vlo, vhi, 4)) {
+      axis.append(svg('line', { class: 'grid', x1: L, x2: L + pw, y1: y(v), y2: y(v) }));
+      axis.append(svg('text', { x: L - 4, y: y(v) + 3, 'text-anchor': 'end' }, v.toLocaleString('en-US')));
+    }
+    for (const s of niceTicks(lo, hi, 4)) {
+      axis.append(svg('text', { x: x(s), y: T + ph + 14, 'text-anchor': 'middle' }, s.toLocaleString('en-US')));
+    }
+    root.append(axis);
+
+    for (const h of hops) {
+      if (h.step < lo || h.step > hi) continue;
+      const line = svg('line', { class: 'hop-tick ' + h.stability, x1: x(h.step), x2: x(h.step), y1: T, y2: T + ph,
+                                 'data-testid': 'predictor-hop', 'data-step': h.step });
+      line.append(svg('title', {}, 'hop of ' + h.series + ' at step ' + h.step + ' (' + (h.from || '?') + ' → ' +
+        (h.to || '?') + ', ' + h.stability + ')'));
+      root.append(line);
+    }
+
+    if (!pts.length) {
+      root.append(svg('text', { class: 'tick', x: L + pw / 2, y: T + ph / 2, 'text-anchor': 'middle' }, 'not measured'));
+      return root;
+    }
+    root.append(svg('polyline', { class: 'line-predictor',
+                                  points: pts.map((p) => x(p.step).toFixed(1) + ',' + y(p[metric.key]).toFixed(1)).join(' ') }));
+    for (const p of pts) {
+      const c = svg('circle', { class: 'dot-predictor', cx: x(p.step), cy: y(p[metric.key]), r: 2, 'data-step': p.step });
+      c.append(svg('title', {}, 'step ' + p.step + ' · ' + metric.label + ' ' + fmt(p[metric.key], metric.digits) +
+        (p.layer !== null && p.layer !== undefined ? ' · layer ' + p.layer : '')));
+      root.append(c);
+    }
     return root;
   }
 
