@@ -3,14 +3,15 @@ package dev.modehop.scorer.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 
 /**
  * What both architectures share: per-call scoping of intermediates, device placement, float32 logits.
- * Subclasses implement {@link #forward(NDArray, int)}, which is the single code path for scoring, for training
- * and for reading hidden states (predictors).
+ * Subclasses implement {@link #forward(NDArray, int, NDArray)}, which is the single code path for scoring, for
+ * training and for reading hidden states (predictors).
  */
 public abstract class DecoderModel implements CausalLanguageModel {
     protected final ModelConfig config;
@@ -51,15 +52,38 @@ public abstract class DecoderModel implements CausalLanguageModel {
     }
 
     /**
-     * The single forward code path, stopped at {@code depth}: {@link #LOGITS} for logits [b, s, vocab];
+     * {@link #forward(NDArray, int, NDArray)} over every position: {@link #LOGITS} for logits [b, s, vocab];
      * a block index {@code 0..numLayers-1} for that block's output (the residual stream after it) [b, s, d];
      * {@link #AFTER_FINAL_NORM} for the final block's output after the final norm [b, s, d]. Stopping early skips
      * the remaining blocks and the head. Same manager rules as {@link #forward(NDArray)}.
      */
-    public abstract NDArray forward(NDArray tokenIds, int depth);
+    public NDArray forward(NDArray tokenIds, int depth) {
+        return forward(tokenIds, depth, null);
+    }
+
+    /**
+     * The single forward code path. With {@code headRows} null it returns {@link #forward(NDArray, int)}'s
+     * [b, s, ...] result. Otherwise {@code headRows} (int64 [n], on the ids' device) are indices {@code batch *
+     * seq + position} into the flattened positions, and the final norm and the head run on those rows only:
+     * [n, vocab] at {@link #LOGITS}, [n, d] at {@link #AFTER_FINAL_NORM} (block depths refuse them). Both are
+     * per-position maps, so each row equals the full result's row; scoring reads a few positions per sequence
+     * and this skips the [b, s, vocab] projection.
+     */
+    public abstract NDArray forward(NDArray tokenIds, int depth, NDArray headRows);
+
+    /** Before the final norm: the rows {@code headRows} picks out of x [b, s, d] as [n, d], or x itself when null. */
+    protected static NDArray headInput(NDArray x, NDArray headRows) {
+        if (headRows == null) {
+            return x;
+        }
+        return x.reshape(-1, x.getShape().get(x.getShape().dimension() - 1)).get(new NDIndex("{}", headRows));
+    }
 
     /** Rejects a depth {@link #forward(NDArray, int)} does not know. */
-    protected final void checkDepth(int depth) {
+    protected final void checkDepth(int depth, NDArray headRows) {
+        if (headRows != null && depth != LOGITS && depth != AFTER_FINAL_NORM) {
+            throw new IllegalArgumentException("head rows apply to the logits or the final norm, not block " + depth);
+        }
         if (depth != LOGITS && (depth < AFTER_FINAL_NORM || depth >= config.numLayers())) {
             throw new IllegalArgumentException("layer " + depth + " does not exist: the model has blocks 0.."
                     + (config.numLayers() - 1) + " (-1 = after the final norm)");
@@ -68,12 +92,22 @@ public abstract class DecoderModel implements CausalLanguageModel {
 
     @Override
     public NDArray logits(NDManager manager, NDArray tokenIds) {
+        return projected(manager, tokenIds, null);
+    }
+
+    /** Runs the final norm and the head on the selected rows only (see {@link #forward(NDArray, int, NDArray)}). */
+    @Override
+    public NDArray logitsAt(NDManager manager, NDArray tokenIds, long[] rows) {
+        return projected(manager, tokenIds, CausalLanguageModel.checkRows(tokenIds, rows));
+    }
+
+    private NDArray projected(NDManager manager, NDArray tokenIds, long[] rows) {
         if (tokenIds.getShape().dimension() != 2) {
             throw new IllegalArgumentException("token ids must be [batch, seq], got " + tokenIds.getShape());
         }
         try (NDManager scope = manager.newSubManager(device)) {
             NDArray ids = scope.create(asLongs(tokenIds), tokenIds.getShape());
-            NDArray out = forward(ids);
+            NDArray out = forward(ids, LOGITS, rows == null ? null : scope.create(rows));
             if (out.getDataType() != DataType.FLOAT32) {
                 out = out.toType(DataType.FLOAT32, false);
             }
@@ -98,7 +132,7 @@ public abstract class DecoderModel implements CausalLanguageModel {
         if (layer == LOGITS) {
             throw new IllegalArgumentException("pooled hidden states need a layer, not the logits");
         }
-        checkDepth(layer);
+        checkDepth(layer, null);
         int batch = (int) tokenIds.getShape().get(0);
         int seq = (int) tokenIds.getShape().get(1);
         if (lengths.length != batch) {

@@ -91,8 +91,8 @@ public final class GptNeoXModel extends DecoderModel {
     }
 
     @Override
-    public NDArray forward(NDArray ids, int depth) {
-        checkDepth(depth);
+    public NDArray forward(NDArray ids, int depth, NDArray headRows) {
+        checkDepth(depth, headRows);
         NDManager m = ids.getManager();
         long batch = ids.getShape().get(0);
         int seq = (int) ids.getShape().get(1);
@@ -145,7 +145,8 @@ public final class GptNeoXModel extends DecoderModel {
                 return x;
             }
         }
-        x = layerNorm(x, weights.get(FINAL_NORM + "weight"), weights.get(FINAL_NORM + "bias"), config.normEps());
+        x = layerNorm(headInput(x, headRows), weights.get(FINAL_NORM + "weight"), weights.get(FINAL_NORM + "bias"),
+                config.normEps());
         if (depth == DecoderModel.AFTER_FINAL_NORM) {
             return x;
         }

@@ -80,8 +80,8 @@ public final class LlamaModel extends DecoderModel {
     }
 
     @Override
-    public NDArray forward(NDArray ids, int depth) {
-        checkDepth(depth);
+    public NDArray forward(NDArray ids, int depth, NDArray headRows) {
+        checkDepth(depth, headRows);
         NDManager m = ids.getManager();
         int seq = (int) ids.getShape().get(1);
         DataType dtype = dtype();
@@ -113,7 +113,7 @@ public final class LlamaModel extends DecoderModel {
                 return x;
             }
         }
-        x = rmsNorm(x, weights.get(FINAL_NORM), config.normEps());
+        x = rmsNorm(headInput(x, headRows), weights.get(FINAL_NORM), config.normEps());
         if (depth == DecoderModel.AFTER_FINAL_NORM) {
             return x;
         }

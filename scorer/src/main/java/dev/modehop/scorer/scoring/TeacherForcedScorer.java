@@ -2,7 +2,6 @@ package dev.modehop.scorer.scoring;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.modehop.scorer.model.CausalLanguageModel;
@@ -20,9 +19,10 @@ import java.util.List;
  * <p>How it runs: every row is tokenized into at most two sequences (one when a candidate has a single
  * answer token, see {@link ScoringOptions#shareSingleTokenAnswers()}); a sequence is its full text minus the
  * last token, which no prediction needs. Sequences are sorted by length and cut into right-padded batches,
- * so both candidates of a row (same prompt, similar length) usually share a batch. From each batch's logits
- * only the rows that predict answer tokens are copied out; their softmax is computed in double precision.
- * Each batch's arrays live in a sub-manager closed after the batch.
+ * so both candidates of a row (same prompt, similar length) usually share a batch. Of each batch only the
+ * positions that predict answer tokens go through the output head ({@link CausalLanguageModel#logitsAt}: a
+ * sequence of ~180 tokens needs 1-3 of its [s, vocab] logits rows); their softmax is computed in double
+ * precision. Each batch's arrays live in a sub-manager closed after the batch.
  */
 public final class TeacherForcedScorer {
     private final CausalLanguageModel model;
@@ -179,14 +179,14 @@ public final class TeacherForcedScorer {
         }
         try (NDManager sub = manager.newSubManager()) {
             NDArray tokenIds = sub.create(ids, new Shape(b, length));
-            NDArray logits = model.logits(sub, tokenIds);
-            Shape shape = logits.getShape();
-            if (shape.dimension() != 3 || shape.get(0) != b || shape.get(1) != length) {
-                throw new IllegalStateException("model returned logits of shape " + shape + " for input " + tokenIds.getShape());
-            }
-            int vocab = (int) shape.get(2);
             long[] index = rowIndex.stream().mapToLong(Long::longValue).toArray();
-            NDArray rows = logits.reshape(b * (long) length, vocab).get(new NDIndex("{}", sub.create(index)));
+            NDArray rows = model.logitsAt(sub, tokenIds, index);
+            Shape shape = rows.getShape();
+            if (shape.dimension() != 2 || shape.get(0) != index.length) {
+                throw new IllegalStateException("model returned logits of shape " + shape + " for " + index.length
+                        + " rows of input " + tokenIds.getShape());
+            }
+            int vocab = (int) shape.get(1);
             if (rows.getDataType() != DataType.FLOAT32) {
                 rows = rows.toType(DataType.FLOAT32, false);
             }
