@@ -48,7 +48,7 @@ public final class ScoreCommand {
             scoring = new CheckpointScoring(settings);
             probes = scoring.suite(suite).restrictedTo(families);
         } catch (ProbeSuiteException | IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
+            err.println("modehop: error: " + e.getMessage());
             return e instanceof ProbeSuiteException ? UNUSABLE : USAGE;
         }
         try {
@@ -57,7 +57,7 @@ public final class ScoreCommand {
             out.print(table(checkpoint, result));
             return OK;
         } catch (CheckpointException e) {
-            err.println("error: " + e.getMessage());
+            err.println("modehop: error: " + e.getMessage());
             return UNUSABLE;
         }
     }
@@ -135,7 +135,7 @@ public final class ScoreCommand {
                 throw new IllegalArgumentException("--checkpoint DIR is required");
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
+            System.err.println("modehop: error: " + e.getMessage());
             System.err.println("usage: ScoreCommand --checkpoint DIR [--suite NAME|DIR] [--device auto|cpu|cuda]"
                     + " [--dtype float32|float16] [--batch-size N] [--families a,b] [--predictor-layer L|-1]"
                     + " [--no-predictors]");
