@@ -1,5 +1,6 @@
 package dev.modehop.schemas;
 
+import dev.modehop.core.Output;
 import dev.modehop.events.Alert;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
@@ -59,6 +60,29 @@ public final class Topics {
 
     public List<Topic<?>> outputs() {
         return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked);
+    }
+
+    /** The output topic a monitor output is written to. */
+    public Topic<?> outputTopic(Output o) {
+        if (o instanceof Output.ModeObservation) {
+            return modeObserved;
+        }
+        if (o instanceof Output.ModeHop) {
+            return hopDetected;
+        }
+        if (o instanceof Output.HopStability) {
+            return hopStability;
+        }
+        if (o instanceof Output.Alert) {
+            return alertRaised;
+        }
+        if (o instanceof Output.ControlCommand) {
+            return runControl;
+        }
+        if (o instanceof Output.CheckpointRanking) {
+            return checkpointRanked;
+        }
+        throw new IllegalArgumentException("no output topic for " + o.getClass().getSimpleName());
     }
 
     /** Inputs, outputs and the scorers' predictors. */

@@ -5,10 +5,9 @@ import dev.modehop.core.Output;
 import dev.modehop.core.PendingCheckpoint;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.core.RunState;
-import dev.modehop.events.CheckpointReady;
-import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.EventMapper;
+import dev.modehop.schemas.MonitorInput;
 import dev.modehop.schemas.RunStateCodec;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
@@ -78,16 +77,16 @@ public final class RunMonitorFunction extends KeyedProcessFunction<String, Input
             deadLetter(in, in.problem, out);
             return;
         }
-        Object value;
+        MonitorInput input;
         try {
-            value = decoder.value(in);
+            input = decoder.input(in);
         } catch (RuntimeException e) {
             deadLetter(in, "undecodable: " + e.getMessage(), out);
             return;
         }
         byte[] stored = runState.value();
         RunState state = stored == null ? new RunState(in.runId) : RunStateCodec.decode(stored);
-        List<Output> outputs = apply(state, value, in.timestamp);
+        List<Output> outputs = input.applyTo(monitor, state, in.timestamp);
         boolean onlyRejections = true;
         for (Output o : outputs) {
             if (o instanceof Output.Rejection rejection && rejection.parked() == null) {
@@ -151,18 +150,8 @@ public final class RunMonitorFunction extends KeyedProcessFunction<String, Input
         }
     }
 
-    private List<Output> apply(RunState state, Object value, long timestamp) {
-        if (value instanceof CheckpointReady r) {
-            return monitor.onCheckpointReady(state, EventMapper.toCore(r));
-        }
-        if (value instanceof DataWindow w) {
-            return monitor.onWindow(state, EventMapper.toCore(w), w.getProducedAt() > 0 ? w.getProducedAt() : timestamp);
-        }
-        return monitor.onResult(state, EventMapper.toCore((ProbeScore) value));
-    }
-
     private OutgoingRecord encode(Output o, String runId, long timestamp) {
-        Topic<?> topic = outputTopic(o);
+        Topic<?> topic = topics.outputTopic(o);
         Object wire = EventMapper.toWire(o, timestamp);
         return OutgoingRecord.of(topic.name(), runId, serializer(topic).serialize(topic.name(), wire), timestamp);
     }
@@ -175,7 +164,7 @@ public final class RunMonitorFunction extends KeyedProcessFunction<String, Input
         Topic<ProbeScore> source = topics.probeScored;
         InputRecord held = InputRecord.raw(source.name(), -1, -1, timestamp,
                 rejection.runId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                source.valueSerde().serializer().serialize(source.name(), EventMapper.toWire(rejection.parked(), "", 0)),
+                MonitorInput.heldBackBytes(topics, rejection),
                 null);
         LOG.warn("held-back {} record of run {} to {}: {}", source.name(), rejection.runId(), source.dlq(),
                 rejection.reason());
@@ -186,25 +175,6 @@ public final class RunMonitorFunction extends KeyedProcessFunction<String, Input
         String dlq = decoder.dlqOf(in);
         LOG.warn("{} record at partition {} offset {} to {}: {}", in.topic, in.partition, in.offset, dlq, reason);
         out.collect(OutgoingRecord.deadLetter(in, dlq, reason));
-    }
-
-    private Topic<?> outputTopic(Output o) {
-        if (o instanceof Output.ModeObservation) {
-            return topics.modeObserved;
-        }
-        if (o instanceof Output.ModeHop) {
-            return topics.hopDetected;
-        }
-        if (o instanceof Output.HopStability) {
-            return topics.hopStability;
-        }
-        if (o instanceof Output.Alert) {
-            return topics.alertRaised;
-        }
-        if (o instanceof Output.ControlCommand) {
-            return topics.runControl;
-        }
-        return topics.checkpointRanked;
     }
 
     @SuppressWarnings("unchecked")

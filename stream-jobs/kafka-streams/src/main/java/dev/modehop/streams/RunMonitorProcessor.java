@@ -3,10 +3,9 @@ package dev.modehop.streams;
 import dev.modehop.core.Output;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.core.RunState;
-import dev.modehop.events.CheckpointReady;
-import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.EventMapper;
+import dev.modehop.schemas.MonitorInput;
 import dev.modehop.schemas.RunStateCodec;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
@@ -26,6 +25,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
     private static final Logger LOG = LoggerFactory.getLogger(RunMonitorProcessor.class);
 
     private final Topics topics;
+    private final Map<String, Topic<?>> inputsByName = new java.util.HashMap<>();
     private final RunMonitor monitor;
     private final ProcessingListener listener;
     private ProcessorContext<String, Object> context;
@@ -45,6 +45,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
 
     RunMonitorProcessor(Topics topics, RunMonitor monitor, ProcessingListener listener) {
         this.topics = topics;
+        topics.inputs().forEach(t -> inputsByName.put(t.name(), t));
         this.monitor = monitor;
         this.listener = listener;
     }
@@ -59,36 +60,22 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
     public void process(Record<String, byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         String topic = meta.topic();
-        Topic<?> source = topics.inputs().stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow();
+        Topic<?> source = inputsByName.get(topic);
         listener.onInput(topic);
-        if (record.value() == null) {
-            deadLetter(record, source, meta, "null value");
+        MonitorInput.Checked checked = MonitorInput.check(source, record.key(), record.headers(), record.value());
+        if (checked.problem() != null) {
+            deadLetter(record, source, meta, checked.problem());
             return;
         }
-        Object value;
-        try {
-            value = source.valueSerde().deserializer().deserialize(topic, record.headers(), record.value());
-        } catch (RuntimeException e) {
-            deadLetter(record, source, meta, "undecodable: " + e.getMessage());
-            return;
-        }
-        String runId = runIdOf(value);
-        if (runId == null || runId.isBlank()) {
-            deadLetter(record, source, meta, "record has no runId");
-            return;
-        }
-        if (record.key() != null && !record.key().equals(runId)) {
-            deadLetter(record, source, meta, "key '" + record.key() + "' differs from runId '" + runId
-                    + "' (records must be keyed by run id)");
-            return;
-        }
+        MonitorInput input = checked.input();
+        String runId = input.runId();
         RunState state = decoded.get(runId);
         if (state == null) {
             byte[] stored = store.get(runId);
             state = stored == null ? new RunState(runId) : RunStateCodec.decode(stored);
             decoded.put(runId, state);
         }
-        List<Output> outputs = apply(state, value, record.timestamp());
+        List<Output> outputs = input.applyTo(monitor, state, record.timestamp());
         for (Output o : outputs) {
             if (o instanceof Output.Rejection rejection) {
                 if (rejection.parked() == null) {
@@ -98,7 +85,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
                 }
             } else {
                 Object wire = EventMapper.toWire(o, record.timestamp());
-                String target = outputTopic(o).name();
+                String target = topics.outputTopic(o).name();
                 context.forward(new Record<>(runId, wire, record.timestamp()), MonitorTopology.sinkName(target));
                 listener.onOutput(o, target);
             }
@@ -106,50 +93,10 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, Obj
         store.put(runId, RunStateCodec.encode(state));
     }
 
-    private List<Output> apply(RunState state, Object value, long timestamp) {
-        if (value instanceof CheckpointReady r) {
-            return monitor.onCheckpointReady(state, EventMapper.toCore(r));
-        }
-        if (value instanceof DataWindow w) {
-            return monitor.onWindow(state, EventMapper.toCore(w), w.getProducedAt() > 0 ? w.getProducedAt() : timestamp);
-        }
-        return monitor.onResult(state, EventMapper.toCore((ProbeScore) value));
-    }
-
-    private static String runIdOf(Object value) {
-        if (value instanceof CheckpointReady r) {
-            return r.getRunId();
-        }
-        if (value instanceof DataWindow w) {
-            return w.getRunId();
-        }
-        return ((ProbeScore) value).getRunId();
-    }
-
-    private Topic<?> outputTopic(Output o) {
-        if (o instanceof Output.ModeObservation) {
-            return topics.modeObserved;
-        }
-        if (o instanceof Output.ModeHop) {
-            return topics.hopDetected;
-        }
-        if (o instanceof Output.HopStability) {
-            return topics.hopStability;
-        }
-        if (o instanceof Output.Alert) {
-            return topics.alertRaised;
-        }
-        if (o instanceof Output.ControlCommand) {
-            return topics.runControl;
-        }
-        return topics.checkpointRanked;
-    }
-
     /** A result held back earlier and given up now: it is re-encoded, since its original bytes are gone. */
     private void deadLetterHeldBack(Output.Rejection rejection, long timestamp) {
         Topic<ProbeScore> source = topics.probeScored;
-        byte[] bytes = source.valueSerde().serializer().serialize(source.name(),
-                EventMapper.toWire(rejection.parked(), "", 0));
+        byte[] bytes = MonitorInput.heldBackBytes(topics, rejection);
         LOG.warn("held-back {} record of run {} to {}: {}", source.name(), rejection.runId(), source.dlq(),
                 rejection.reason());
         Record<String, Object> dead = new Record<>(rejection.runId(), (Object) bytes, timestamp,
