@@ -2,9 +2,7 @@ package dev.modehop.flink;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * One input record as it came off Kafka (raw key, value and headers, so that a dead letter can keep the
@@ -43,24 +41,14 @@ public class InputRecord implements Serializable {
         r.timestamp = timestamp;
         r.key = key;
         r.value = value;
-        if (headers != null) {
-            Header[] all = headers.toArray();
-            r.headerKeys = new String[all.length];
-            r.headerValues = new byte[all.length][];
-            for (int i = 0; i < all.length; i++) {
-                r.headerKeys[i] = all[i].key();
-                r.headerValues[i] = all[i].value();
-            }
-        }
+        HeaderArrays h = HeaderArrays.of(headers);
+        r.headerKeys = h.keys;
+        r.headerValues = h.values;
         return r;
     }
 
     public Headers headers() {
-        RecordHeaders h = new RecordHeaders();
-        for (int i = 0; i < headerKeys.length; i++) {
-            h.add(headerKeys[i], headerValues[i]);
-        }
-        return h;
+        return HeaderArrays.toHeaders(headerKeys, headerValues);
     }
 
     /** The key as the Kafka Streams job reads it (a UTF-8 string), or null. */

@@ -1,10 +1,9 @@
 package dev.modehop.flink;
 
 import java.io.Serializable;
+import dev.modehop.schemas.DeadLetters;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * A record ready for Kafka: topic, key and value already serialized (values by the same serdes as the Kafka
@@ -34,7 +33,7 @@ public class OutgoingRecord implements Serializable {
 
     /**
      * The input, untouched, for its dead-letter topic, with the same headers the Kafka Streams job adds
-     * (names from {@link DeadLetterHeaders}).
+     * ({@link DeadLetters}).
      */
     static OutgoingRecord deadLetter(InputRecord in, String dlqTopic, String reason) {
         OutgoingRecord r = new OutgoingRecord();
@@ -42,23 +41,14 @@ public class OutgoingRecord implements Serializable {
         r.key = in.key;
         r.value = in.value;
         r.timestamp = in.timestamp;
-        Headers h = DeadLetterHeaders.add(in.headers(), reason, in.topic, in.partition, in.offset);
-        Header[] all = h.toArray();
-        r.headerKeys = new String[all.length];
-        r.headerValues = new byte[all.length][];
-        for (int i = 0; i < all.length; i++) {
-            r.headerKeys[i] = all[i].key();
-            r.headerValues[i] = all[i].value();
-        }
+        HeaderArrays h = HeaderArrays.of(DeadLetters.headers(in.headers(), reason, in.topic, in.partition, in.offset));
+        r.headerKeys = h.keys;
+        r.headerValues = h.values;
         return r;
     }
 
     public Headers headers() {
-        RecordHeaders h = new RecordHeaders();
-        for (int i = 0; i < headerKeys.length; i++) {
-            h.add(headerKeys[i], headerValues[i]);
-        }
-        return h;
+        return HeaderArrays.toHeaders(headerKeys, headerValues);
     }
 
     public String keyString() {

@@ -1,7 +1,9 @@
 package dev.modehop.flink;
 
 import dev.modehop.core.RunMonitor;
+import dev.modehop.schemas.DeadLetters;
 import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.DeadLetters;
 import dev.modehop.schemas.Topics;
 import dev.modehop.streams.MonitorTopology;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +59,8 @@ final class Engines {
             if (topic.endsWith(".dlq")) {
                 StringBuilder h = new StringBuilder();
                 for (Header header : headers.toArray()) {
-                    boolean position = header.key().equals(DeadLetterHeaders.SOURCE_PARTITION)
-                            || header.key().equals(DeadLetterHeaders.SOURCE_OFFSET);
+                    boolean position = header.key().equals(DeadLetters.SOURCE_PARTITION)
+                            || header.key().equals(DeadLetters.SOURCE_OFFSET);
                     if (positions || !position) {
                         h.append(header.key()).append('=')
                                 .append(new String(header.value(), StandardCharsets.UTF_8)).append("; ");

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.schemas.DeadLetters;
 import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.DeadLetters;
 import dev.modehop.schemas.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -99,7 +101,7 @@ class RunMonitorFunctionTest {
             List<OutgoingRecord> out = h.extractOutputValues();
             assertEquals(List.of(topics.probeScored.dlq(), topics.probeScored.dlq()), topicsOf(out));
             assertEquals(3, out.get(0).value.length, "original bytes kept");
-            assertEquals("7", new String(out.get(0).headers().lastHeader(DeadLetterHeaders.SOURCE_OFFSET).value(),
+            assertEquals("7", new String(out.get(0).headers().lastHeader(DeadLetters.SOURCE_OFFSET).value(),
                     StandardCharsets.UTF_8));
             assertEquals(0, h.numKeyedStateEntries());
             assertEquals(0, h.numEventTimeTimers());

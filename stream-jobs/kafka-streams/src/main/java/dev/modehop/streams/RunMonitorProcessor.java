@@ -4,6 +4,7 @@ import dev.modehop.core.Output;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.core.RunState;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.DeadLetters;
 import dev.modehop.schemas.EventMapper;
 import dev.modehop.schemas.MonitorInput;
 import dev.modehop.schemas.RunStateCodec;

@@ -1,4 +1,4 @@
-package dev.modehop.streams;
+package dev.modehop.schemas;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
@@ -6,7 +6,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Dead-letter records keep the original key and value bytes untouched (so they can be replayed once
- * fixed) and say why in headers.
+ * fixed) and say why in headers, with the same names on both engines.
  */
 public final class DeadLetters {
     public static final String REASON = "modehop.dlq.reason";
