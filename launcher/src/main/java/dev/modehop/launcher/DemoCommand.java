@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         System.out.println("demo: starting the embedded broker, registry and detection job...");
         try (EmbeddedStack stack = EmbeddedStack.start(null, 0, 0, 1, config);
-             OutputWatcher watcher = new OutputWatcher(stack.kafka.bootstrapServers(), stack.topics, DemoCommand::show);
+             TopicFollower watcher = new TopicFollower(stack.kafka.bootstrapServers(), stack.topics, DemoCommand::show);
              EventPublisher publisher = new EventPublisher(stack.kafka.bootstrapServers(), Map.of())) {
             System.out.printf("demo: up in %.1f s (kafka %s, registry %s); replaying %d checkpoints of %s%n",
                     (System.nanoTime() - started) / 1e9, stack.kafka.bootstrapServers(), stack.registry.url(),
@@ -157,16 +157,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void show(Object record) {
-        if (record instanceof ModeHop h) {
-            System.out.printf("HOP      %-10s step %5d  %s -> %s  z=%.1f  windows=%d%n", h.getSeries(), h.getStep(),
-                    h.getFrom(), h.getTo(), h.getZScore(), h.getWindows().size());
-        } else if (record instanceof HopStability v) {
-            System.out.printf("VERDICT  %-10s hop at %5d is %s (decided at step %d)%n", v.getSeries(), v.getHopStep(),
-                    v.getVerdict(), v.getDecidedAtStep());
-        } else if (record instanceof Alert a) {
-            System.out.printf("ALERT    %-8s %s%n", a.getSeverity(), a.getMessage());
-        } else if (record instanceof ControlCommand c) {
-            System.out.printf("CONTROL  %s %s%n", c.getAction(), c.getMixture());
+        String line = EventLines.of(record);
+        if (line != null) {
+            System.out.println(line);
         }
     }
 }

@@ -82,10 +82,10 @@ public final class ToyDemo {
             scorerThread.start();
             DashboardServer dashboard = o.dashboard()
                     ? DashboardServer.start(bootstrap, stack.registry.url(), "", o.dashboardPort(), null) : null;
-            try (OutputWatcher watcher = new OutputWatcher(bootstrap, stack.topics, value -> collect(value, record,
+            try (TopicFollower watcher = new TopicFollower(bootstrap, stack.topics, value -> collect(value, record,
                     announcedAt, hopDelaysMs, currentMode, out));
-                 ScoreWatcher scores = new ScoreWatcher(bootstrap, stack.topics, s -> scoringMs.merge(s.getStep(),
-                         s.getDurationMs(), Long::sum));
+                 TopicFollower scores = new TopicFollower(bootstrap, List.of(stack.topics.probeScored),
+                         v -> scoringMs.merge(((ProbeScore) v).getStep(), ((ProbeScore) v).getDurationMs(), Long::sum));
                  TrainingRunClient client = new TrainingRunClient(runId, stack.topics, bootstrap, Map.of())) {
                 ToyRunConfig toyConfig = ToyRunConfig.defaults(checkpoints, o.seed());
                 if (o.steps() > 0) {
@@ -174,7 +174,7 @@ public final class ToyDemo {
             }
             toy.adjustMixture(icl / total, ToyRun.MixtureScope.REST_OF_WINDOW);
         }
-        out.printf("CONTROL %s %s applied at training step %d%n", c.getAction(), c.getMixture(), toy.step());
+        out.println(EventLines.of(c) + " applied at training step " + toy.step());
     }
 
     private static void collect(Object value, RunRecord record, Map<Long, Long> announcedAt, List<Long> hopDelays,
@@ -193,9 +193,7 @@ public final class ToyDemo {
                         String.valueOf(h.getTo()), "PENDING", h.getZScore(),
                         h.getWindows().stream().map(w -> w.getWindowId()).toList()));
             }
-            out.printf("HOP     %-10s step %5d  %s -> %s  z=%.1f  windows %s%n", h.getSeries(), h.getStep(), h.getFrom(),
-                    h.getTo(), h.getZScore(), h.getWindows().stream().map(w -> w.getWindowId()
-                            + String.format("(icl %.1f)", w.getMixture().getOrDefault("icl", Double.NaN))).toList());
+            out.println(EventLines.of(h));
         } else if (value instanceof HopStability v) {
             synchronized (record) {
                 for (int i = 0; i < record.hops.size(); i++) {
@@ -206,13 +204,12 @@ public final class ToyDemo {
                     }
                 }
             }
-            out.printf("VERDICT %-10s hop at %5d is %s (decided at step %d)%n", v.getSeries(), v.getHopStep(),
-                    v.getVerdict(), v.getDecidedAtStep());
+            out.println(EventLines.of(v));
         } else if (value instanceof CheckpointRanking r) {
             record.bestStep = r.getBestStep();
             record.bestScore = r.getBestScore();
         } else if (value instanceof dev.modehop.events.Alert a) {
-            out.printf("ALERT   %-8s %s%n", a.getSeverity(), a.getMessage());
+            out.println(EventLines.of(a));
         }
     }
 

@@ -18,6 +18,6 @@ class DemoEndToEndTest {
         assertTrue(out.contains("checkpoints processed: 40 of 40"), out);
         assertTrue(out.contains("hop flipped    step   650  GENERALIZING -> PARROT"), out);
         assertTrue(out.contains("hop flipped    step  1700  GENERALIZING -> PARROT") && out.contains("TRANSIENT"), out);
-        assertTrue(out.contains("CONTROL  ADJUST_MIXTURE"), out);
+        assertTrue(out.contains("CONTROL ADJUST_MIXTURE"), out);
     }
 }

@@ -22,7 +22,7 @@ class FlinkEngineTest {
     void theFlinkEngineFindsTheBundledHistorysHopsAndVerdicts() throws Exception {
         try (EmbeddedStack stack = EmbeddedStack.start(null, 0, 0, 2, MonitorConfig::defaults,
                 EmbeddedStack.Engine.FLINK);
-             OutputWatcher out = new OutputWatcher(stack.kafka.bootstrapServers(), stack.topics, null)) {
+             TopicFollower out = new TopicFollower(stack.kafka.bootstrapServers(), stack.topics, null)) {
             CommandLineTest.Run replay = CommandLineTest.run("replay", "--bootstrap", stack.kafka.bootstrapServers(),
                     "--registry", stack.registry.url(), "--run", "example",
                     Path.of("..", "examples", "flipped-hops.csv").toString());

@@ -42,7 +42,7 @@ class WatchEndToEndTest {
     void foldersWrittenByATrainingJobAreAnnouncedScoredAndObserved() throws Exception {
         Path out = Files.createDirectory(tmp.resolve("out"));
         try (EmbeddedStack stack = EmbeddedStack.start(null, 0, 0, 1, MonitorConfig.defaults());
-             OutputWatcher outputs = new OutputWatcher(stack.kafka.bootstrapServers(), stack.topics, null)) {
+             TopicFollower outputs = new TopicFollower(stack.kafka.bootstrapServers(), stack.topics, null)) {
             String bootstrap = stack.kafka.bootstrapServers();
             ScorerWorker scorer = ScorerWorker.create(Map.of("bootstrap.servers", bootstrap), "watch-test-scorer",
                     stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"), "watch-test",
@@ -78,7 +78,7 @@ class WatchEndToEndTest {
         }
     }
 
-    private static List<Long> observedSteps(OutputWatcher outputs) {
+    private static List<Long> observedSteps(TopicFollower outputs) {
         return outputs.received(ModeObservation.class).stream().map(ModeObservation::getStep).distinct().toList();
     }
 

@@ -17,15 +17,23 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Follows the output topics as a downstream service would (read_committed) and collects what arrives. */
-public final class OutputWatcher implements AutoCloseable {
+/**
+ * Follows topics as a downstream service would (read_committed, from the beginning, a group of its own),
+ * hands each decoded value to a callback and keeps them for {@link #received}.
+ */
+public final class TopicFollower implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Topic<?>> byName = new HashMap<>();
     private final List<Object> received = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
-    public OutputWatcher(String bootstrap, Topics topics, Consumer<Object> onRecord) {
-        for (Topic<?> t : topics.outputs()) {
+    /** The monitor's output topics. */
+    public TopicFollower(String bootstrap, Topics topics, Consumer<Object> onRecord) {
+        this(bootstrap, topics.outputs(), onRecord);
+    }
+
+    public TopicFollower(String bootstrap, List<Topic<?>> followed, Consumer<Object> onRecord) {
+        for (Topic<?> t : followed) {
             byName.put(t.name(), t);
         }
         Map<String, Object> cfg = new HashMap<>();
@@ -56,7 +64,7 @@ public final class OutputWatcher implements AutoCloseable {
             } finally {
                 consumer.close();
             }
-        }, "modehop-output-watcher");
+        }, "modehop-topic-follower");
         thread.setDaemon(true);
         thread.start();
     }
