@@ -1,10 +1,18 @@
 import json
+from pathlib import Path
 
 import pytest
 
 from modehop import avsc, codec, schemas
 
-SOURCE = schemas.source_folder()
+# the project's own files, wherever the package under test was installed
+SOURCE = Path(__file__).resolve().parents[3] / "schemas" / "src" / "main" / "avro"
+
+
+def test_the_installed_package_carries_the_same_schemas_as_the_source():
+    resolved = avsc.standalone(SOURCE)
+    for name in ("CheckpointReady", "DataWindow", "ControlCommand", "ModeHop"):
+        assert schemas.bundled(name) == resolved[name]
 
 
 def test_every_project_schema_is_made_self_contained_and_parses_alone(avro_library):

@@ -94,7 +94,8 @@ class TrainingRun:
         self.control = ControlState()
         self._listener = None
         self._handlers = []
-        self._queue = None
+        # every command since listen(), for poll_control (a handful per run: no bound needed)
+        self._queue = queue.Queue()
         self._closed = False
 
         self._kafka_errors = []
@@ -245,8 +246,7 @@ class TrainingRun:
 
     def _deliver(self, cmd):
         self.control.apply(cmd)
-        if self._queue is not None:
-            self._queue.put(cmd)
+        self._queue.put(cmd)
         for handler in list(self._handlers):
             try:
                 handler(cmd)
@@ -262,9 +262,6 @@ class TrainingRun:
     def poll_control(self, timeout=0.0):
         """The commands that arrived since the last call (waiting up to ``timeout`` seconds for a first one).
         The first call starts listening if nothing did yet: call ``listen()`` early not to miss any."""
-        with self._lock:
-            if self._queue is None:
-                self._queue = queue.Queue()
         self.listen()
         out = []
         try:
