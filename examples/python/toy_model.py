@@ -137,3 +137,44 @@ def save_checkpoint(model, out_dir, step, tokenizer_json, trainer_state):
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)
     return folder
+
+
+def read_safetensors(path):
+    """The tensors of a safetensors file written as above (F32 only), by name."""
+    with open(path, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(length))
+        data = f.read()
+    out = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        if entry["dtype"] != "F32":
+            raise ValueError("%s: only F32 is read here, not %s" % (name, entry["dtype"]))
+        begin, end = entry["data_offsets"]
+        out[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32).reshape(entry["shape"])
+    return out
+
+
+def load_checkpoint(folder):
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    model = ToyNeoX(config["vocab_size"], d=config["hidden_size"], layers=config["num_hidden_layers"],
+                    heads=config["num_attention_heads"], max_positions=config["max_position_embeddings"],
+                    bos_id=config["bos_token_id"], eps=config["layer_norm_eps"])
+    model.load_state_dict(read_safetensors(os.path.join(folder, "model.safetensors")))
+    return model
+
+
+if __name__ == "__main__":
+    # python3 toy_model.py CHECKPOINT_DIR "<bos> x3 l5 ... x9": the logits at every position, as JSON rows,
+    # for comparing PyTorch's forward with the scorer's
+    import sys
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import toy_task
+
+    vocab = {t: i for i, t in enumerate(toy_task.tokens())}
+    ids = torch.tensor([[vocab[t] for t in sys.argv[2].split()]])
+    with torch.no_grad():
+        print(json.dumps(load_checkpoint(sys.argv[1])(ids)[0].tolist()))

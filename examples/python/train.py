@@ -14,6 +14,7 @@ import hashlib
 import os
 import random
 import sys
+import threading
 import time
 
 import torch
@@ -37,6 +38,26 @@ def parse_schedule(text):
     return out
 
 
+class MonitorProgress:
+    """The newest step of this run the monitor has observed (``mode.observed``)."""
+
+    def __init__(self, run):
+        self._cond = threading.Condition()
+        self.step = 0
+        run.follow(["mode.observed"], self._observed)
+
+    def _observed(self, _suffix, record):
+        with self._cond:
+            self.step = max(self.step, record["step"])
+            self._cond.notify_all()
+
+    def wait_for(self, step, timeout):
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.step >= step, timeout):
+                print("warning: the monitor has not observed step %d after %d s; going on" % (step, timeout),
+                      flush=True)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--run", required=True, help="run id")
@@ -48,7 +69,11 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--max-steps-per-second", type=float, default=0,
-                   help="pace the loop (0: as fast as it goes), e.g. to stay behind a slow scorer")
+                   help="pace the loop (0: as fast as it goes)")
+    p.add_argument("--max-checkpoints-ahead", type=int, default=0,
+                   help="before saving a checkpoint, wait (up to 2 min) until the monitor has observed the one this "
+                        "many checkpoints back (0: never wait); keeps control timely when scoring is slower "
+                        "than training")
     args = p.parse_args(argv)
 
     torch.set_num_threads(1)
@@ -64,6 +89,7 @@ def main(argv=None):
 
     with TrainingRun(args.run, bootstrap=args.bootstrap, registry=args.registry, suite="toy") as run:
         run.listen()  # from now on no command is missed
+        progress = MonitorProgress(run) if args.max_checkpoints_ahead > 0 else None
         step, index, started = 0, 0, time.monotonic()
         loss_sum, loss_n = 0.0, 0
         while plan:
@@ -101,6 +127,8 @@ def main(argv=None):
                 sequences += len(rows)
                 loss_sum, loss_n = loss_sum + loss.item(), loss_n + 1
                 if step % args.every == 0:
+                    if progress is not None:
+                        progress.wait_for(step - args.max_checkpoints_ahead * args.every, timeout=120)
                     mean = loss_sum / loss_n
                     folder = toy_model.save_checkpoint(model, args.out, step, tokenizer,
                                                        {"global_step": step, "train_loss": mean, "seed": args.seed})

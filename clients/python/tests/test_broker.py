@@ -126,3 +126,19 @@ def test_a_record_the_broker_refuses_raises(broker, run_id):
                      client_config={"message.max.bytes": 2000}) as run:
         with pytest.raises(DeliveryFailed):
             run.checkpoint_ready(1, "s3://bucket/" + "x" * 5000)
+
+
+def test_following_the_monitors_topics_yields_this_runs_records_from_the_beginning(broker, run_id):
+    bootstrap, registry = broker
+    with TrainingRun(run_id, bootstrap=bootstrap, registry=registry) as run:
+        send_control(run, command(run_id, PAUSE, 1))
+        send_control(run, command("another-run", PAUSE, 2))
+        got = []
+        run.follow(["run.control"], lambda suffix, record: got.append((suffix, record["id"])))
+        deadline = time.monotonic() + 20
+        while not got and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert got == [("run.control", "test/PAUSE/1")]
+        with pytest.raises(ValueError, match="modehop.nothing"):
+            run.follow(["nothing"], print)

@@ -5,11 +5,8 @@ Delivery has the Java SDK's semantics (TrainingRunClient.onControl): ``run.contr
 runs are skipped; a handler that raises is logged and the next command still arrives.
 """
 
-import logging
 import threading
 from dataclasses import dataclass, field
-
-LOG = logging.getLogger("modehop.control")
 
 PAUSE = "PAUSE"
 RESUME = "RESUME"
@@ -88,44 +85,3 @@ class ControlState:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-
-
-class ControlListener:
-    """Reads ``run.control`` for one run on a daemon thread and hands each command to ``deliver``."""
-
-    def __init__(self, consumer, topic, partitions, run_id, decode, deliver):
-        self._consumer = consumer
-        self._topic = topic
-        self._run_id = run_id
-        self._decode = decode
-        self._deliver = deliver
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="modehop-control-" + run_id, daemon=True)
-        self.partitions = partitions
-
-    def start(self):
-        self._thread.start()
-
-    def _loop(self):
-        try:
-            while not self._stop.is_set():
-                msg = self._consumer.poll(0.2)
-                if msg is None:
-                    continue
-                if msg.error():
-                    LOG.warning("run.control: %s", msg.error())
-                    continue
-                key = msg.key().decode("utf-8", "replace") if msg.key() is not None else None
-                if key != self._run_id:
-                    continue
-                try:
-                    self._deliver(ControlCommand.from_record(self._decode(msg.value())))
-                except Exception as e:  # a bad record or a failing handler must not stop the next command
-                    LOG.warning("control command at offset %d not applied: %r", msg.offset(), e)
-        finally:
-            self._consumer.close()
-
-    def close(self, timeout=5.0):
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)

@@ -12,8 +12,9 @@ from pathlib import Path
 from . import checkpoints
 from . import codec as codecs
 from . import schemas
-from .control import ControlListener, ControlState
+from .control import ControlCommand, ControlState
 from .errors import BrokerUnreachable, DeliveryFailed, ModehopError, SchemaError, TopicMissing
+from .reader import RunRecordReader
 from .registry import SchemaRegistry
 
 LOG = logging.getLogger("modehop")
@@ -93,6 +94,7 @@ class TrainingRun:
         self._lock = threading.Lock()
         self.control = ControlState()
         self._listener = None
+        self._followers = []
         self._handlers = []
         # every command since listen(), for poll_control (a handful per run: no bound needed)
         self._queue = queue.Queue()
@@ -122,7 +124,6 @@ class TrainingRun:
                 raise TopicMissing("Kafka at %s has no topic %s; create modehop's topics ('modehop topics create', "
                                    "or 'modehop up') or check the prefix (topic_prefix=, $MODEHOP_TOPIC_PREFIX)"
                                    % (self.bootstrap, name))
-        self._topic_metadata = metadata
         self._registry.check()
 
     # -- topics and schemas --------------------------------------------------------------------------------
@@ -210,39 +211,70 @@ class TrainingRun:
 
     # -- control -------------------------------------------------------------------------------------------
 
+    def _consumer(self):
+        from confluent_kafka import Consumer
+        config = {
+            "bootstrap.servers": self.bootstrap,
+            "group.id": "modehop-%s-%s" % (self.run_id, uuid.uuid4().hex[:8]),
+            "enable.auto.commit": False,
+            "isolation.level": "read_committed",
+            "error_cb": self._kafka_errors.append,
+        }
+        config.update(self._client_config)
+        return Consumer(config)
+
+    def _assignment(self, consumer, topic, from_end):
+        """Every partition of ``topic``, at its end offset now (resolved before returning, so nothing written
+        from now on is missed) or at its beginning."""
+        from confluent_kafka import OFFSET_BEGINNING, KafkaException, TopicPartition
+        out = []
+        try:
+            metadata = consumer.list_topics(topic, timeout=self.connect_timeout)
+            for p in sorted(metadata.topics[topic].partitions):
+                if from_end:
+                    _low, high = consumer.get_watermark_offsets(TopicPartition(topic, p),
+                                                                timeout=self.connect_timeout, cached=False)
+                    out.append(TopicPartition(topic, p, high))
+                else:
+                    out.append(TopicPartition(topic, p, OFFSET_BEGINNING))
+        except KafkaException as e:
+            consumer.close()
+            raise BrokerUnreachable("cannot read %s's offsets from Kafka at %s within %.0f s (%s)"
+                                    % (topic, self.bootstrap, self.connect_timeout, e)) from None
+        return out
+
     def listen(self):
         """Starts reading control commands now (idempotent): every command published from now on arrives,
         in ``self.control``, to the ``on_control`` handlers and to ``poll_control``."""
         with self._lock:
             if self._listener is not None:
                 return
-            from confluent_kafka import Consumer, KafkaException, TopicPartition
-            config = {
-                "bootstrap.servers": self.bootstrap,
-                "group.id": "modehop-control-%s-%s" % (self.run_id, uuid.uuid4().hex[:8]),
-                "enable.auto.commit": False,
-                "isolation.level": "read_committed",
-                "error_cb": self._kafka_errors.append,
-            }
-            config.update(self._client_config)
-            consumer = Consumer(config)
-            topic = self.topic(RUN_CONTROL)
-            try:
-                partitions = sorted(self._topic_metadata.topics[topic].partitions)
-                # Positions resolved before returning, so that no command sent from now on is missed.
-                assigned = []
-                for p in partitions:
-                    _low, high = consumer.get_watermark_offsets(TopicPartition(topic, p),
-                                                                timeout=self.connect_timeout, cached=False)
-                    assigned.append(TopicPartition(topic, p, high))
-            except KafkaException as e:
-                consumer.close()
-                raise BrokerUnreachable("cannot read %s's end offsets from Kafka at %s within %.0f s (%s)"
-                                        % (topic, self.bootstrap, self.connect_timeout, e)) from None
-            consumer.assign(assigned)
-            self._listener = ControlListener(consumer, topic, partitions, self.run_id,
-                                             lambda data: self.decode(RUN_CONTROL, data), self._deliver)
+            consumer = self._consumer()
+            consumer.assign(self._assignment(consumer, self.topic(RUN_CONTROL), from_end=True))
+            self._listener = RunRecordReader(
+                consumer, self.run_id, lambda _topic, data: self.decode(RUN_CONTROL, data),
+                lambda _topic, record: self._deliver(ControlCommand.from_record(record)),
+                "modehop-control-" + self.run_id)
             self._listener.start()
+
+    def follow(self, suffixes, handler):
+        """Calls ``handler(suffix, record)`` on a background thread for every record about this run on the
+        monitor's topics ``suffixes`` (e.g. ``["hop.detected", "hop.stability"]``), from their beginning,
+        ``read_committed``; records are dicts in the shape of the bundled schemas."""
+        by_name = {self.topic(s): s for s in suffixes}
+        for s in suffixes:
+            if s not in VALUE_RECORDS:
+                raise ValueError("no topic modehop.%s (one of %s)" % (s, ", ".join(sorted(VALUE_RECORDS))))
+        consumer = self._consumer()
+        assignment = []
+        for name in by_name:
+            assignment += self._assignment(consumer, name, from_end=False)
+        consumer.assign(assignment)
+        reader = RunRecordReader(consumer, self.run_id, lambda topic, data: self.decode(by_name[topic], data),
+                                 lambda topic, record: handler(by_name[topic], record),
+                                 "modehop-follow-" + self.run_id)
+        self._followers.append(reader)
+        reader.start()
 
     def _deliver(self, cmd):
         self.control.apply(cmd)
@@ -279,8 +311,8 @@ class TrainingRun:
             return
         self._closed = True
         self.control.close()
-        if self._listener is not None:
-            self._listener.close()
+        for reader in self._followers + ([self._listener] if self._listener is not None else []):
+            reader.close()
         if self._producer is not None:
             self._producer.flush(self.delivery_timeout)
 

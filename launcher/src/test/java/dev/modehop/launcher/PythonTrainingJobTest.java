@@ -1,9 +1,15 @@
 package dev.modehop.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modehop.core.AlertRules;
 import dev.modehop.core.Ids;
 import dev.modehop.core.MonitorConfig;
@@ -15,6 +21,9 @@ import dev.modehop.events.HopStability;
 import dev.modehop.events.Mode;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
+import dev.modehop.scorer.model.CheckpointLoader;
+import dev.modehop.scorer.model.LoadedCheckpoint;
+import dev.modehop.scorer.probe.toy.ToyVocabulary;
 import dev.modehop.scorer.worker.ScorerSettings;
 import dev.modehop.scorer.worker.ScorerWorker;
 import java.io.IOException;
@@ -107,13 +116,15 @@ class PythonTrainingJobTest {
             scorerThread.start();
             Result job;
             try {
-                // Paced so that the scorer keeps up on any machine: control must come back while the window runs.
+                // At most two checkpoints ahead of the monitor, on any machine: control must come back while the
+                // ICL-poor window (500 steps) still runs, for the hop back to be its effect.
                 job = python(REPO, Map.of("PYTHONPATH", site.toString()), Duration.ofMinutes(8),
                         "examples/python/train.py", "--run", runId, "--out", out.toString(), "--bootstrap", bootstrap,
-                        "--registry", stack.registry.url(), "--max-steps-per-second", "100");
+                        "--registry", stack.registry.url(), "--schedule", "600:0.9,500:0.1",
+                        "--max-checkpoints-ahead", "2");
                 System.out.println(job.output);
                 assertEquals(0, job.exit, "train.py:\n" + job.output);
-                assertTrue(outputs.await(() -> observed(outputs, "flipped").contains(1400L), Duration.ofMinutes(3)),
+                assertTrue(outputs.await(() -> observed(outputs, "flipped").contains(1100L), Duration.ofMinutes(3)),
                         "the last checkpoint observed");
             } finally {
                 scorer.close();
@@ -147,13 +158,38 @@ class PythonTrainingJobTest {
             assertTrue(windows.stream().anyMatch(w -> w.getWindowId().equals("w1") && w.getEndStep() == appliedAt),
                     "the ICL-poor window cut short where the change applied: " + windows);
 
-            // Without control the flipped family stays PARROT to the end of the 800-step window (step 1400).
+            // Without control the flipped family stays PARROT to the end of the ICL-poor window (step 1100).
             assertTrue(hops.stream().anyMatch(h -> h.getTo() == Mode.GENERALIZING && h.getStep() > appliedAt),
                     "back to GENERALIZING after the change: " + hops);
             List<Long> announced = inputs.received(CheckpointReady.class).stream()
                     .map(CheckpointReady::getStep).sorted().toList();
-            assertEquals(28, announced.size(), "every 50 steps, once: " + announced);
+            assertEquals(22, announced.size(), "every 50 steps, once: " + announced);
             assertFalse(job.output.contains("Traceback"), job.output);
+            scorerComputesWhatPyTorchComputes(out.resolve("checkpoint-1100"));
+        }
+    }
+
+    /** The scorer's GPT-NeoX forward on the job's own checkpoint gives PyTorch's logits, at every position. */
+    private static void scorerComputesWhatPyTorchComputes(Path checkpoint) throws Exception {
+        String prompt = "<bos> x3 l5 x9 l1 x12 l0 x40 l7 x2 l2 x7 l6 x8 l3 x60 l4 x9";
+        Result torch = python(REPO, Map.of(), Duration.ofMinutes(2), "examples/python/toy_model.py",
+                checkpoint.toString(), prompt);
+        assertEquals(0, torch.exit, torch.output);
+        double[][] expected = new ObjectMapper().readValue(torch.output.strip(), double[][].class);
+        try (LoadedCheckpoint loaded = CheckpointLoader.load(checkpoint, Device.cpu(), DataType.FLOAT32);
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            long[] ids = ToyVocabulary.encode(prompt);
+            assertArrayEquals(ids, loaded.tokenizer().encode(prompt).getIds(), "the job's tokenizer.json");
+            float[] logits = loaded.model().logits(m, m.create(ids, new Shape(1, ids.length))).toFloatArray();
+            int vocab = expected[0].length;
+            assertEquals(ids.length * vocab, logits.length);
+            double worst = 0;
+            for (int t = 0; t < ids.length; t++) {
+                for (int v = 0; v < vocab; v++) {
+                    worst = Math.max(worst, Math.abs(expected[t][v] - logits[t * vocab + v]));
+                }
+            }
+            assertTrue(worst < 1e-4, "largest logit difference to PyTorch: " + worst);
         }
     }
 
