@@ -1,5 +1,6 @@
 """TrainingRun: what a Python training job needs from modehop, as the Java SDK's TrainingRunClient offers it."""
 
+import collections
 import logging
 import os
 import re
@@ -100,7 +101,8 @@ class TrainingRun:
         self._queue = queue.Queue()
         self._closed = False
 
-        self._kafka_errors = []
+        # the client's latest connection errors, named when a delivery times out
+        self._kafka_errors = collections.deque(maxlen=20)
         config = {
             "bootstrap.servers": self.bootstrap,
             "acks": "all",
@@ -168,8 +170,9 @@ class TrainingRun:
         while not outcome and time.monotonic() < deadline:
             self._producer.poll(0.05)
         if not outcome:
-            raise DeliveryFailed("%s to %s not acknowledged within %.0f s (is Kafka at %s reachable?)"
-                                 % (suffix, self.topic(suffix), self.delivery_timeout, self.bootstrap))
+            last = (" (last client error: %s)" % self._kafka_errors[-1]) if self._kafka_errors else ""
+            raise DeliveryFailed("%s to %s not acknowledged within %.0f s (is Kafka at %s reachable?)%s"
+                                 % (suffix, self.topic(suffix), self.delivery_timeout, self.bootstrap, last))
         err, msg = outcome[0]
         if err is not None:
             raise DeliveryFailed("publishing to %s failed: %s" % (self.topic(suffix), err.str()))

@@ -159,8 +159,11 @@ class PythonTrainingJobTest {
                     "the ICL-poor window cut short where the change applied: " + windows);
 
             // Without control the flipped family stays PARROT to the end of the ICL-poor window (step 1100).
-            assertTrue(hops.stream().anyMatch(h -> h.getTo() == Mode.GENERALIZING && h.getStep() > appliedAt),
-                    "back to GENERALIZING after the change: " + hops);
+            ModeHop back = hops.stream().filter(h -> h.getTo() == Mode.GENERALIZING && h.getStep() > appliedAt)
+                    .findFirst().orElseThrow(() -> new AssertionError("back to GENERALIZING after the change: " + hops));
+            System.out.printf("python job: hop to PARROT at %d, STABLE at %d, ADJUST_MIXTURE applied at %d, "
+                    + "back to GENERALIZING at %d%n", toParrot.getStep(), verdict.getDecidedAtStep(), appliedAt,
+                    back.getStep());
             List<Long> announced = inputs.received(CheckpointReady.class).stream()
                     .map(CheckpointReady::getStep).sorted().toList();
             assertEquals(22, announced.size(), "every 50 steps, once: " + announced);
@@ -189,6 +192,7 @@ class PythonTrainingJobTest {
                     worst = Math.max(worst, Math.abs(expected[t][v] - logits[t * vocab + v]));
                 }
             }
+            System.out.println("python job: largest logit difference scorer vs PyTorch " + worst);
             assertTrue(worst < 1e-4, "largest logit difference to PyTorch: " + worst);
         }
     }
