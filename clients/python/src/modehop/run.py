@@ -19,6 +19,7 @@ from .reader import RunRecordReader
 from .registry import SchemaRegistry
 
 LOG = logging.getLogger("modehop")
+KAFKA_LOG = logging.getLogger("modehop.kafka")
 
 _REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
 
@@ -110,6 +111,8 @@ class TrainingRun:
             "linger.ms": 0,
             "message.timeout.ms": int(delivery_timeout * 1000),
             "error_cb": self._kafka_errors.append,
+            # librdkafka's own log lines through Python logging instead of straight to stderr
+            "logger": KAFKA_LOG,
         }
         config.update(self._client_config)
         self._producer = Producer(config)
@@ -222,6 +225,8 @@ class TrainingRun:
             "enable.auto.commit": False,
             "isolation.level": "read_committed",
             "error_cb": self._kafka_errors.append,
+            # librdkafka's own log lines through Python logging instead of straight to stderr
+            "logger": KAFKA_LOG,
         }
         config.update(self._client_config)
         return Consumer(config)
