@@ -65,6 +65,7 @@ public final class DashboardServer implements AutoCloseable {
     private final RunViews views;
     private final ControlGate gate;
     private final HostCheck hostCheck;
+    private final AtomicInteger refusedHosts = new AtomicInteger();
     private final Connectivity connectivity;
     private final StaticAssets assets = new StaticAssets();
     private final EventStream events = new EventStream(10_000);
@@ -174,9 +175,12 @@ public final class DashboardServer implements AutoCloseable {
             String path = ex.getRequestURI().getRawPath();
             String method = ex.getRequestMethod();
             if (!hostCheck.hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
-                // DNS rebinding: a foreign name pointed at this address; answer nothing about the runs
-                LOG.warn("refused a request for Host '{}' from {}", printable(ex.getRequestHeaders().getFirst("Host")),
-                        ex.getRemoteAddress());
+                // DNS rebinding: a foreign name pointed at this address; answer nothing about the runs (and log
+                // only the first few, so a page hammering the port cannot flood the log)
+                if (refusedHosts.incrementAndGet() <= 20) {
+                    LOG.warn("refused a request for Host '{}' from {} (first 20 logged)",
+                            printable(ex.getRequestHeaders().getFirst("Host")), ex.getRemoteAddress());
+                }
                 HttpResponses.json(ex, 403, HttpResponses.error("this dashboard does not answer to that Host name"));
                 return;
             }

@@ -85,7 +85,10 @@
     state.serverReachable = true;
     if (r.status === 401) {
       $('token-form').hidden = false;
-      renderBanner('This dashboard needs an access token to show runs: enter the read or control token above.');
+      state.needToken = true;
+      renderBanner();
+    } else if (r.ok) {
+      state.needToken = false;
     }
     if (!r.ok) throw new Error(url + ' -> ' + r.status);
     return r.json();
@@ -172,8 +175,11 @@
     live.textContent = on ? 'live' : (state.streamOpen ? 'offline: no Kafka' : 'reconnecting…');
   }
 
-  function renderBanner(extra) {
+  function renderBanner() {
     const lines = [];
+    if (state.needToken) {
+      lines.push('This dashboard needs an access token to show runs: enter the read or control token above.');
+    }
     if (!state.serverReachable) lines.push('The dashboard server cannot be reached; retrying.');
     const s = state.status;
     if (s && s.kafka && !s.kafka.reachable) {
@@ -183,7 +189,6 @@
       lines.push(['Cannot reach the schema registry' + since(s.registry) + ': new records cannot be decoded.',
                   s.registry.error]);
     }
-    if (extra) lines.push(extra);
     const banner = $('banner');
     banner.replaceChildren(...lines.map((l) => Array.isArray(l)
       ? el('div', {}, l[0], l[1] ? el('span', { class: 'why' }, l[1]) : null) : el('div', {}, l)));
