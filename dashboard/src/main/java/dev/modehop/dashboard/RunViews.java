@@ -16,6 +16,7 @@ import dev.modehop.events.HopStability;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.events.RunFinished;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -104,6 +105,8 @@ public final class RunViews {
             (run = run(r.getRunId())).alert(r);
         } else if (record instanceof ControlCommand r) {
             (run = run(r.getRunId())).control(r);
+        } else if (record instanceof RunFinished r) {
+            (run = run(r.getRunId())).finished(r);
         } else {
             return Optional.empty();
         }
@@ -260,6 +263,8 @@ public final class RunViews {
         final LinkedHashMap<String, HopStability> verdicts = new LinkedHashMap<>();
         final TreeMap<String, DataWindow> windows = new TreeMap<>();
         CheckpointRanking ranking;
+        /** The producer's end-of-run record, if it sent one. */
+        RunFinished finished;
         final Deque<Alert> alerts = new ArrayDeque<>();
         final Deque<ControlCommand> controls = new ArrayDeque<>();
 
@@ -390,16 +395,29 @@ public final class RunViews {
             touch();
         }
 
+        void finished(RunFinished r) {
+            finished = r;
+            touch();
+        }
+
+        /** Finished, unless a checkpoint after the finish step came since (the job was resumed). */
+        boolean isFinished() {
+            return finished != null && lastStep <= finished.getStep();
+        }
+
         String verdictOf(String hopId) {
             HopStability v = verdicts.get(hopId);
             return v == null ? "PENDING" : v.getVerdict().name();
         }
 
         /**
-         * PAUSED after a PAUSE command that no RESUME followed; otherwise RUNNING while records arrive and IDLE
-         * once the run's newest record is older than the configured silence.
+         * FINISHED when the producer said so; PAUSED after a PAUSE command that no RESUME followed; otherwise
+         * RUNNING while records arrive and IDLE once the run's newest record is older than the configured silence.
          */
         String state() {
+            if (isFinished()) {
+                return "FINISHED";
+            }
             for (Iterator<ControlCommand> it = controls.descendingIterator(); it.hasNext(); ) {
                 ControlAction action = it.next().getAction();
                 if (action == ControlAction.PAUSE) {
@@ -419,6 +437,14 @@ public final class RunViews {
             o.put("lastTokens", lastTokens);
             o.put("updatedAt", updatedAt);
             o.put("lastRecordAt", lastRecordAt);
+            if (finished != null) {
+                ObjectNode f = o.putObject("finished");
+                f.put("step", finished.getStep());
+                f.put("reason", finished.getReason());
+                f.put("at", finished.getProducedAt());
+            } else {
+                o.putNull("finished");
+            }
             ArrayNode families = o.putArray("families");
             series.keySet().forEach(families::add);
             // the families summarized: how many series are in each mode at their latest checkpoint

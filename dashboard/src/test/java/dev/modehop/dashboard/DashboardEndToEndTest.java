@@ -14,6 +14,7 @@ import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.events.RunFinished;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
@@ -228,6 +229,18 @@ class DashboardEndToEndTest {
         // the rejected action produced nothing: the only dashboard command is the one test 3 sent with the token
         JsonNode controls = get("/api/runs/" + RUN).path("controls");
         controls.forEach(c -> assertTrue(!c.path("issuedBy").asText().equals("e2e-browser"), c.toString()));
+    }
+
+    @Test
+    @Order(5)
+    void aRunIsFinishedWhenItsProducerSaysSo() throws Exception {
+        long last = dashboard.views().lastStep(RUN);
+        send(topics.runFinished, RunFinished.newBuilder().setRunId(RUN).setStep(last).setReason("completed")
+                .setProducedAt(System.currentTimeMillis()).build());
+        producer.flush();
+        JsonNode run = awaitRun(r -> r.path("state").asText().equals("FINISHED"));
+        assertEquals(last, run.path("finished").path("step").asLong());
+        assertEquals("completed", run.path("finished").path("reason").asText());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------

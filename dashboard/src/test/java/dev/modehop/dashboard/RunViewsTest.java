@@ -19,6 +19,7 @@ import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RankedCheckpoint;
+import dev.modehop.events.RunFinished;
 import dev.modehop.events.Verdict;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +154,15 @@ class RunViewsTest {
         assertEquals("PAUSED", views.runJson("r").orElseThrow().path("state").asText());
         views.apply(ControlCommand.newBuilder().setId("c2").setRunId("r").setAction(ControlAction.RESUME)
                 .setIssuedBy("alice").build(), now[0]);
+        assertEquals("RUNNING", views.runJson("r").orElseThrow().path("state").asText());
+        // the producer says it is done: FINISHED at once, and still after the silence
+        views.apply(RunFinished.newBuilder().setRunId("r").setStep(150).setReason("completed").build(), now[0]);
+        assertEquals("FINISHED", views.runJson("r").orElseThrow().path("state").asText());
+        now[0] += 3_600_000;
+        assertEquals("FINISHED", views.runJson("r").orElseThrow().path("state").asText());
+        assertEquals("completed", views.runJson("r").orElseThrow().path("finished").path("reason").asText());
+        // ... unless it was resumed: a later checkpoint makes it RUNNING again
+        views.apply(ready("r", 200), now[0]);
         assertEquals("RUNNING", views.runJson("r").orElseThrow().path("state").asText());
     }
 
