@@ -98,6 +98,12 @@ try {
   check(await page.evaluate(() => window.__notReloaded === true),
         'the page updated itself from step ' + stepBefore + ' to ' + liveStep + ' without reloading');
 
+  await page.waitForFunction((step) => {
+    const c = window.__modehop.charts.get('flipped');
+    return c && c.plot.scales.x.max === step;
+  }, Number(liveStep));
+  check(true, 'the chart\'s step axis grew to the live checkpoint ' + liveStep);
+
   // 3. the control form is off until a control token is typed; a wrong one is rejected, and the page says so
   await page.fill('#control-user', 'e2e-browser');
   await page.fill('#control-token', '');
@@ -118,6 +124,7 @@ try {
   check(pageErrors.length === 0, 'no script errors' + (pageErrors.length ? ': ' + pageErrors.join('; ') : ''));
 
   await page.mouse.move(0, 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log('screenshot ' + screenshot);
   console.log('ALL CHECKS PASSED');

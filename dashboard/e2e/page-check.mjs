@@ -157,7 +157,14 @@ try {
   check(fieldOpacity < 0.8, 'and looks disabled (opacity ' + fieldOpacity + ')');
   await page.click('#checkpoint-close');
   await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, 'dashboard-overview.png') });
   await page.screenshot({ path: join(shots, 'dashboard-run.png'), fullPage: true });
+  await page.selectOption('[data-testid=series-kind]', 'LEVEL');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=chart]').length === 4);
+  await page.locator('#charts-title').scrollIntoViewIfNeeded();
+  await page.locator('#charts').locator('..').screenshot({ path: join(shots, 'dashboard-levels.png') });
+  await page.selectOption('[data-testid=series-kind]', 'all');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=chart]').length === 20);
 
   // ---- switching runs stays quick --------------------------------------------------------------------------
   const t1 = Date.now();

@@ -321,7 +321,9 @@
     $('last-step').textContent = String(run.lastStep);
     $('last-tokens').textContent = run.lastTokens ? run.lastTokens.toLocaleString('en-US') : '–';
     const levels = run.series.filter((s) => s.kind === 'LEVEL').length;
-    $('series-count').textContent = (run.series.length - levels) + ' families, ' + levels + ' levels';
+    const families = run.series.length - levels;
+    $('series-count').textContent = families + (families === 1 ? ' family, ' : ' families, ') + levels +
+      (levels === 1 ? ' level' : ' levels');
     $('hop-count').textContent = String(run.hops.length);
     $('best').textContent = run.best ? 'step ' + run.best.step + ' (score ' + fmt(run.best.score) + ')' : 'none yet';
     renderTimeline();
@@ -346,6 +348,7 @@
     const steps = [...stepSet].sort((a, b) => a - b);
     const col = new Map(steps.map((s, i) => [s, i]));
     const canvas = $('timeline');
+    canvas.hidden = rows.length === 0;
     const labelW = Math.min(180, 12 + 7 * Math.max(4, ...rows.map((r) => r.name.length)));
     const width = Math.max(300, canvas.parentElement.clientWidth - 2);
     const rowH = rows.length > 40 ? 8 : 14;
@@ -642,12 +645,13 @@
     const entry = { node, series: s, key, plot: null, logY };
     const opts = {
       width, height: 170, legend: { show: false }, scales, series, axes,
-      cursor: { sync: { key: 'run-x', setSeries: false }, drag: { x: true, y: false, setScale: true },
+      cursor: { sync: { key: 'run-x', setSeries: false }, drag: { x: true, y: false, setScale: false },
                 points: { size: 6 } },
       hooks: {
         drawClear: [(u) => drawModes(u, entry)],
         draw: [(u) => drawHopLines(u, entry)],
-        setScale: [(u, scaleKey) => { if (scaleKey === 'x') onXScale(u); positionOverlay(entry); }],
+        setScale: [() => positionOverlay(entry)],
+        setSelect: [onSelect],
         setCursor: [(u) => onCursor(u)],
       },
     };
@@ -734,7 +738,7 @@
     for (const h of entry.series.hops) {
       const m = el('div', { class: 'hop-marker hop-' + h.stability, 'data-testid': 'hop-marker',
                             'data-verdict': h.stability, 'data-step': String(h.step) },
-        '▼ ' + h.stability);
+        '▼', el('span', { class: 'label' }, ' ' + h.stability));
       m._x = hopX(h);
       m.addEventListener('mousemove', (ev) => showTooltip(ev, entry.series.name + ' hop at step ' + h.step + ': ' +
         hopChange(h) + ', z ' + fmt(h.zScore, 1) + ', ' + h.stability +
@@ -766,11 +770,15 @@
     if (!entry.overlay) return;
     const u = entry.plot;
     const w = u.over.clientWidth || u.bbox.width / (window.devicePixelRatio || 1);
+    let lastLabelled = -1e9; // hops closer than a label's width show only their ▼ (the tooltip has the rest)
     for (const node of entry.overlay.children) {
       if (node.classList.contains('hop-marker')) {
         const px = node._x === null ? -1 : u.valToPos(node._x, 'x');
         node.hidden = px < 0 || px > w;
         node.style.left = px + 'px';
+        const compact = px - lastLabelled < 64;
+        node.classList.toggle('compact', compact);
+        if (!compact && !node.hidden) lastLabelled = px;
       } else {
         const a = Math.max(0, u.valToPos(node._x0, 'x'));
         const b = Math.min(w, u.valToPos(node._x1, 'x'));
@@ -786,21 +794,32 @@
     }
   }
 
-  // every chart of the run shows the same step range: zooming one zooms all
-  function onXScale(u) {
-    if (state.syncing) return;
-    const x = u.scales.x;
-    const all = [...state.charts.values()].map((e) => e.plot).concat(state.predictorCharts);
-    const full = u.data[0].length ? [u.data[0][0], u.data[0][u.data[0].length - 1]] : null;
-    state.xRange = full && x.min <= full[0] && x.max >= full[1] ? null : { min: x.min, max: x.max };
+  // every chart of the run shows the same step range: a zoom or pan on one (drag, wheel, keys) moves all.
+  // Only those gestures set the range; a chart drawn with less data (predictors) never narrows the others.
+  function applyX(range) {
+    state.xRange = range;
     state.syncing = true;
     try {
+      const all = [...state.charts.values()].map((e) => e.plot).concat(state.predictorCharts);
       for (const p of all) {
-        if (p !== u && (p.scales.x.min !== x.min || p.scales.x.max !== x.max)) p.setScale('x', { min: x.min, max: x.max });
+        if (range) {
+          p.setScale('x', { min: range.min, max: range.max });
+        } else {
+          const xs = p.data[0];
+          if (xs.length) p.setScale('x', { min: xs[0], max: xs[xs.length - 1] });
+        }
       }
     } finally {
       state.syncing = false;
     }
+  }
+
+  function onSelect(u) {
+    if (!u.select || u.select.width < 2) return;
+    const min = u.posToVal(u.select.left, 'x');
+    const max = u.posToVal(u.select.left + u.select.width, 'x');
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    applyX({ min, max });
   }
 
   function panAndZoom(entry) {
@@ -808,12 +827,12 @@
     const zoom = (factor, centre) => {
       const x = u.scales.x;
       const c = centre === undefined ? (x.min + x.max) / 2 : centre;
-      u.setScale('x', { min: c - (c - x.min) * factor, max: c + (x.max - c) * factor });
+      applyX({ min: c - (c - x.min) * factor, max: c + (x.max - c) * factor });
     };
     const pan = (fraction) => {
       const x = u.scales.x;
       const d = (x.max - x.min) * fraction;
-      u.setScale('x', { min: x.min + d, max: x.max + d });
+      applyX({ min: x.min + d, max: x.max + d });
     };
     const reset = () => resetZoom();
     u.over.addEventListener('wheel', (ev) => {
@@ -832,7 +851,7 @@
       const perPx = (x0.max - x0.min) / (u.over.clientWidth || 1);
       const move = (e) => {
         const d = (start - e.clientX) * perPx;
-        u.setScale('x', { min: x0.min + d, max: x0.max + d });
+        applyX({ min: x0.min + d, max: x0.max + d });
       };
       const up = () => { window.removeEventListener('mousemove', move); window.removeEventListener('mouseup', up); };
       window.addEventListener('mousemove', move);
@@ -846,20 +865,7 @@
   }
 
   function resetZoom() {
-    state.xRange = null;
-    state.syncing = true;
-    try {
-      for (const e of state.charts.values()) {
-        const xs = e.plot.data[0];
-        if (xs.length) e.plot.setScale('x', { min: xs[0], max: xs[xs.length - 1] });
-      }
-      for (const p of state.predictorCharts) {
-        const xs = p.data[0];
-        if (xs.length) p.setScale('x', { min: xs[0], max: xs[xs.length - 1] });
-      }
-    } finally {
-      state.syncing = false;
-    }
+    applyX(null);
     [...state.charts.values()].forEach(positionOverlay);
   }
 
@@ -931,8 +937,9 @@
                  grid: { stroke: '#eef0f3' } },
                { values: (u, sp) => sp.map(axisNumber), size: 40, font: '10px system-ui', stroke: '#6b7280',
                  grid: { stroke: '#eef0f3' } }],
-        cursor: { sync: { key: 'run-x', setSeries: false }, drag: { x: true, y: false } },
+        cursor: { sync: { key: 'run-x', setSeries: false }, drag: { x: true, y: false, setScale: false } },
         hooks: {
+          setSelect: [onSelect],
           draw: [(u) => {
             const { ctx } = u;
             ctx.save();
@@ -948,7 +955,6 @@
             }
             ctx.restore();
           }],
-          setScale: [(u, k) => { if (k === 'x' && $('x-axis').value === 'step') onXScale(u); }],
         },
       }, [xs, preds.map((p) => p[field])], node);
       node.dataset.hops = String(hops.length);
