@@ -3,47 +3,14 @@
 // The dashboard has a control token, so the page must be given it before it can read anything.
 // Protocol with the Java side: prints "READY_FOR_LIVE_EVENT" once the page shows the hop; the test then
 // produces a new checkpoint, which the page must show without being reloaded. Exit 0 = every check passed.
-import { chromium } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { check, withPage } from './browser.mjs';
 
 const [url, liveStep, screenshot, token] = process.argv.slice(2);
 if (!url || !liveStep || !screenshot || !token) {
   console.error('usage: node dashboard-check.mjs <url> <live-step> <screenshot.png> <token>');
   process.exit(2);
 }
-const executablePath = process.env.MODEHOP_CHROMIUM || '/usr/bin/chromium';
-const timeout = 60_000;
-
-function check(condition, message) {
-  if (!condition) throw new Error('check failed: ' + message);
-  console.log('ok - ' + message);
-}
-
-const profile = await mkdtemp(join(tmpdir(), 'modehop-chromium-'));
-let context;
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 1000 },
-  });
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(timeout);
-
-  // nothing may come from anywhere but the dashboard itself (no CDN, no fonts, no analytics)
-  const origin = new URL(url).origin;
-  const foreign = [];
-  page.on('request', (r) => {
-    const u = r.url();
-    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('about:')) foreign.push(u);
-  });
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-
+await withPage(url, { width: 1280, height: 1000 }, async (page) => {
   // 0. with a control token configured the page shows nothing until it is given a token
   await page.goto(url);
   await page.locator('[data-testid=token-form]').waitFor({ state: 'visible' });
@@ -119,19 +86,8 @@ try {
   await page.waitForFunction(() => document.querySelector('[data-testid=control-status]').dataset.state === 'rejected');
   check((await status.textContent()).includes('rejected'), 'the page shows the action as rejected');
 
-  check(foreign.length === 0, 'nothing was loaded from outside the dashboard' +
-        (foreign.length ? ': ' + foreign.join(', ') : ''));
-  check(pageErrors.length === 0, 'no script errors' + (pageErrors.length ? ': ' + pageErrors.join('; ') : ''));
-
   await page.mouse.move(0, 0);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log('screenshot ' + screenshot);
-  console.log('ALL CHECKS PASSED');
-} catch (e) {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exitCode = 1;
-} finally {
-  if (context) await context.close().catch(() => {});
-  await rm(profile, { recursive: true, force: true }).catch(() => {});
-}
+});

@@ -339,6 +339,18 @@
     return $('x-axis').value === 'tokens' ? point.tokens : point.step;
   }
 
+  /** Sizes a canvas in CSS pixels, sharp on high-density screens; returns its context in CSS pixels. */
+  function sizeCanvas(canvas, width, height) {
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    canvas.style.width = width + 'px';
+    canvas.style.height = height + 'px';
+    const ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    return ctx;
+  }
+
   // ---- mode timeline: rows = families, columns = checkpoints, on a canvas (500 x 20 cells stay cheap) --
   function renderTimeline() {
     const run = state.run;
@@ -354,13 +366,7 @@
     const rowH = rows.length > 40 ? 8 : 14;
     const height = rows.length * rowH + 22;
     const cellW = steps.length ? (width - labelW) / steps.length : 0;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    canvas.style.width = width + 'px';
-    canvas.style.height = height + 'px';
-    const ctx = canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const ctx = sizeCanvas(canvas, width, height);
     ctx.clearRect(0, 0, width, height);
     ctx.font = (rowH > 10 ? 11 : 8) + 'px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
@@ -1130,15 +1136,8 @@
     const strips = perRun.map((x, i) => {
       const canvas = el('canvas', { class: 'strip', 'data-testid': 'compare-timeline', 'data-run-id': x.run.runId,
                                     'data-cells': String(x.pts.filter((p) => p.mode).length) });
-      const width = left + plotW;
       const h = 14;
-      const dpr = window.devicePixelRatio || 1;
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(h * dpr);
-      canvas.style.width = width + 'px';
-      canvas.style.height = h + 'px';
-      const ctx = canvas.getContext('2d');
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const ctx = sizeCanvas(canvas, left + plotW, h);
       const xs = x.pts.map(at);
       for (let k = 0; k < x.pts.length; k++) {
         const mode = x.pts[k].mode;
