@@ -247,7 +247,7 @@
            ' level series; hops: ' + (v.STABLE || 0) + ' stable, ' + (v.TRANSIENT || 0) + ' transient, ' +
            (v.PENDING || 0) + ' pending' },
            'step ' + axisNumber(run.lastStep) + ' · ' + counted + (run.levelSeries ? '+' + run.levelSeries : '') +
-           ' series · ' + run.hopCount + ' hops' + (v.PENDING ? ' (' + v.PENDING + ' pending)' : '')),
+           ' series · ' + run.hopCount + (run.hopCount === 1 ? ' hop' : ' hops') + (v.PENDING ? ' (' + v.PENDING + ' pending)' : '')),
         modeBar(run.modeCounts),
         el('span', { class: 'meta sr' }, modeSummary(run.modeCounts)));
       button.addEventListener('click', () => select(run.runId));
@@ -637,9 +637,9 @@
                     value: (u, v) => fmt(v) });
       series.push({ label: 'soft score', scale: 'soft', stroke: SOFT, width: 1.25, dash: [5, 3],
                     points: { show: false }, value: (u, v) => fmt(v) });
-      axes.push({ scale: 'y', values: (u, splits) => splits.map(axisNumber), size: 34, font: '10px system-ui',
+      axes.push({ scale: 'y', values: (u, splits) => splits.map(axisNumber), size: 40, font: '10px system-ui',
                   stroke: '#6b7280', grid: { stroke: '#eef0f3' } });
-      axes.push({ scale: 'soft', side: 1, values: (u, splits) => splits.map(axisNumber), size: 30,
+      axes.push({ scale: 'soft', side: 1, values: (u, splits) => splits.map(axisNumber), size: 38,
                   font: '10px system-ui', stroke: SOFT, grid: { show: false } });
     } else {
       scales.y = yScale(true, logY);
