@@ -105,7 +105,8 @@ public final class DashboardServer implements AutoCloseable {
      * @param registryUrl  schema registry base URL
      * @param topicPrefix  topic name prefix, empty or null for none
      * @param port         HTTP port on 127.0.0.1, 0 for any free one
-     * @param controlToken bearer token required for control actions; null for a read-only dashboard
+     * @param controlToken bearer token required for control actions, and then for reads too; null for a
+     *                     read-only dashboard that anyone reaching the port may read
      */
     public static DashboardServer start(String bootstrap, String registryUrl, String topicPrefix, int port,
                                         String controlToken) {
