@@ -48,7 +48,8 @@ await withPage(url, { width: 1280, height: 900 }, async (page, context) => {
   const tl = page.locator('[data-testid=timeline]');
   const d = await tl.evaluate((e) => ({ ...e.dataset }));
   check(d.rows === '16' && d.cols === '500', 'the mode timeline has a row per family (16) and a column per checkpoint (500)');
-  check(Number(d.hops) >= 4, 'the timeline marks the hops (' + d.hops + ')');
+  check(Number(d.hops) >= 5, 'the timeline marks the hops (' + d.hops + ')');
+  check(d.levelRows === '1', 'the level series with a hop (the loss) gets a grey row of its own');
   check(d.modes.split(',').includes('MIXED') && d.modes.split(',').includes('PARROT') &&
         d.modes.split(',').includes('GENERALIZING') && d.modes.split(',').includes('UNDECIDED'),
         'the timeline colours GENERALIZING, MIXED, PARROT and UNDECIDED (' + d.modes + ')');

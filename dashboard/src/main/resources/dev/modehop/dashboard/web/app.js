@@ -9,6 +9,7 @@
   const MODE_LETTER = { GENERALIZING: 'G', MIXED: 'M', PARROT: 'P', UNDECIDED: '·' };
   const RUN_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#999933'];
   const INK = '#1f2937';
+  const LEVEL_CELL = '#e3e6eb';
   const SOFT = '#CC79A7';
   const PAGE = 24; // charts drawn at once; "show more" adds another page
 
@@ -354,7 +355,11 @@
   // ---- mode timeline: rows = families, columns = checkpoints, on a canvas (500 x 20 cells stay cheap) --
   function renderTimeline() {
     const run = state.run;
-    const rows = run.series.filter((s) => s.kind !== 'LEVEL');
+    const families = run.series.filter((s) => s.kind !== 'LEVEL');
+    // level series have no modes, but a hop on one is worth a row: grey cells, the hop marked
+    const hopped = new Set(run.hops.map((h) => h.series));
+    const levelRows = run.series.filter((s) => s.kind === 'LEVEL' && hopped.has(s.name));
+    const rows = families.concat(levelRows);
     const stepSet = new Set();
     rows.forEach((s) => s.points.forEach((p) => stepSet.add(p.step)));
     const steps = [...stepSet].sort((a, b) => a - b);
@@ -382,7 +387,7 @@
       ctx.fillText(s.name.length > 24 ? s.name.slice(0, 23) + '…' : s.name, 2, y + rowH / 2);
       for (const p of s.points) {
         const c = col.get(p.step);
-        ctx.fillStyle = MODE_COLOURS[p.mode] || MODE_COLOURS.UNDECIDED;
+        ctx.fillStyle = s.kind === 'LEVEL' ? LEVEL_CELL : MODE_COLOURS[p.mode] || MODE_COLOURS.UNDECIDED;
         ctx.fillRect(labelW + c * cellW, y + 1, Math.max(1, cellW - (cellW > 3 ? 1 : 0)), rowH - 2);
       }
       for (const h of hopsBySeries.get(s.name) || []) {
@@ -410,20 +415,23 @@
         ctx.fillText(text, x, axisY);
       });
     state.timeline = { rows, steps, labelW, cellW, rowH };
-    canvas.dataset.rows = String(rows.length);
+    canvas.dataset.rows = String(families.length);
+    canvas.dataset.levelRows = String(levelRows.length);
     canvas.dataset.cols = String(steps.length);
     canvas.dataset.hops = String(hopMarks);
     canvas.dataset.labelWidth = String(labelW);
     canvas.dataset.cellWidth = String(cellW);
     canvas.dataset.rowHeight = String(rowH);
     const modesSeen = new Set();
-    rows.forEach((s) => s.points.forEach((p) => modesSeen.add(p.mode || 'UNDECIDED')));
+    families.forEach((s) => s.points.forEach((p) => modesSeen.add(p.mode || 'UNDECIDED')));
     canvas.dataset.modes = [...modesSeen].sort().join(',');
     drawFocus();
-    const levels = run.series.length - rows.length;
-    $('timeline-note').textContent = rows.length ? (levels ? levels + ' level series (loss, benchmark scores) ' +
-      'have levels, not modes: see their charts below.' : '') : 'No probe family with item counts in this run: ' +
-      'its series are levels (loss, benchmark scores), shown as charts below.';
+    const levels = run.series.length - families.length;
+    const hoppedLevels = levelRows.length === 1 ? ' The one with a hop has a grey row under the families.'
+      : levelRows.length ? ' The ' + levelRows.length + ' with a hop have grey rows under the families.' : '';
+    $('timeline-note').textContent = (families.length ? (levels ? levels + ' level series (loss, benchmark ' +
+      'scores) have levels, not modes: see their charts below.' : '') : 'No probe family with item counts in ' +
+      'this run: its ' + levels + ' series are levels (loss, benchmark scores), shown as charts below.') + hoppedLevels;
   }
 
   function drawFocus() {
@@ -453,8 +461,9 @@
     const step = t.steps[cell.col];
     const p = s.points.find((q) => q.step === step);
     const hop = state.run.hops.find((h) => h.series === s.name && h.step === step);
-    return s.name + ' at step ' + step + ': ' + (p ? (p.mode || 'no mode yet') + ', accuracy ' +
-      fmt(p.hardAccuracy) : 'not scored') + (hop ? '\nhop ' + hopChange(hop) + ' (' + hop.stability + ')' : '');
+    const value = s.kind === 'LEVEL' ? 'level ' + fmt(p && p.hardAccuracy)
+      : (p && p.mode || 'no mode yet') + ', accuracy ' + fmt(p && p.hardAccuracy);
+    return s.name + ' at step ' + step + ': ' + (p ? value : 'not scored') + (hop ? '\nhop ' + hopChange(hop) + ' (' + hop.stability + ')' : '');
   }
 
   function setupTimeline() {
