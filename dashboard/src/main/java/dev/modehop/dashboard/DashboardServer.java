@@ -40,14 +40,19 @@ import org.slf4j.LoggerFactory;
  * The dashboard: a JSON API and a live page over the modehop topics, plus token-guarded control actions.
  *
  * <pre>
- * GET  /                         the page (static files from the jar)
- * GET  /api/info                 {readOnly, topicPrefix}
+ * GET  /                         the page (static files from the jar, the chart library included)
+ * GET  /api/info                 {readOnly, readsGuarded, topicPrefix, idleAfterSeconds}: open, so the page knows
+ *                                whether to ask for a token
+ * GET  /api/status               whether Kafka and the registry are reachable
  * GET  /api/runs                 run summaries
  * GET  /api/runs/{id}            one run: series points, predictors, hops with verdicts, windows, leaderboard,
  *                                alerts, controls
+ * GET  /api/runs/{id}/checkpoints/{step}  one checkpoint: every series' value and tasks, hops, predictors
  * GET  /api/events               Server-Sent Events: "update" {runId, topics, lastStep} whenever a run changes
  * POST /api/runs/{id}/control    {action, issuedBy, reason, mixture} -> a ControlCommand on run.control
  * </pre>
+ * Every request must name an allowed {@code Host}; with a token configured every API call but /api/info needs
+ * a token; control requests from another origin are refused (see {@link HostCheck}, {@link ControlGate}).
  */
 public final class DashboardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
@@ -57,8 +62,11 @@ public final class DashboardServer implements AutoCloseable {
 
     private final DashboardSettings settings;
     private final Topics topics;
-    private final RunViews views = new RunViews();
+    private final RunViews views;
     private final ControlGate gate;
+    private final HostCheck hostCheck;
+    private final AtomicInteger refusedHosts = new AtomicInteger();
+    private final Connectivity connectivity;
     private final StaticAssets assets = new StaticAssets();
     private final EventStream events = new EventStream(10_000);
     private final ExecutorService httpThreads;
@@ -70,7 +78,9 @@ public final class DashboardServer implements AutoCloseable {
     private DashboardServer(DashboardSettings settings) throws IOException {
         this.settings = settings;
         this.topics = Topics.create(settings.topicPrefix(), settings.serdeConfig());
-        this.gate = new ControlGate(settings.controlToken());
+        this.gate = new ControlGate(settings.controlToken(), settings.readToken());
+        this.hostCheck = new HostCheck(settings.host(), settings.allowedHosts());
+        this.views = new RunViews(RunViews.Limits.defaults(), settings.idleAfter(), System::currentTimeMillis);
         AtomicInteger threadCount = new AtomicInteger();
         this.httpThreads = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "dashboard-http-" + threadCount.incrementAndGet());
@@ -84,6 +94,8 @@ public final class DashboardServer implements AutoCloseable {
         http.createContext("/", this::route);
         this.tail = new TopicTail(consumerConfig(settings), topics.all(), settings.topicPrefix(), views,
                 this::changed);
+        this.connectivity = new Connectivity(consumerConfig(settings), settings.registryUrl(),
+                java.time.Duration.ofSeconds(3));
     }
 
     /**
@@ -93,7 +105,8 @@ public final class DashboardServer implements AutoCloseable {
      * @param registryUrl  schema registry base URL
      * @param topicPrefix  topic name prefix, empty or null for none
      * @param port         HTTP port on 127.0.0.1, 0 for any free one
-     * @param controlToken bearer token required for control actions; null for a read-only dashboard
+     * @param controlToken bearer token required for control actions, and then for reads too; null for a
+     *                     read-only dashboard that anyone reaching the port may read
      */
     public static DashboardServer start(String bootstrap, String registryUrl, String topicPrefix, int port,
                                         String controlToken) {
@@ -113,9 +126,10 @@ public final class DashboardServer implements AutoCloseable {
         server.url = server.publicUrl();
         server.tail.start();
         System.out.println("dashboard: " + server.url());
-        LOG.info("dashboard up at {} ({}), reading {} topics with prefix '{}'", server.url(),
-                server.gate.readOnly() ? "read-only" : "control actions need the token", server.topics.all().size(),
-                settings.topicPrefix());
+        LOG.info("dashboard up at {} ({}, {}), answering Host {}, reading {} topics with prefix '{}'", server.url(),
+                server.gate.readOnly() ? "read-only" : "control actions need the token",
+                server.gate.readsGuarded() ? "reads need a token" : "reads open", server.hostCheck.allowed(),
+                server.topics.all().size(), settings.topicPrefix());
         return server;
     }
 
@@ -161,6 +175,16 @@ public final class DashboardServer implements AutoCloseable {
         try {
             String path = ex.getRequestURI().getRawPath();
             String method = ex.getRequestMethod();
+            if (!hostCheck.hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
+                // DNS rebinding: a foreign name pointed at this address; answer nothing about the runs (and log
+                // only the first few, so a page hammering the port cannot flood the log)
+                if (refusedHosts.incrementAndGet() <= 20) {
+                    LOG.warn("refused a request for Host '{}' from {} (first 20 logged)",
+                            printable(ex.getRequestHeaders().getFirst("Host")), ex.getRemoteAddress());
+                }
+                HttpResponses.json(ex, 403, HttpResponses.error("this dashboard does not answer to that Host name"));
+                return;
+            }
             if (path.startsWith("/api/")) {
                 api(ex, method, path);
                 return;
@@ -187,13 +211,31 @@ public final class DashboardServer implements AutoCloseable {
     private void api(HttpExchange ex, String method, String path) throws IOException {
         List<String> parts = segments(path.substring("/api/".length()));
         boolean get = method.equals("GET") || method.equals("HEAD");
-        if (parts.equals(List.of("events")) && method.equals("GET")) {
-            events.open(ex);
-        } else if (parts.equals(List.of("info")) && get) {
+        if (parts.equals(List.of("info")) && get) {
             ObjectNode info = HttpResponses.JSON.createObjectNode();
             info.put("readOnly", gate.readOnly());
+            info.put("readsGuarded", gate.readsGuarded());
             info.put("topicPrefix", settings.topicPrefix());
+            info.put("idleAfterSeconds", settings.idleAfter().toSeconds());
             HttpResponses.json(ex, 200, info);
+            return;
+        }
+        boolean control = parts.size() == 3 && parts.get(0).equals("runs") && parts.get(2).equals("control");
+        // control requests check their own token (which also allows reading); everything else needs a read token
+        if (!control && gate.checkRead(ex.getRequestHeaders().getFirst("Authorization"))
+                != ControlGate.Decision.ALLOWED) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"modehop\"");
+            HttpResponses.json(ex, 401, HttpResponses.error("this dashboard needs a token to read "
+                    + "(Authorization: Bearer <read or control token>)"));
+            return;
+        }
+        if (parts.equals(List.of("events")) && method.equals("GET")) {
+            events.open(ex);
+        } else if (parts.equals(List.of("status")) && get) {
+            ObjectNode status = HttpResponses.JSON.createObjectNode();
+            connectivity.putJson(status);
+            status.put("pagesListening", events.clientCount());
+            HttpResponses.json(ex, 200, status);
         } else if (parts.equals(List.of("runs")) && get) {
             HttpResponses.json(ex, 200, views.runsJson());
         } else if (parts.size() == 2 && parts.get(0).equals("runs") && get) {
@@ -203,7 +245,21 @@ public final class DashboardServer implements AutoCloseable {
             } else {
                 HttpResponses.json(ex, 404, HttpResponses.error("unknown run " + parts.get(1)));
             }
-        } else if (parts.size() == 3 && parts.get(0).equals("runs") && parts.get(2).equals("control")) {
+        } else if (parts.size() == 4 && parts.get(0).equals("runs") && parts.get(2).equals("checkpoints") && get) {
+            long step;
+            try {
+                step = Long.parseLong(parts.get(3));
+            } catch (NumberFormatException e) {
+                HttpResponses.json(ex, 400, HttpResponses.error("a step is a whole number"));
+                return;
+            }
+            Optional<ObjectNode> checkpoint = views.checkpointJson(parts.get(1), step);
+            if (checkpoint.isPresent()) {
+                HttpResponses.json(ex, 200, checkpoint.get());
+            } else {
+                HttpResponses.json(ex, 404, HttpResponses.error("no checkpoint " + step + " in run " + parts.get(1)));
+            }
+        } else if (control) {
             if (!method.equals("POST")) {
                 ex.getResponseHeaders().set("Allow", "POST");
                 HttpResponses.json(ex, 405, HttpResponses.error("use POST"));
@@ -227,6 +283,14 @@ public final class DashboardServer implements AutoCloseable {
         String claimedUser = body != null && body.has("issuedBy") ? body.path("issuedBy").asText()
                 : ex.getRequestHeaders().getFirst("X-Modehop-User");
         String action = body == null ? "?" : body.path("action").asText("?");
+
+        if (!hostCheck.sameOrigin(ex.getRequestHeaders().getFirst("Origin"), ex.getRequestHeaders().getFirst("Host"))) {
+            AUDIT.warn("control REJECTED (403, foreign Origin {}) run={} action={} by={} from={} at={}",
+                    printable(ex.getRequestHeaders().getFirst("Origin")), runId, printable(action),
+                    printable(claimedUser), remote, Instant.now());
+            HttpResponses.json(ex, 403, HttpResponses.error("control requests from another site's page are refused"));
+            return;
+        }
 
         ControlGate.Decision decision = gate.check(ex.getRequestHeaders().getFirst("Authorization"));
         if (decision != ControlGate.Decision.ALLOWED) {
@@ -343,6 +407,7 @@ public final class DashboardServer implements AutoCloseable {
         http.stop(0);
         events.close();
         tail.close();
+        connectivity.close();
         if (controlProducer != null) {
             controlProducer.close(java.time.Duration.ofSeconds(5));
         }

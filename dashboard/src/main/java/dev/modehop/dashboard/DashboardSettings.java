@@ -1,24 +1,36 @@
 package dev.modehop.dashboard;
 
 import dev.modehop.schemas.AvroSerdes;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Where the dashboard reads and listens.
+ * Where the dashboard reads and listens, and who may use it.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param serdeConfig      {@link AvroSerdes} settings: the registry URL, optionally replacement serde classes
  * @param topicPrefix      prefix of every topic name, empty for none
  * @param host             address to bind the HTTP server to ({@code 127.0.0.1} keeps it on this machine)
  * @param port             HTTP port, 0 for any free one
- * @param controlToken     bearer token that control actions must carry; null makes the dashboard read-only
+ * @param controlToken     bearer token that control actions must carry; null makes the dashboard read-only. When
+ *                         set, reads need a token too (this one or {@code readToken})
  * @param groupId          consumer group; unique per instance, since every dashboard needs every partition
  * @param kafkaOverrides   extra client settings (security, SASL...) for the consumer and the control producer
+ * @param readToken        bearer token that allows reading only; null for none. Set alone, it guards reads of a
+ *                         read-only dashboard
+ * @param allowedHosts     host names a request's {@code Host} may carry besides the bound address and localhost
+ *                         (e.g. the name of a reverse proxy in front)
+ * @param idleAfter        a run with no new record for this long is shown IDLE instead of RUNNING
  */
 public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeConfig, String topicPrefix, String host,
-                                int port, String controlToken, String groupId, Map<String, ?> kafkaOverrides) {
+                                int port, String controlToken, String groupId, Map<String, ?> kafkaOverrides,
+                                String readToken, List<String> allowedHosts, Duration idleAfter) {
+
+    /** Default silence after which a run counts as idle: a few checkpoint intervals of a slow run. */
+    public static final Duration DEFAULT_IDLE_AFTER = Duration.ofMinutes(10);
 
     public DashboardSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -33,39 +45,69 @@ public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeCon
         controlToken = controlToken == null || controlToken.isBlank() ? null : controlToken;
         groupId = groupId == null || groupId.isBlank() ? "modehop-dashboard-" + UUID.randomUUID() : groupId;
         kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
+        readToken = readToken == null || readToken.isBlank() ? null : readToken;
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        idleAfter = idleAfter == null ? DEFAULT_IDLE_AFTER : idleAfter;
+        if (idleAfter.isNegative() || idleAfter.isZero()) {
+            throw new IllegalArgumentException("idleAfter must be positive, got " + idleAfter);
+        }
     }
 
-    /** Read-only, on 127.0.0.1, any free port, no topic prefix. */
+    /** Read-only, open to read, on 127.0.0.1, any free port, no topic prefix. */
     public static DashboardSettings of(String bootstrapServers, String registryUrl) {
         Map<String, Object> serde = new HashMap<>();
         serde.put(AvroSerdes.REGISTRY_URL, registryUrl);
-        return new DashboardSettings(bootstrapServers, serde, "", null, 0, null, null, Map.of());
+        return new DashboardSettings(bootstrapServers, serde, "", null, 0, null, null, Map.of(), null, List.of(),
+                null);
+    }
+
+    /** The schema registry's base URL, as the serdes use it. */
+    public String registryUrl() {
+        Object url = serdeConfig.get(AvroSerdes.REGISTRY_URL);
+        return url == null ? null : url.toString();
     }
 
     public DashboardSettings withTopicPrefix(String prefix) {
         return new DashboardSettings(bootstrapServers, serdeConfig, prefix, host, port, controlToken, groupId,
-                kafkaOverrides);
+                kafkaOverrides, readToken, allowedHosts, idleAfter);
     }
 
     public DashboardSettings withAddress(String bindHost, int bindPort) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, bindHost, bindPort, controlToken,
-                groupId, kafkaOverrides);
+                groupId, kafkaOverrides, readToken, allowedHosts, idleAfter);
     }
 
     public DashboardSettings withControlToken(String token) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, token, groupId,
-                kafkaOverrides);
+                kafkaOverrides, readToken, allowedHosts, idleAfter);
     }
 
     public DashboardSettings withKafkaOverrides(Map<String, ?> overrides) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                overrides);
+                overrides, readToken, allowedHosts, idleAfter);
     }
 
-    /** The token is a secret: keep it out of logs and exception messages. */
+    public DashboardSettings withReadToken(String token) {
+        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
+                kafkaOverrides, token, allowedHosts, idleAfter);
+    }
+
+    public DashboardSettings withAllowedHosts(List<String> hosts) {
+        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
+                kafkaOverrides, readToken, hosts, idleAfter);
+    }
+
+    public DashboardSettings withIdleAfter(Duration silence) {
+        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
+                kafkaOverrides, readToken, allowedHosts, silence);
+    }
+
+    /** The tokens are secrets: keep them out of logs and exception messages. */
     @Override
     public String toString() {
         return "DashboardSettings[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + ", host="
-                + host + ", port=" + port + ", readOnly=" + (controlToken == null) + ", groupId=" + groupId + "]";
+                + host + ", port=" + port + ", readOnly=" + (controlToken == null) + ", readsGuarded="
+                + (controlToken != null || readToken != null) + ", allowedHosts=" + allowedHosts + ", idleAfter="
+                + idleAfter + ", groupId=" + groupId + "]";
     }
 }

@@ -3,17 +3,21 @@ package dev.modehop.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modehop.core.ProbeResult;
 import dev.modehop.events.Alert;
 import dev.modehop.events.AttributedWindow;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
 import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ControlAction;
 import dev.modehop.events.ControlCommand;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.HopStability;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.events.RunFinished;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * What the dashboard knows about every run, rebuilt from the topics and bounded in memory: old points,
@@ -42,58 +47,71 @@ public final class RunViews {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Limits limits;
+    private final long idleAfterMillis;
+    private final LongSupplier clock;
     /** Access order, so the least recently updated run is evicted first. */
     private final LinkedHashMap<String, RunView> runs = new LinkedHashMap<>(16, 0.75f, true);
 
-    public RunViews(Limits limits) {
+    /**
+     * @param idleAfter a run whose newest record is older than this is IDLE rather than RUNNING
+     * @param clock     epoch millis now
+     */
+    public RunViews(Limits limits, Duration idleAfter, LongSupplier clock) {
         this.limits = limits;
+        this.idleAfterMillis = idleAfter.toMillis();
+        this.clock = clock;
+    }
+
+    public RunViews(Limits limits) {
+        this(limits, DashboardSettings.DEFAULT_IDLE_AFTER, System::currentTimeMillis);
     }
 
     public RunViews() {
         this(Limits.defaults());
     }
 
+    /** Folds one record in, as if it was written now. */
+    public Optional<String> apply(Object record) {
+        return apply(record, clock.getAsLong());
+    }
+
     /**
      * Folds one record of any modehop topic into the view.
      *
+     * @param writtenAt when the record was written (the Kafka record timestamp, epoch millis): a run's activity
+     *                  is judged by its records' times, so a view rebuilt from an old log does not call a run
+     *                  that stopped yesterday RUNNING
      * @return the run id it belongs to, or empty when the record type is not one the dashboard shows
      */
-    public synchronized Optional<String> apply(Object record) {
-        String runId;
+    public synchronized Optional<String> apply(Object record, long writtenAt) {
+        RunView run;
         if (record instanceof CheckpointReady r) {
-            runId = r.getRunId();
-            run(runId).checkpoint(r);
+            (run = run(r.getRunId())).checkpoint(r);
         } else if (record instanceof ProbeScore r) {
-            runId = r.getRunId();
-            run(runId).score(r);
+            (run = run(r.getRunId())).score(r);
         } else if (record instanceof CheckpointPredictors r) {
-            runId = r.getRunId();
-            run(runId).predictors(r);
+            (run = run(r.getRunId())).predictors(r);
         } else if (record instanceof ModeObservation r) {
-            runId = r.getRunId();
-            run(runId).observation(r);
+            (run = run(r.getRunId())).observation(r);
         } else if (record instanceof ModeHop r) {
-            runId = r.getRunId();
-            run(runId).hop(r);
+            (run = run(r.getRunId())).hop(r);
         } else if (record instanceof HopStability r) {
-            runId = r.getRunId();
-            run(runId).verdict(r);
+            (run = run(r.getRunId())).verdict(r);
         } else if (record instanceof DataWindow r) {
-            runId = r.getRunId();
-            run(runId).window(r);
+            (run = run(r.getRunId())).window(r);
         } else if (record instanceof CheckpointRanking r) {
-            runId = r.getRunId();
-            run(runId).ranking(r);
+            (run = run(r.getRunId())).ranking(r);
         } else if (record instanceof Alert r) {
-            runId = r.getRunId();
-            run(runId).alert(r);
+            (run = run(r.getRunId())).alert(r);
         } else if (record instanceof ControlCommand r) {
-            runId = r.getRunId();
-            run(runId).control(r);
+            (run = run(r.getRunId())).control(r);
+        } else if (record instanceof RunFinished r) {
+            (run = run(r.getRunId())).finished(r);
         } else {
             return Optional.empty();
         }
-        return Optional.of(runId);
+        run.lastRecordAt = Math.max(run.lastRecordAt, writtenAt);
+        return Optional.of(run.runId);
     }
 
     public synchronized boolean contains(String runId) {
@@ -120,14 +138,7 @@ public final class RunViews {
 
     /** The full view of one run, or empty when the run is unknown. */
     public synchronized Optional<ObjectNode> runJson(String runId) {
-        // get() would count as an access and reorder the runs list; peek instead.
-        RunView run = null;
-        for (Map.Entry<String, RunView> e : runs.entrySet()) {
-            if (e.getKey().equals(runId)) {
-                run = e.getValue();
-                break;
-            }
-        }
+        RunView run = peek(runId);
         if (run == null) {
             return Optional.empty();
         }
@@ -135,6 +146,29 @@ public final class RunViews {
         run.summary(root);
         run.detail(root);
         return Optional.of(root);
+    }
+
+    /**
+     * One checkpoint of a run: its announcement, every series' value and tasks there, the hops at it and the
+     * predictors; empty when neither the run nor the step is known.
+     */
+    public synchronized Optional<ObjectNode> checkpointJson(String runId, long step) {
+        RunView run = peek(runId);
+        if (run == null) {
+            return Optional.empty();
+        }
+        ObjectNode root = JSON.createObjectNode();
+        return run.checkpointJson(root, step) ? Optional.of(root) : Optional.empty();
+    }
+
+    /** A run without counting as an access: get() would reorder the runs list. */
+    private RunView peek(String runId) {
+        for (Map.Entry<String, RunView> e : runs.entrySet()) {
+            if (e.getKey().equals(runId)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     private RunView run(String runId) {
@@ -161,20 +195,32 @@ public final class RunViews {
         }
     }
 
-    /** A point of one series at one checkpoint: per-task probe scores plus the job's mode, when known. */
+    /**
+     * A point of one series at one checkpoint: per-task probe scores plus the job's mode, when known. Kept lean
+     * (primitives, no decoded records) because a full dashboard holds millions of them.
+     */
     private static final class Point {
-        final Map<String, double[]> tasks = new TreeMap<>(); // task -> {hard, soft, items or -1}
-        ModeObservation observation;
+        /** task -> {hard, soft, items or -1}; null until a probe score arrives. */
+        Map<String, double[]> tasks;
+        boolean observed;
+        double hard = Double.NaN;
+        double soft = Double.NaN;
+        String mode;
+        String confirmedMode;
+        boolean gapBefore;
 
         double hard() {
-            return observation != null ? observation.getHardAccuracy() : weightedMean(0);
+            return observed ? hard : weightedMean(0);
         }
 
         double soft() {
-            return observation != null ? observation.getSoftScore() : weightedMean(1);
+            return observed ? soft : weightedMean(1);
         }
 
         private double weightedMean(int field) {
+            if (tasks == null) {
+                return Double.NaN;
+            }
             double sum = 0;
             double weight = 0;
             for (double[] t : tasks.values()) {
@@ -186,19 +232,39 @@ public final class RunViews {
         }
     }
 
+    /** One series of a run: its points by step and whether it is a counted probe family or a plain level. */
+    private static final class Series {
+        final TreeMap<Long, Point> points = new TreeMap<>();
+        /** Counted items make modes (accuracy in [0, 1], soft score meaningful); without them it is a level. */
+        boolean counted;
+        boolean level;
+
+        String kind() {
+            return level || !counted ? "LEVEL" : "COUNTED";
+        }
+    }
+
+    /** What a checkpoint announcement says beyond its step. */
+    private record Checkpoint(long tokens, String uri, Double trainLoss) {
+    }
+
     private final class RunView {
         final String runId;
         long lastStep;
         long lastTokens;
         long updatedAt;
-        final TreeMap<Long, Long> tokensByStep = new TreeMap<>();
+        /** Newest record time of this run (epoch millis), for RUNNING versus IDLE. */
+        long lastRecordAt;
+        final TreeMap<Long, Checkpoint> checkpoints = new TreeMap<>();
         /** The scorer's generalization predictors by step; a re-scored checkpoint's later record wins. */
         final TreeMap<Long, CheckpointPredictors> predictors = new TreeMap<>();
-        final Map<String, TreeMap<Long, Point>> series = new TreeMap<>();
+        final Map<String, Series> series = new TreeMap<>();
         final LinkedHashMap<String, ModeHop> hops = new LinkedHashMap<>();
         final LinkedHashMap<String, HopStability> verdicts = new LinkedHashMap<>();
         final TreeMap<String, DataWindow> windows = new TreeMap<>();
         CheckpointRanking ranking;
+        /** The producer's end-of-run record, if it sent one. */
+        RunFinished finished;
         final Deque<Alert> alerts = new ArrayDeque<>();
         final Deque<ControlCommand> controls = new ArrayDeque<>();
 
@@ -214,23 +280,36 @@ public final class RunViews {
 
         /** Derived output (hops, verdicts, rankings...) changed; it names steps but announces none. */
         void touch() {
-            updatedAt = System.currentTimeMillis();
+            updatedAt = clock.getAsLong();
         }
 
         void checkpoint(CheckpointReady r) {
-            tokensByStep.put(r.getStep(), r.getTokensSeen());
-            trimOldest(tokensByStep, limits.pointsPerSeries());
+            checkpoints.put(r.getStep(), new Checkpoint(r.getTokensSeen(), r.getUri(), r.getTrainLoss()));
+            trimOldest(checkpoints, limits.pointsPerSeries());
             if (r.getStep() >= lastStep) {
                 lastTokens = r.getTokensSeen();
             }
             touch(r.getStep());
         }
 
+        Long tokensAt(long step) {
+            Checkpoint c = checkpoints.get(step);
+            return c == null ? null : c.tokens();
+        }
+
         void score(ProbeScore r) {
-            String name = r.getItems() == null ? r.getFamily() + "/" + r.getTask() : r.getFamily();
+            ProbeResult result = new ProbeResult(r.getRunId(), r.getStep(), r.getSuite(), r.getFamily(), r.getTask(),
+                    r.getSeedCount(), r.getItems(), r.getHardAccuracy(), r.getSoftScore(), r.getStderr(),
+                    r.getTaskCount(), r.getProducedAt());
+            // the series name is core's rule, so the page and the job's mode.observed name the same series
+            Series s = series(result.series());
+            s.counted |= result.hasItemCount();
+            Point p = point(s, r.getStep());
+            if (p.tasks == null) {
+                p.tasks = new TreeMap<>();
+            }
             Integer items = r.getItems();
-            point(name, r.getStep()).tasks.put(r.getTask(),
-                    new double[] {r.getHardAccuracy(), r.getSoftScore(), items == null ? -1 : items});
+            p.tasks.put(r.getTask(), new double[] {r.getHardAccuracy(), r.getSoftScore(), items == null ? -1 : items});
             touch(r.getStep());
         }
 
@@ -241,14 +320,30 @@ public final class RunViews {
         }
 
         void observation(ModeObservation r) {
-            point(r.getSeries(), r.getStep()).observation = r;
+            Series s = series(r.getSeries());
+            String mode = r.getMode().name();
+            if (mode.equals("LEVEL")) {
+                s.level = true;
+            } else {
+                s.counted = true;
+            }
+            Point p = point(s, r.getStep());
+            p.observed = true;
+            p.hard = r.getHardAccuracy();
+            p.soft = r.getSoftScore();
+            p.mode = mode;
+            p.confirmedMode = r.getConfirmedMode().name();
+            p.gapBefore = r.getGapBefore();
             touch(r.getStep());
         }
 
-        private Point point(String name, long step) {
-            TreeMap<Long, Point> points = series.computeIfAbsent(name, n -> new TreeMap<>());
-            Point p = points.computeIfAbsent(step, s -> new Point());
-            trimOldest(points, limits.pointsPerSeries());
+        private Series series(String name) {
+            return series.computeIfAbsent(name, n -> new Series());
+        }
+
+        private Point point(Series s, long step) {
+            Point p = s.points.computeIfAbsent(step, k -> new Point());
+            trimOldest(s.points, limits.pointsPerSeries());
             return p;
         }
 
@@ -300,24 +395,39 @@ public final class RunViews {
             touch();
         }
 
+        void finished(RunFinished r) {
+            finished = r;
+            touch();
+        }
+
+        /** Finished, unless a checkpoint after the finish step came since (the job was resumed). */
+        boolean isFinished() {
+            return finished != null && lastStep <= finished.getStep();
+        }
+
         String verdictOf(String hopId) {
             HopStability v = verdicts.get(hopId);
             return v == null ? "PENDING" : v.getVerdict().name();
         }
 
-        /** PAUSED after a PAUSE command that no RESUME followed, else RUNNING. */
+        /**
+         * FINISHED when the producer said so; PAUSED after a PAUSE command that no RESUME followed; otherwise
+         * RUNNING while records arrive and IDLE once the run's newest record is older than the configured silence.
+         */
         String state() {
+            if (isFinished()) {
+                return "FINISHED";
+            }
             for (Iterator<ControlCommand> it = controls.descendingIterator(); it.hasNext(); ) {
-                switch (it.next().getAction()) {
-                    case PAUSE:
-                        return "PAUSED";
-                    case RESUME:
-                        return "RUNNING";
-                    default:
-                        break;
+                ControlAction action = it.next().getAction();
+                if (action == ControlAction.PAUSE) {
+                    return "PAUSED";
+                }
+                if (action == ControlAction.RESUME) {
+                    break;
                 }
             }
-            return "RUNNING";
+            return clock.getAsLong() - lastRecordAt > idleAfterMillis ? "IDLE" : "RUNNING";
         }
 
         void summary(ObjectNode o) {
@@ -326,8 +436,30 @@ public final class RunViews {
             o.put("lastStep", lastStep);
             o.put("lastTokens", lastTokens);
             o.put("updatedAt", updatedAt);
+            o.put("lastRecordAt", lastRecordAt);
+            if (finished != null) {
+                ObjectNode f = o.putObject("finished");
+                f.put("step", finished.getStep());
+                f.put("reason", finished.getReason());
+                f.put("at", finished.getProducedAt());
+            } else {
+                o.putNull("finished");
+            }
             ArrayNode families = o.putArray("families");
             series.keySet().forEach(families::add);
+            // the families summarized: how many series are in each mode at their latest checkpoint
+            ObjectNode modes = o.putObject("modeCounts");
+            int levels = 0;
+            for (Series s : series.values()) {
+                if (s.kind().equals("LEVEL")) {
+                    levels++;
+                    continue;
+                }
+                Map.Entry<Long, Point> last = s.points.lastEntry();
+                String mode = last == null || last.getValue().mode == null ? "UNDECIDED" : last.getValue().mode;
+                modes.put(mode, modes.path(mode).asInt() + 1);
+            }
+            o.put("levelSeries", levels);
             o.put("hopCount", hops.size());
             ObjectNode byVerdict = o.putObject("hopsByVerdict");
             byVerdict.put("STABLE", 0);
@@ -341,7 +473,7 @@ public final class RunViews {
                 ObjectNode best = o.putObject("best");
                 best.put("step", ranking.getBestStep());
                 best.put("score", ranking.getBestScore());
-                Long tokens = tokensByStep.get(ranking.getBestStep());
+                Long tokens = tokensAt(ranking.getBestStep());
                 if (tokens != null) {
                     best.put("tokens", tokens);
                 }
@@ -353,30 +485,13 @@ public final class RunViews {
 
         void detail(ObjectNode o) {
             ArrayNode familyList = o.putArray("series");
-            for (Map.Entry<String, TreeMap<Long, Point>> s : series.entrySet()) {
+            for (Map.Entry<String, Series> s : series.entrySet()) {
                 ObjectNode f = familyList.addObject();
                 f.put("name", s.getKey());
+                f.put("kind", s.getValue().kind());
                 ArrayNode points = f.putArray("points");
-                for (Map.Entry<Long, Point> e : s.getValue().entrySet()) {
-                    Point p = e.getValue();
-                    ObjectNode pt = points.addObject();
-                    pt.put("step", e.getKey());
-                    Long tokens = tokensByStep.get(e.getKey());
-                    if (tokens != null) {
-                        pt.put("tokens", tokens);
-                    } else {
-                        pt.putNull("tokens");
-                    }
-                    putNumber(pt, "hardAccuracy", p.hard());
-                    putNumber(pt, "softScore", p.soft());
-                    if (p.observation != null) {
-                        pt.put("mode", p.observation.getMode().name());
-                        pt.put("confirmedMode", p.observation.getConfirmedMode().name());
-                        pt.put("gapBefore", p.observation.getGapBefore());
-                    } else {
-                        pt.putNull("mode");
-                        pt.putNull("confirmedMode");
-                    }
+                for (Map.Entry<Long, Point> e : s.getValue().points.entrySet()) {
+                    pointJson(points.addObject(), e.getKey(), e.getValue());
                 }
                 ArrayNode seriesHops = f.putArray("hops");
                 for (ModeHop h : hops.values()) {
@@ -387,12 +502,7 @@ public final class RunViews {
             }
             ArrayNode predictorList = o.putArray("predictors");
             for (CheckpointPredictors p : predictors.values()) {
-                ObjectNode po = predictorList.addObject();
-                po.put("step", p.getStep());
-                putNumber(po, "parameterL2Norm", p.getParameterL2Norm());
-                putNumber(po, "rankMe", p.getRankMe());
-                putNumber(po, "participationRatio", p.getParticipationRatio());
-                po.put("layer", p.getLayer());
+                predictorJson(predictorList.addObject(), p);
             }
             ArrayNode allHops = o.putArray("hops");
             hops.values().forEach(h -> hopJson(allHops.addObject(), h));
@@ -438,6 +548,81 @@ public final class RunViews {
                 co.put("step", c.getStep());
                 co.put("issuedAt", c.getIssuedAt());
             });
+        }
+
+        /** One checkpoint across the run: every series' value there, its tasks, hops and predictors. */
+        boolean checkpointJson(ObjectNode o, long step) {
+            Checkpoint c = checkpoints.get(step);
+            boolean known = c != null;
+            o.put("runId", runId);
+            o.put("step", step);
+            if (c != null) {
+                o.put("tokens", c.tokens());
+                o.put("uri", c.uri());
+                putNumber(o, "trainLoss", c.trainLoss());
+            }
+            ArrayNode list = o.putArray("series");
+            for (Map.Entry<String, Series> s : series.entrySet()) {
+                Point p = s.getValue().points.get(step);
+                if (p == null) {
+                    continue;
+                }
+                known = true;
+                ObjectNode so = list.addObject();
+                so.put("name", s.getKey());
+                so.put("kind", s.getValue().kind());
+                pointJson(so, step, p);
+                ObjectNode tasks = so.putObject("tasks");
+                if (p.tasks != null) {
+                    p.tasks.forEach((task, v) -> {
+                        ObjectNode t = tasks.putObject(task);
+                        putNumber(t, "hardAccuracy", v[0]);
+                        putNumber(t, "softScore", v[1]);
+                        if (v[2] >= 0) {
+                            t.put("items", (int) v[2]);
+                        } else {
+                            t.putNull("items");
+                        }
+                    });
+                }
+            }
+            ArrayNode hopList = o.putArray("hops");
+            hops.values().stream().filter(h -> h.getStep() == step).forEach(h -> hopJson(hopList.addObject(), h));
+            CheckpointPredictors p = predictors.get(step);
+            if (p != null) {
+                predictorJson(o.putObject("predictors"), p);
+            } else {
+                o.putNull("predictors");
+            }
+            return known;
+        }
+
+        private void pointJson(ObjectNode pt, long step, Point p) {
+            pt.put("step", step);
+            Long tokens = tokensAt(step);
+            if (tokens != null) {
+                pt.put("tokens", tokens);
+            } else {
+                pt.putNull("tokens");
+            }
+            putNumber(pt, "hardAccuracy", p.hard());
+            putNumber(pt, "softScore", p.soft());
+            if (p.observed) {
+                pt.put("mode", p.mode);
+                pt.put("confirmedMode", p.confirmedMode);
+                pt.put("gapBefore", p.gapBefore);
+            } else {
+                pt.putNull("mode");
+                pt.putNull("confirmedMode");
+            }
+        }
+
+        private void predictorJson(ObjectNode po, CheckpointPredictors p) {
+            po.put("step", p.getStep());
+            putNumber(po, "parameterL2Norm", p.getParameterL2Norm());
+            putNumber(po, "rankMe", p.getRankMe());
+            putNumber(po, "participationRatio", p.getParticipationRatio());
+            po.put("layer", p.getLayer());
         }
 
         private void hopJson(ObjectNode h, ModeHop hop) {

@@ -20,7 +20,11 @@ final class StaticAssets {
                 "/index.html", load("index.html", "text/html; charset=utf-8"),
                 "/app.js", load("app.js", "text/javascript; charset=utf-8"),
                 "/app.css", load("app.css", "text/css; charset=utf-8"),
-                "/favicon.svg", load("favicon.svg", "image/svg+xml"));
+                "/favicon.svg", load("favicon.svg", "image/svg+xml"),
+                // the chart library, copied from npm into the jar by the build (see the pom)
+                "/vendor/uPlot.iife.min.js", load("vendor/uPlot.iife.min.js", "text/javascript; charset=utf-8"),
+                "/vendor/uPlot.min.css", load("vendor/uPlot.min.css", "text/css; charset=utf-8"),
+                "/vendor/LICENSE", load("vendor/LICENSE", "text/plain; charset=utf-8"));
     }
 
     Optional<Asset> get(String path) {

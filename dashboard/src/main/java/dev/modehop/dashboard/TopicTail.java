@@ -103,7 +103,7 @@ final class TopicTail implements AutoCloseable {
             LOG.warn("skipping undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
             return;
         }
-        views.apply(value).ifPresent(run -> changed.computeIfAbsent(run, k -> new TreeSet<>())
+        views.apply(value, r.timestamp()).ifPresent(run -> changed.computeIfAbsent(run, k -> new TreeSet<>())
                 .add(shortName(r.topic())));
     }
 

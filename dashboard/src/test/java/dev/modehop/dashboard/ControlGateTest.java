@@ -2,6 +2,7 @@ package dev.modehop.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modehop.events.ControlAction;
@@ -25,6 +26,25 @@ class ControlGateTest {
         assertEquals(ControlGate.Decision.UNAUTHORIZED, gate.check("Basic s3cret"));
         assertEquals(401, ControlGate.Decision.UNAUTHORIZED.httpStatus);
         assertEquals(403, ControlGate.Decision.READ_ONLY.httpStatus);
+    }
+
+    @Test
+    void readsAreOpenWithoutTokensAndNeedOneAsSoonAsAnyIsConfigured() {
+        assertEquals(ControlGate.Decision.ALLOWED, new ControlGate(null, null).checkRead(null));
+        ControlGate control = new ControlGate("steer", null);
+        assertTrue(control.readsGuarded());
+        assertEquals(ControlGate.Decision.UNAUTHORIZED, control.checkRead(null));
+        assertEquals(ControlGate.Decision.ALLOWED, control.checkRead("Bearer steer"));
+        ControlGate both = new ControlGate("steer", "look");
+        assertEquals(ControlGate.Decision.ALLOWED, both.checkRead("Bearer look"));
+        assertEquals(ControlGate.Decision.ALLOWED, both.checkRead("Bearer steer"));
+        assertEquals(ControlGate.Decision.UNAUTHORIZED, both.checkRead("Bearer lookx"));
+        // the read token never steers
+        assertEquals(ControlGate.Decision.UNAUTHORIZED, both.check("Bearer look"));
+        ControlGate readOnlyGuarded = new ControlGate(null, "look");
+        assertTrue(readOnlyGuarded.readOnly() && readOnlyGuarded.readsGuarded());
+        assertEquals(ControlGate.Decision.ALLOWED, readOnlyGuarded.checkRead("Bearer look"));
+        assertEquals(ControlGate.Decision.READ_ONLY, readOnlyGuarded.check("Bearer look"));
     }
 
     @Test

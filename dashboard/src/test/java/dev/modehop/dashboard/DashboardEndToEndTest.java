@@ -2,7 +2,6 @@ package dev.modehop.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,18 +14,15 @@ import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.events.RunFinished;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import dev.modehop.streams.MonitorStreamsJob;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,7 +38,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -141,7 +135,10 @@ class DashboardEndToEndTest {
         assertTrue(run.path("best").path("step").asLong() <= 100, "a generalizing checkpoint ranks best");
         assertTrue(run.path("alerts").size() >= 1, "the rule raised an alert");
         assertEquals("ADJUST_MIXTURE", run.path("controls").get(0).path("action").asText());
-        assertEquals(404, send("GET", "/api/runs/nope", null, null).statusCode());
+        assertEquals(404, send("GET", "/api/runs/nope", null, TOKEN).statusCode());
+        // with a control token configured, reading needs a token too
+        assertEquals(401, send("GET", "/api/runs/" + RUN, null, null).statusCode());
+        assertEquals(401, send("GET", "/api/runs", null, "wrong").statusCode());
     }
 
     @Test
@@ -162,8 +159,8 @@ class DashboardEndToEndTest {
     @Test
     @Order(2)
     void theEventStreamAnnouncesANewCheckpoint() throws Exception {
-        HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(uri("/api/events")).build(),
-                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(uri("/api/events"))
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
         assertEquals("text/event-stream; charset=utf-8",
                 stream.headers().firstValue("Content-Type").orElse(""));
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -217,64 +214,33 @@ class DashboardEndToEndTest {
     @Test
     @Order(4)
     void aRealBrowserShowsTheHopUpdatesLiveAndShowsARejectedControlAction() throws Exception {
-        Path e2e = Path.of("e2e").toAbsolutePath();
-        Path chromium = Path.of(System.getenv().getOrDefault("MODEHOP_CHROMIUM", "/usr/bin/chromium"));
-        Assumptions.assumeTrue(Files.isExecutable(chromium), "browser test skipped: no Chromium at " + chromium
-                + " (apt-get install -y chromium, or set MODEHOP_CHROMIUM)");
-        Assumptions.assumeTrue(Files.isDirectory(e2e.resolve("node_modules/playwright-core")),
-                "browser test skipped: run `npm ci` in " + e2e + " first (playwright-core missing)");
-        Assumptions.assumeTrue(nodeRuns(), "browser test skipped: `node` is not on the PATH");
-
+        BrowserCheck.assumeBrowser();
         long liveStep = dashboard.views().lastStep(RUN) + 50;
-        Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
+        Path screenshot = Path.of("target", "screenshots", "dashboard-live.png").toAbsolutePath();
         Files.createDirectories(screenshot.getParent());
-        ProcessBuilder pb = new ProcessBuilder("node", "dashboard-check.mjs", dashboard.url(), Long.toString(liveStep),
-                screenshot.toString()).directory(e2e.toFile()).redirectErrorStream(true);
-        pb.environment().put("MODEHOP_CHROMIUM", chromium.toString());
-        Process browser = pb.start();
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(browser.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    output.add(line);
-                    System.out.println("[browser] " + line);
+        BrowserCheck.run("dashboard-check.mjs", List.of(dashboard.url(), Long.toString(liveStep), screenshot.toString(),
+                TOKEN), line -> {
                     if (line.equals("READY_FOR_LIVE_EVENT")) {
                         checkpoint(liveStep, 0.02);
                         producer.flush();
                     }
-                }
-            } catch (IOException e) {
-                output.add("reading the browser's output failed: " + e);
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        if (!browser.waitFor(180, TimeUnit.SECONDS)) {
-            browser.descendants().forEach(ProcessHandle::destroyForcibly);
-            browser.destroyForcibly();
-            fail("the browser check did not finish in 180 s:\n" + String.join("\n", output));
-        }
-        reader.join(5000);
-        assertEquals(0, browser.exitValue(), "browser check failed:\n" + String.join("\n", output));
-        assertTrue(output.contains("ALL CHECKS PASSED"), String.join("\n", output));
+                }, 180);
         assertTrue(Files.size(screenshot) > 0);
         // the rejected action produced nothing: the only dashboard command is the one test 3 sent with the token
         JsonNode controls = get("/api/runs/" + RUN).path("controls");
         controls.forEach(c -> assertTrue(!c.path("issuedBy").asText().equals("e2e-browser"), c.toString()));
     }
 
-    private static boolean nodeRuns() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    @Test
+    @Order(5)
+    void aRunIsFinishedWhenItsProducerSaysSo() throws Exception {
+        long last = dashboard.views().lastStep(RUN);
+        send(topics.runFinished, RunFinished.newBuilder().setRunId(RUN).setStep(last).setReason("completed")
+                .setProducedAt(System.currentTimeMillis()).build());
+        producer.flush();
+        JsonNode run = awaitRun(r -> r.path("state").asText().equals("FINISHED"));
+        assertEquals(last, run.path("finished").path("step").asLong());
+        assertEquals("completed", run.path("finished").path("reason").asText());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
@@ -319,7 +285,7 @@ class DashboardEndToEndTest {
     }
 
     static JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = send("GET", path, null, null);
+        HttpResponse<String> r = send("GET", path, null, TOKEN);
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
@@ -328,7 +294,7 @@ class DashboardEndToEndTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = send("GET", "/api/runs/" + RUN, null, null);
+            HttpResponse<String> r = send("GET", "/api/runs/" + RUN, null, TOKEN);
             if (r.statusCode() == 200) {
                 last = JSON.readTree(r.body());
                 if (condition.test(last)) {

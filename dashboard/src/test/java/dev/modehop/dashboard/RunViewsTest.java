@@ -19,6 +19,7 @@ import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RankedCheckpoint;
+import dev.modehop.events.RunFinished;
 import dev.modehop.events.Verdict;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,73 @@ class RunViewsTest {
         assertEquals("flipped/loss", run.path("series").get(0).path("name").asText());
         assertTrue(run.path("best").isNull());
         assertFalse(views.runJson("other").isPresent());
+    }
+
+    @Test
+    void seriesAreNamedByCoresRuleAndTellLevelsFromCountedFamilies() {
+        RunViews views = new RunViews();
+        // a plain metric that names itself as its only task is one series, whatever topic it comes from
+        views.apply(ProbeScore.newBuilder().setId("r/100/loss/loss").setRunId("r").setStep(100).setSuite("lm-eval")
+                .setFamily("loss").setTask("loss").setHardAccuracy(3.1).setSoftScore(3.1).build());
+        views.apply(ModeObservation.newBuilder().setId("r/loss/100").setRunId("r").setSeries("loss").setStep(100)
+                .setMode(Mode.LEVEL).setConfirmedMode(Mode.LEVEL).setHardAccuracy(3.1).setSoftScore(3.1).build());
+        views.apply(score("r", 100, "a", 0.9, 100));
+        views.apply(score("r", 100, "b", 0.8, 0));
+        JsonNode run = views.runJson("r").orElseThrow();
+        List<String> names = new java.util.ArrayList<>();
+        run.path("series").forEach(n -> names.add(n.path("name").asText() + ":" + n.path("kind").asText()));
+        // items 0 is no item count (core's hasItemCount): that task is a level series of its own
+        assertEquals(List.of("flipped:COUNTED", "flipped/b:LEVEL", "loss:LEVEL"), names);
+        assertEquals(3.1, run.path("series").get(2).path("points").get(0).path("hardAccuracy").asDouble());
+        assertEquals(2, views.runsJson().path("runs").get(0).path("levelSeries").asInt());
+    }
+
+    @Test
+    void aRunIsRunningWhileRecordsArriveIdleAfterTheSilenceAndPausedWhenPaused() {
+        long[] now = {1_000_000};
+        RunViews views = new RunViews(RunViews.Limits.defaults(), java.time.Duration.ofSeconds(60), () -> now[0]);
+        views.apply(ready("r", 100), now[0] - 1000);
+        assertEquals("RUNNING", views.runJson("r").orElseThrow().path("state").asText());
+        now[0] += 61_000;
+        assertEquals("IDLE", views.runJson("r").orElseThrow().path("state").asText());
+        // a view rebuilt from an old log: the records' own times count, not when the dashboard read them
+        views.apply(ready("old", 100), now[0] - 3_600_000);
+        assertEquals("IDLE", views.runJson("old").orElseThrow().path("state").asText());
+        views.apply(ready("r", 150), now[0]);
+        assertEquals("RUNNING", views.runJson("r").orElseThrow().path("state").asText());
+        views.apply(ControlCommand.newBuilder().setId("c1").setRunId("r").setAction(ControlAction.PAUSE)
+                .setIssuedBy("alice").build(), now[0]);
+        assertEquals("PAUSED", views.runJson("r").orElseThrow().path("state").asText());
+        views.apply(ControlCommand.newBuilder().setId("c2").setRunId("r").setAction(ControlAction.RESUME)
+                .setIssuedBy("alice").build(), now[0]);
+        assertEquals("RUNNING", views.runJson("r").orElseThrow().path("state").asText());
+        // the producer says it is done: FINISHED at once, and still after the silence
+        views.apply(RunFinished.newBuilder().setRunId("r").setStep(150).setReason("completed").build(), now[0]);
+        assertEquals("FINISHED", views.runJson("r").orElseThrow().path("state").asText());
+        now[0] += 3_600_000;
+        assertEquals("FINISHED", views.runJson("r").orElseThrow().path("state").asText());
+        assertEquals("completed", views.runJson("r").orElseThrow().path("finished").path("reason").asText());
+        // ... unless it was resumed: a later checkpoint makes it RUNNING again
+        views.apply(ready("r", 200), now[0]);
+        assertEquals("RUNNING", views.runJson("r").orElseThrow().path("state").asText());
+    }
+
+    @Test
+    void aCheckpointShowsEverySeriesThereAndItsAnnouncement() {
+        RunViews views = new RunViews();
+        views.apply(CheckpointReady.newBuilder().setRunId("r").setStep(150).setTokensSeen(150_000)
+                .setUri("/ckpt/150").setTrainLoss(2.5).setProducedAt(1).build());
+        views.apply(score("r", 150, "a", 0.2, 100));
+        views.apply(observed("r", 150, Mode.PARROT, 0.2));
+        views.apply(hop("r", 150));
+        JsonNode c = views.checkpointJson("r", 150).orElseThrow();
+        assertEquals("/ckpt/150", c.path("uri").asText());
+        assertEquals(2.5, c.path("trainLoss").asDouble());
+        assertEquals("PARROT", c.path("series").get(0).path("mode").asText());
+        assertEquals(100, c.path("series").get(0).path("tasks").path("a").path("items").asInt());
+        assertEquals(1, c.path("hops").size());
+        assertFalse(views.checkpointJson("r", 999).isPresent());
+        assertFalse(views.checkpointJson("nope", 150).isPresent());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.modehop.launcher;
 
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
+import dev.modehop.events.RunFinished;
 import dev.modehop.producers.sdk.EventPublisher;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = "Publishes one event from the command line (for training scripts in any language).",
-        subcommands = {PublishCommand.Checkpoint.class, PublishCommand.Window.class})
+        subcommands = {PublishCommand.Checkpoint.class, PublishCommand.Window.class, PublishCommand.Finished.class})
 final class PublishCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -45,6 +46,32 @@ final class PublishCommand implements Runnable {
                         .setStep(step).setTokensSeen(tokens).setUri(uri).setTrainLoss(loss).setSuite(suite)
                         .setProducedAt(System.currentTimeMillis()).build());
                 System.out.printf("published checkpoint %s step %d to %s-%d@%d%n", run, step, md.topic(),
+                        md.partition(), md.offset());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "finished", mixinStandardHelpOptions = true,
+            description = "Says a run is done (no more checkpoints) on modehop.run.finished; dashboards show it FINISHED.")
+    static final class Finished implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+        @Option(names = "--run", required = true, description = "run id") String run;
+        @Option(names = "--step", required = true, description = "the last optimizer step taken") long step;
+        @Option(names = "--reason", defaultValue = "completed", description = "free text (default: ${DEFAULT-VALUE})")
+        String reason;
+
+        @Override
+        public Integer call() {
+            if (step < 0) {
+                throw new UserInputException("--step must be >= 0, got " + step);
+            }
+            var topics = connection.topics();
+            try (EventPublisher p = new EventPublisher(connection.bootstrap, Map.of())) {
+                var md = p.sendAndWait(topics.runFinished, run, RunFinished.newBuilder().setRunId(run).setStep(step)
+                        .setReason(reason).setProducedAt(System.currentTimeMillis()).build());
+                System.out.printf("published run %s finished at step %d to %s-%d@%d%n", run, step, md.topic(),
                         md.partition(), md.offset());
             }
             return 0;

@@ -128,6 +128,7 @@ public final class ToyDemo {
                     lastStep = toy.run();
                     trainingNanos[0] = System.nanoTime() - t0;
                 }
+                client.runFinished(lastStep, "completed");
                 long expected = lastStep;
                 boolean complete = watcher.await(() -> record.allFamiliesReached(expected), Duration.ofSeconds(120));
                 if (!complete) {

@@ -11,6 +11,7 @@ import dev.modehop.events.HopStability;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.events.RunFinished;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -32,6 +33,8 @@ public final class Topics {
     public final Topic<Alert> alertRaised;
     public final Topic<ControlCommand> runControl;
     public final Topic<CheckpointRanking> checkpointRanked;
+    /** Written by training jobs when they are done (optional); read by dashboards, not by the stream job. */
+    public final Topic<RunFinished> runFinished;
 
     private Topics(String prefix, Map<String, ?> serdeConfig) {
         checkpointReady = topic(prefix, "checkpoint.ready", CheckpointReady.class, serdeConfig);
@@ -44,6 +47,7 @@ public final class Topics {
         alertRaised = topic(prefix, "alert.raised", Alert.class, serdeConfig);
         runControl = topic(prefix, "run.control", ControlCommand.class, serdeConfig);
         checkpointRanked = topic(prefix, "checkpoint.ranked", CheckpointRanking.class, serdeConfig);
+        runFinished = topic(prefix, "run.finished", RunFinished.class, serdeConfig);
     }
 
     /**
@@ -85,11 +89,12 @@ public final class Topics {
         throw new IllegalArgumentException("no output topic for " + o.getClass().getSimpleName());
     }
 
-    /** Inputs, outputs and the scorers' predictors. */
+    /** Inputs, outputs, the scorers' predictors and the training jobs' end-of-run records. */
     public List<Topic<?>> all() {
         List<Topic<?>> all = new java.util.ArrayList<>(inputs());
         all.add(checkpointPredictors);
         all.addAll(outputs());
+        all.add(runFinished);
         return List.copyOf(all);
     }
 

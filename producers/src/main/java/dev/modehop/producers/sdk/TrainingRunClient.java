@@ -3,6 +3,7 @@ package dev.modehop.producers.sdk;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ControlCommand;
 import dev.modehop.events.DataWindow;
+import dev.modehop.events.RunFinished;
 import dev.modehop.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -65,6 +66,18 @@ public final class TrainingRunClient implements AutoCloseable {
         publisher.sendAndWait(topics.dataWindowClosed, runId, DataWindow.newBuilder().setRunId(runId)
                 .setWindowId(windowId).setStartStep(startStep).setEndStep(endStep).setTokens(tokens)
                 .setMixture(new HashMap<>(mixture)).setProducedAt(System.currentTimeMillis()).build());
+    }
+
+    /**
+     * Says the run is done: no more checkpoints will come. Optional; dashboards then show the run FINISHED
+     * instead of IDLE after a silence.
+     *
+     * @param lastStep the last optimizer step taken
+     * @param reason   free text, e.g. "completed" or "diverged"
+     */
+    public void runFinished(long lastStep, String reason) {
+        publisher.sendAndWait(topics.runFinished, runId, RunFinished.newBuilder().setRunId(runId).setStep(lastStep)
+                .setReason(reason == null ? "" : reason).setProducedAt(System.currentTimeMillis()).build());
     }
 
     /**
