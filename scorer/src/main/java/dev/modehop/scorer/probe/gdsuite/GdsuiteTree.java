@@ -80,9 +80,14 @@ public record GdsuiteTree(Path root, GdsuiteConfig config, List<ProbeItem> items
                 List<PromptConstruction.Prompt> prompts = PromptConstruction.build(family.strategy(), family.joiner(),
                         spec.k(), family.seeds(), tf);
                 for (PromptConstruction.Prompt p : prompts) {
-                    items.add(new ProbeItem(family.name() + "/" + task + "/" + p.index(), family.name(), task, p.seed(),
-                            p.shots(), p.text(), p.test().correct(), p.test().incorrect(),
-                            p.test().metadata().isEmpty() ? null : p.test().metadata()));
+                    ProbeItem item = new ProbeItem(family.name() + "/" + task + "/" + p.index(), family.name(), task,
+                            p.seed(), p.shots(), p.text(), p.test().correct(), p.test().incorrect(),
+                            p.test().metadata().isEmpty() ? null : p.test().metadata());
+                    String problem = item.problem();
+                    if (problem != null) {
+                        throw sf.error(p.test().line(), problem);
+                    }
+                    items.add(item);
                 }
                 int seeds = PromptConstruction.seeds(family.strategy(), spec.k(), tf, family.seeds());
                 ObjectNode t = tasks.addObject();
