@@ -3,9 +3,15 @@ package dev.modehop.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modehop.core.OfflineDetection;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.launcher.history.GdsuiteResultsReaderTest;
+import dev.modehop.launcher.history.History;
+import dev.modehop.launcher.history.HistoryReader;
 import dev.modehop.scorer.probe.ProbeSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +34,34 @@ class GdsuiteCommandsTest {
         ProbeSuite named = ProbeSuite.load("gdsuite:" + GDSUITE.resolve("tree") + "?config=" + GDSUITE.resolve("tree-config.yaml"));
         assertEquals(named.items(), folder.items());
         assertEquals(named.version(), folder.version());
+    }
+
+    @Test
+    void detectAndReplayReadGdsuiteResultFolders() throws Exception {
+        Path run = GdsuiteResultsReaderTest.plantedRun(tmp.resolve("outputs"));
+        CommandLineTest.Run r = CommandLineTest.run("detect", "--input", run.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> hops = r.json().stream().map(h -> h.get("series").asText() + "@" + h.get("step").asLong()).toList();
+        assertEquals(List.of("flipped_answer/sst2@5000", "repetitive_answer/algebra.v2fmt@3000"), hops, r.out());
+        assertTrue(r.err().contains("modehop: warning: "), r.err());
+
+        History h = HistoryReader.read(run);
+        OfflineDetection.Point p = h.points().stream().filter(x -> x.series().equals("flipped_answer/sst2")).findFirst()
+                .orElseThrow();
+        ProbeScore s = HistoryReplay.score("r", p.step(), p, h.details().get(p), 3, 0);
+        assertEquals("flipped_answer", s.getFamily());
+        assertEquals("sst2", s.getTask());
+        assertEquals(4, s.getSeedCount());
+        assertEquals(50, s.getItems());
+        assertEquals(0.9, s.getHardAccuracy(), 1e-12);
+        assertEquals(h.details().get(p).margin(), s.getSoftScore(), 1e-12);
+
+        Path empty = tmp.resolve("empty");
+        Files.createDirectories(empty.resolve("m_step1/flipped_answer"));
+        Files.writeString(empty.resolve("m_step1/flipped_answer/sst2.json"), "[]");
+        CommandLineTest.Run bad = CommandLineTest.run("detect", "--input", empty.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("modehop: error: ") && bad.err().contains("no usable GDsuite checkpoint"), bad.err());
     }
 
     @Test
