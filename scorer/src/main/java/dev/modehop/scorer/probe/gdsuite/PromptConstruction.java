@@ -12,7 +12,7 @@ import java.util.List;
  * <ul>
  *   <li>pool: the demo rows of demo set {@code s % (max demo_set + 1)} when rows carry one, else all, file order;</li>
  *   <li>{@code balanced}: shuffle label-0 demos, shuffle label-1 demos, take {@code k // 2} of each, shuffle
- *       the concatenation; once per seed;</li>
+ *       the concatenation; once per seed (a demo row without a label is an error);</li>
  *   <li>{@code random}: {@code sample(pool, min(k, len(pool)))} per test row, the rng running on;</li>
  *   <li>{@code ordered}: {@code pool[:k]}, once per seed;</li>
  *   <li>{@code none}, no k, or no demo rows: no demos and the single seed 0.</li>
@@ -77,12 +77,11 @@ final class PromptConstruction {
             if (d.label() == null) {
                 throw file.source().error(d.line(), "demo row without 'label' in a task of the balanced strategy");
             }
+            // Other labels are in neither group, as in GDsuite's selection by label == 0 and label == 1.
             if (d.label() == 0) {
                 zeros.add(d);
             } else if (d.label() == 1) {
                 ones.add(d);
-            } else {
-                throw file.source().error(d.line(), "label " + d.label() + " in a task of the balanced strategy (0 or 1)");
             }
         }
         rng.shuffle(zeros);
