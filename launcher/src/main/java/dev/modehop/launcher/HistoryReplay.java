@@ -30,7 +30,8 @@ public final class HistoryReplay {
             long step = e.getKey();
             long now = System.currentTimeMillis();
             publisher.send(topics.checkpointReady, runId, CheckpointReady.newBuilder().setRunId(runId).setStep(step)
-                    .setTokensSeen(history.tokensSeen().getOrDefault(step, 0L)).setUri("replay:" + history.source() + "#step" + step).setProducedAt(now).build());
+                    .setTokensSeen(history.tokensSeen().getOrDefault(step, 0L))
+                    .setUri("replay:" + history.source() + "#step" + step).setProducedAt(now).build());
             List<OfflineDetection.Point> points = e.getValue();
             for (OfflineDetection.Point p : points) {
                 publisher.send(topics.probeScored, runId, score(runId, step, p, history.details().get(p), points.size(), now));
