@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,20 +45,39 @@ final class ProbesCommand implements Runnable {
             }
             GdsuiteTree tree;
             SuiteManifest manifest;
+            // Written beside the target and renamed into place, so a failed import leaves no half suite behind.
+            Path partial = out.toAbsolutePath().resolveSibling(out.getFileName() + ".partial");
             try {
                 tree = GdsuiteSuites.read(new GdsuiteSuites.Location(dataDir, config));
                 tree.warnings().forEach(w -> System.err.println("modehop: warning: " + w));
-                manifest = GdsuiteSuites.importTo(tree, out);
+                deleteTree(partial);
+                manifest = GdsuiteSuites.importTo(tree, partial);
+                Files.move(partial, out.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE);
             } catch (ProbeSuiteException e) {
                 throw new UserInputException(e.getMessage());
             } catch (IOException e) {
                 throw new UserInputException(out + ": cannot write: " + e.getMessage());
+            } finally {
+                deleteTree(partial);
             }
             int rows = manifest.tasks().stream().mapToInt(SuiteManifest.TaskEntry::rows).sum();
             System.out.printf("imported %d tasks (%d rows) and %d persona prompts from %s into %s (suite %s %s)%n",
                     manifest.tasks().size(), rows, tree.personaPrompts().size(), dataDir, out, manifest.name(),
                     manifest.version());
             return 0;
+        }
+
+        private static void deleteTree(Path p) {
+            if (!Files.exists(p)) {
+                return;
+            }
+            try (var s = Files.walk(p)) {
+                for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         private static boolean isEmptyFolder(Path p) {

@@ -23,17 +23,27 @@ class GdsuiteCommandsTest {
     Path tmp;
 
     @Test
-    void importWritesTheSuiteThatGdsuiteSuiteNamesLoad() {
+    void importWritesTheSuiteThatGdsuiteSuiteNamesLoad() throws Exception {
         Path out = tmp.resolve("suite");
         CommandLineTest.Run r = CommandLineTest.run("probes", "import", "--gdsuite", GDSUITE.resolve("tree").toString(),
                 "--config", GDSUITE.resolve("tree-config.yaml").toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("imported 9 tasks (68 rows) and 12 persona prompts"), r.out());
         assertTrue(r.err().contains("modehop: warning: task repetitive_answer/algebra/missing skipped"), r.err());
+        assertTrue(!Files.exists(tmp.resolve("suite.partial")));
         ProbeSuite folder = ProbeSuite.loadFolder(out);
         ProbeSuite named = ProbeSuite.load("gdsuite:" + GDSUITE.resolve("tree") + "?config=" + GDSUITE.resolve("tree-config.yaml"));
         assertEquals(named.items(), folder.items());
         assertEquals(named.version(), folder.version());
+        CommandLineTest.Run again = CommandLineTest.run("probes", "import", "--gdsuite", GDSUITE.resolve("tree").toString(),
+                "--out", out.toString());
+        assertEquals(2, again.code(), "an existing suite is never overwritten");
+        assertTrue(again.err().contains("exists and is not an empty folder"), again.err());
+        Path empty = tmp.resolve("empty-target");
+        Files.createDirectories(empty);
+        assertEquals(0, CommandLineTest.run("probes", "import", "--gdsuite", GDSUITE.resolve("tree").toString(),
+                "--out", empty.toString()).code(), "an empty folder is a fine target");
+        assertTrue(Files.isRegularFile(empty.resolve("manifest.json")));
     }
 
     @Test
@@ -76,7 +86,7 @@ class GdsuiteCommandsTest {
         assertEquals(2, r.code());
         String error = r.err().lines().filter(l -> l.startsWith("modehop: error: ")).findFirst().orElse(r.err());
         assertTrue(error.endsWith("intuitive_answer/crt.jsonl:2: missing field 'incorrect_answer'"), r.err());
-        assertTrue(!Files.exists(tmp.resolve("out").resolve("manifest.json")));
+        assertTrue(!Files.exists(tmp.resolve("out")) && !Files.exists(tmp.resolve("out.partial")), "nothing half written");
         assertEquals(2, CommandLineTest.run("probes", "import", "--gdsuite", tmp.resolve("none").toString(), "--out",
                 tmp.resolve("out2").toString()).code());
     }
