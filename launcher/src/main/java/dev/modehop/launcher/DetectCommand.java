@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         description = "Offline, without Kafka: runs the same detectors over a recorded history and prints one "
                 + "JSON object per hop. Input: a CSV with header series,step,score and optional n (binary "
                 + "items behind the score: then score is a fraction and binomial noise applies; without n "
-                + "the change-point detector applies) and stderr; or an lm-eval-harness result folder.")
+                + "the change-point detector applies) and stderr; an lm-eval-harness result folder; or a folder "
+                + "of GDsuite output folders, one per checkpoint.")
 final class DetectCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 

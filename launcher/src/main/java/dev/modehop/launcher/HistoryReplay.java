@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * Publishes a recorded history as the events a live run would produce: per checkpoint a checkpoint.ready
- * and one probe.scored per series. Series with item counts become probe families; others become plain
- * series ({@code family/task} split at the first '/').
+ * and one probe.scored per series. Series with a probe detail (GDsuite results) keep their family, task,
+ * seeds and margin (as the soft score); other series with item counts become probe families; the rest become
+ * plain series ({@code family/task} split at the first '/').
  */
 public final class HistoryReplay {
     private HistoryReplay() {
@@ -29,10 +30,11 @@ public final class HistoryReplay {
             long step = e.getKey();
             long now = System.currentTimeMillis();
             publisher.send(topics.checkpointReady, runId, CheckpointReady.newBuilder().setRunId(runId).setStep(step)
-                    .setTokensSeen(0).setUri("replay:" + history.source() + "#step" + step).setProducedAt(now).build());
+                    .setTokensSeen(history.tokensSeen().getOrDefault(step, 0L))
+                    .setUri("replay:" + history.source() + "#step" + step).setProducedAt(now).build());
             List<OfflineDetection.Point> points = e.getValue();
             for (OfflineDetection.Point p : points) {
-                publisher.send(topics.probeScored, runId, score(runId, step, p, points.size(), now));
+                publisher.send(topics.probeScored, runId, score(runId, step, p, history.details().get(p), points.size(), now));
             }
             done++;
             if (progress != null && (done % 10 == 0 || done == steps.size())) {
@@ -52,7 +54,16 @@ public final class HistoryReplay {
         return done;
     }
 
-    static ProbeScore score(String runId, long step, OfflineDetection.Point p, int taskCount, long now) {
+    /** @param detail the probe task behind {@code p} (family, task, seeds, margin) where the history has it */
+    static ProbeScore score(String runId, long step, OfflineDetection.Point p, History.ProbeDetail detail, int taskCount,
+                            long now) {
+        if (detail != null) {
+            return ProbeScore.newBuilder().setId(Ids.probeScore(runId, step, detail.family(), detail.task()))
+                    .setRunId(runId).setStep(step).setSuite("replay").setFamily(detail.family()).setTask(detail.task())
+                    .setSeedCount(detail.seeds()).setItems(p.items()).setHardAccuracy(p.value())
+                    .setSoftScore(detail.margin()).setStderr(Double.isFinite(p.stderr()) ? p.stderr() : null)
+                    .setTaskCount(taskCount).setScorerId("replay").setDurationMs(0).setProducedAt(now).build();
+        }
         boolean counted = p.items() != null;
         int slash = p.series().indexOf('/');
         String family = counted || slash < 0 ? p.series() : p.series().substring(0, slash);

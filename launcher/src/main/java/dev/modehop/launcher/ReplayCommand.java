@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Publishes a recorded history as live events: a folder of lm-eval-harness result files "
                 + "(one per checkpoint; step from config.model_args 'revision=stepN' or the file name), or "
-                + "a CSV in the 'detect' format (series,step,score[,n]).")
+                + "a CSV in the 'detect' format (series,step,score[,n]), or a folder of GDsuite output folders "
+                + "(<model>_<revision>/<family>/<task>.json, step from 'stepN', tokens from 'tokensNB').")
 final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR|FILE", description = "the history")
     Path input;

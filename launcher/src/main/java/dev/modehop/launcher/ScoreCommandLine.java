@@ -19,7 +19,8 @@ final class ScoreCommandLine implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--suite", defaultValue = "starter-en",
-            description = "suite name (toy, starter-en) or a suite folder (default: ${DEFAULT-VALUE})")
+            description = "suite name (toy, starter-en), a suite folder, or gdsuite:DATA_DIR[?config=FILE] "
+                    + "(a GDsuite data tree, GDsuite's prompts) (default: ${DEFAULT-VALUE})")
     String suite;
 
     @Option(names = "--families", split = ",", description = "only these families")

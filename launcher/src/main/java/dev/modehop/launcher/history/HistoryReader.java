@@ -24,12 +24,15 @@ public final class HistoryReader {
     private HistoryReader() {
     }
 
-    /** A CSV file or an lm-eval folder (or a single lm-eval JSON file). */
+    /** A CSV file, an lm-eval folder (or a single lm-eval JSON file), or a folder of GDsuite result folders. */
     public static History read(Path input) throws HistoryException {
         if (!Files.exists(input)) {
             throw new HistoryException(input + ": no such file or folder");
         }
         if (Files.isDirectory(input)) {
+            if (GdsuiteResultsReader.looksLike(input)) {
+                return GdsuiteResultsReader.read(input, System.err);
+            }
             return readLmEvalFolder(input);
         }
         String name = input.getFileName().toString().toLowerCase(Locale.ROOT);

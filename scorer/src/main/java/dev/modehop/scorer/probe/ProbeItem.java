@@ -2,6 +2,7 @@ package dev.modehop.scorer.probe;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
@@ -12,12 +13,19 @@ import java.util.Objects;
  * Scoring feeds {@code prompt + " " + answer}, so prompts do not end with a space and answers do not
  * start with one.
  *
- * @param shots number of in-context demonstrations in the prompt (0 for zero-shot families)
+ * @param shots    number of in-context demonstrations in the prompt (0 for zero-shot families)
+ * @param metadata the source row's other fields, carried through untouched (an imported suite's test rows
+ *                 keep theirs, see {@code gdsuite}); null when there are none
  */
-@JsonPropertyOrder({"id", "family", "task", "seed", "shots", "prompt", "generalizing", "parrot"})
+@JsonPropertyOrder({"id", "family", "task", "seed", "shots", "prompt", "generalizing", "parrot", "metadata"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeItem(String id, String family, String task, int seed, int shots, String prompt,
-                        String generalizing, String parrot) {
+                        String generalizing, String parrot, JsonNode metadata) {
+
+    public ProbeItem(String id, String family, String task, int seed, int shots, String prompt,
+                     String generalizing, String parrot) {
+        this(id, family, task, seed, shots, prompt, generalizing, parrot, null);
+    }
 
     public ProbeItem {
         Objects.requireNonNull(id, "id");
@@ -55,6 +63,9 @@ public record ProbeItem(String id, String family, String task, int seed, int sho
         }
         if (generalizing.isBlank() || parrot.isBlank()) {
             return "empty answer";
+        }
+        if (metadata != null && !metadata.isObject()) {
+            return "metadata must be a JSON object";
         }
         if (generalizing.equals(parrot)) {
             return "generalizing and parrot answers are both '" + parrot + "'";

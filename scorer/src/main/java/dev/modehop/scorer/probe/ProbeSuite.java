@@ -3,6 +3,7 @@ package dev.modehop.scorer.probe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modehop.scorer.probe.gdsuite.GdsuiteSuites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,10 +69,14 @@ public final class ProbeSuite {
     }
 
     /**
-     * Loads {@code nameOrFolder}: a folder holding {@code manifest.json} when that path exists, otherwise
-     * the suite of that name built onto the classpath.
+     * Loads {@code nameOrFolder}: {@code gdsuite:DATA_DIR[?config=FILE]} builds the suite from a GDsuite
+     * data tree in memory ({@link GdsuiteSuites}); a folder holding {@code manifest.json} when that path
+     * exists; otherwise the suite of that name built onto the classpath.
      */
     public static ProbeSuite load(String nameOrFolder) {
+        if (nameOrFolder.startsWith(GdsuiteSuites.SCHEME)) {
+            return GdsuiteSuites.load(nameOrFolder);
+        }
         Path path = Path.of(nameOrFolder);
         if (Files.isDirectory(path)) {
             return loadFolder(path);
@@ -167,6 +172,32 @@ public final class ProbeSuite {
         return new ProbeSuite(manifest, items);
     }
 
+    /**
+     * A suite over rows built in memory (an imported tree): the same checks as loading a folder, with
+     * {@code origin} standing for the folder in error messages. The manifest's file entries are not read.
+     */
+    public static ProbeSuite of(String origin, SuiteManifest manifest, List<ProbeItem> items) {
+        String manifestName = origin + "/" + MANIFEST;
+        checkManifest(manifestName, manifest);
+        Map<TaskKey, SuiteManifest.TaskEntry> declared = new LinkedHashMap<>();
+        manifest.tasks().forEach(t -> declared.put(new TaskKey(t.family(), t.task()), t));
+        Set<String> rowKeys = new HashSet<>();
+        for (ProbeItem item : items) {
+            String problem = item.problem();
+            if (problem != null) {
+                throw new ProbeSuiteException(origin + ": row " + item.rowKey() + ": " + problem);
+            }
+            if (!declared.containsKey(new TaskKey(item.family(), item.task()))) {
+                throw new ProbeSuiteException(origin + ": row " + item.rowKey() + ": task not declared");
+            }
+            if (!rowKeys.add(item.rowKey())) {
+                throw new ProbeSuiteException(origin + ": duplicate id '" + item.id() + "' with seed " + item.seed());
+            }
+        }
+        checkCounts(manifestName, declared, items);
+        return new ProbeSuite(manifest, items);
+    }
+
     private static void checkManifest(String manifestName, SuiteManifest m) {
         if (!FORMAT.equals(m.format())) {
             throw new ProbeSuiteException(manifestName + ": format '" + m.format() + "' is not " + FORMAT);
@@ -236,7 +267,8 @@ public final class ProbeSuite {
         ProbeItem item = new ProbeItem(text(node, "id", fileName, lineNo), text(node, "family", fileName, lineNo),
                 text(node, "task", fileName, lineNo), integer(node, "seed", fileName, lineNo, true),
                 integer(node, "shots", fileName, lineNo, false), text(node, "prompt", fileName, lineNo),
-                text(node, "generalizing", fileName, lineNo), text(node, "parrot", fileName, lineNo));
+                text(node, "generalizing", fileName, lineNo), text(node, "parrot", fileName, lineNo),
+                node.hasNonNull("metadata") ? node.get("metadata") : null);
         String problem = item.problem();
         if (problem != null) {
             throw ProbeSuiteException.atLine(fileName, lineNo, problem);
@@ -328,8 +360,7 @@ public final class ProbeSuite {
         if (tasks.isEmpty()) {
             throw new ProbeSuiteException("suite " + name() + " has none of the families " + families);
         }
-        SuiteManifest m = new SuiteManifest(manifest.format(), manifest.name(), manifest.version(),
-                manifest.description(), manifest.generator(), manifest.seed(), tasks, manifest.files());
+        SuiteManifest m = manifest.withTasks(tasks);
         return new ProbeSuite(m, items.stream().filter(i -> families.contains(i.family())).toList());
     }
 
@@ -353,8 +384,7 @@ public final class ProbeSuite {
         kept.forEach(i -> present.add(new TaskKey(i.family(), i.task())));
         List<SuiteManifest.TaskEntry> tasks = manifest.tasks().stream()
                 .filter(t -> present.contains(new TaskKey(t.family(), t.task()))).toList();
-        SuiteManifest m = new SuiteManifest(manifest.format(), manifest.name(), manifest.version(),
-                manifest.description(), manifest.generator(), manifest.seed(), tasks, manifest.files());
+        SuiteManifest m = manifest.withTasks(tasks);
         return new ProbeSuite(m, kept);
     }
 

@@ -1,5 +1,7 @@
 package dev.modehop.scorer.probe;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -9,13 +11,26 @@ import java.util.List;
  * @param format    {@link ProbeSuite#FORMAT}; a loader refuses formats it does not know
  * @param generator the generator that built the rows, and {@code seed} its seed, so a suite is rebuilt
  *                  exactly from its spec
+ * @param source    where an imported suite came from and how it was built (for {@code gdsuite}: the
+ *                  configuration used per task and the source files' checksums); null for generated suites
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record SuiteManifest(String format, String name, String version, String description, String generator,
-                            long seed, List<TaskEntry> tasks, List<FileEntry> files) {
+                            long seed, List<TaskEntry> tasks, List<FileEntry> files, JsonNode source) {
 
     public SuiteManifest {
         tasks = List.copyOf(tasks);
         files = List.copyOf(files);
+    }
+
+    public SuiteManifest(String format, String name, String version, String description, String generator,
+                         long seed, List<TaskEntry> tasks, List<FileEntry> files) {
+        this(format, name, version, description, generator, seed, tasks, files, null);
+    }
+
+    /** The same manifest over other tasks (a restricted or sampled suite). */
+    public SuiteManifest withTasks(List<TaskEntry> kept) {
+        return new SuiteManifest(format, name, version, description, generator, seed, kept, files, source);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.modehop.scorer.probe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -26,9 +27,14 @@ public final class SuiteWriter {
 
     /** Writes {@code items} (validated, in the given order within each family) and returns the manifest. */
     public static SuiteManifest write(Path folder, SuiteSpec spec, List<ProbeItem> items) throws IOException {
+        return write(folder, spec, items, null);
+    }
+
+    /** The same, with the manifest's {@code source} (where an imported suite came from). */
+    public static SuiteManifest write(Path folder, SuiteSpec spec, List<ProbeItem> items, JsonNode source)
+            throws IOException {
         Files.createDirectories(folder);
         Map<String, List<ProbeItem>> byFamily = new LinkedHashMap<>();
-        Map<ProbeSuite.TaskKey, List<ProbeItem>> byTask = new LinkedHashMap<>();
         Set<String> rowKeys = new java.util.HashSet<>();
         for (ProbeItem item : items) {
             String problem = item.problem();
@@ -39,7 +45,6 @@ public final class SuiteWriter {
                 throw new ProbeSuiteException("generator of " + spec.name() + " made a duplicate row " + item.rowKey());
             }
             byFamily.computeIfAbsent(item.family(), f -> new ArrayList<>()).add(item);
-            byTask.computeIfAbsent(new ProbeSuite.TaskKey(item.family(), item.task()), k -> new ArrayList<>()).add(item);
         }
         List<SuiteManifest.FileEntry> files = new ArrayList<>();
         for (var e : byFamily.entrySet()) {
@@ -51,6 +56,19 @@ public final class SuiteWriter {
             byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
             Files.write(folder.resolve(fileName), bytes);
             files.add(new SuiteManifest.FileEntry(fileName, e.getValue().size(), sha256(bytes)));
+        }
+        SuiteManifest manifest = new SuiteManifest(ProbeSuite.FORMAT, spec.name(), spec.version(), spec.description(),
+                spec.generator(), spec.seed(), taskEntries(items), files, source);
+        Files.writeString(folder.resolve(ProbeSuite.MANIFEST),
+                JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(manifest) + "\n");
+        return manifest;
+    }
+
+    /** Per (family, task), in first-seen order: distinct ids, seeds, rows and the most shots of any row. */
+    public static List<SuiteManifest.TaskEntry> taskEntries(List<ProbeItem> items) {
+        Map<ProbeSuite.TaskKey, List<ProbeItem>> byTask = new LinkedHashMap<>();
+        for (ProbeItem item : items) {
+            byTask.computeIfAbsent(new ProbeSuite.TaskKey(item.family(), item.task()), k -> new ArrayList<>()).add(item);
         }
         List<SuiteManifest.TaskEntry> tasks = new ArrayList<>();
         for (var e : byTask.entrySet()) {
@@ -66,11 +84,7 @@ public final class SuiteWriter {
             tasks.add(new SuiteManifest.TaskEntry(e.getKey().family(), e.getKey().task(), ids.size(), seeds.size(),
                     rows.size(), shots));
         }
-        SuiteManifest manifest = new SuiteManifest(ProbeSuite.FORMAT, spec.name(), spec.version(), spec.description(),
-                spec.generator(), spec.seed(), tasks, files);
-        Files.writeString(folder.resolve(ProbeSuite.MANIFEST),
-                JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(manifest) + "\n");
-        return manifest;
+        return tasks;
     }
 
     /** One JSONL line (no trailing newline). */

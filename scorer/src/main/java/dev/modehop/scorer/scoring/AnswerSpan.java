@@ -5,32 +5,55 @@ import java.util.Arrays;
 /**
  * The tokens of {@code prompt + " " + answer} and where the answer's tokens start.
  *
- * <p>The answer tokens are those after the prompt's tokens. Usually the prompt's ids are a prefix of the
- * full text's ids. When the tokenizer merges across the boundary (the last prompt token and the start of
- * " answer" become a different token), the span starts at the first position where the two encodings
- * differ: the answer's probability then also covers the re-tokenized tail of the prompt, and
- * {@link #boundaryMerged()} records that it happened. The span always has at least one token of context
- * before it.
+ * <p>GDsuite's rule, for every suite: the span starts after the tokens of {@code prompt + " "} when those
+ * are a prefix of the full text's tokens (the separating space is then a token of its own and belongs to
+ * the prompt), otherwise after the tokens of {@code prompt}. When the tokenizer merged the prompt's last
+ * token with the start of the answer, the prompt's tokens are not a prefix ({@link #boundaryMerged()}) and
+ * the span is still the full text's tokens past the prompt's token count, as GDsuite reads it. Only where
+ * that leaves no answer token (GDsuite would average over nothing) does the span start at the first
+ * position where prompt and full text differ. The span always has at least one token of context before it.
  *
  * @param full  ids of the full text
  * @param start index in {@code full} of the first answer token
  */
 public record AnswerSpan(long[] full, int start, boolean boundaryMerged) {
 
-    public static AnswerSpan of(long[] promptIds, long[] fullIds, String itemId) {
-        int lcp = 0;
-        int max = Math.min(promptIds.length, fullIds.length);
-        while (lcp < max && promptIds[lcp] == fullIds[lcp]) {
-            lcp++;
+    /**
+     * @param promptIds      ids of {@code prompt}
+     * @param promptSpaceIds ids of {@code prompt + " "}
+     * @param fullIds        ids of {@code prompt + " " + answer}
+     */
+    public static AnswerSpan of(long[] promptIds, long[] promptSpaceIds, long[] fullIds, String itemId) {
+        boolean merged = !isPrefix(promptIds, fullIds);
+        int start;
+        if (isPrefix(promptSpaceIds, fullIds) && promptSpaceIds.length < fullIds.length) {
+            start = promptSpaceIds.length;
+        } else if (promptIds.length < fullIds.length) {
+            start = promptIds.length;
+        } else {
+            start = commonPrefix(promptIds, fullIds);
         }
-        if (lcp == 0) {
+        if (start == 0) {
             throw new IllegalArgumentException("item " + itemId + ": the prompt shares no leading token with the"
                     + " prompt plus answer, so no answer token has context to be predicted from");
         }
-        if (lcp >= fullIds.length) {
+        if (start >= fullIds.length) {
             throw new IllegalArgumentException("item " + itemId + ": the answer adds no token to the prompt");
         }
-        return new AnswerSpan(fullIds, lcp, lcp < promptIds.length);
+        return new AnswerSpan(fullIds, start, merged);
+    }
+
+    private static boolean isPrefix(long[] prefix, long[] of) {
+        return prefix.length <= of.length && Arrays.equals(prefix, 0, prefix.length, of, 0, prefix.length);
+    }
+
+    private static int commonPrefix(long[] a, long[] b) {
+        int n = 0;
+        int max = Math.min(a.length, b.length);
+        while (n < max && a[n] == b[n]) {
+            n++;
+        }
+        return n;
     }
 
     public int answerTokens() {

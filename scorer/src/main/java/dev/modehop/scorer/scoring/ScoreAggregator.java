@@ -22,6 +22,7 @@ public final class ScoreAggregator {
             int n = questions.size();
             double[] hard = new double[n];
             double softSum = 0;
+            double logSum = 0;
             int seedCount = 0;
             int rowCount = 0;
             int q = 0;
@@ -29,13 +30,16 @@ public final class ScoreAggregator {
             for (List<ItemScore> seeds : questions.values()) {
                 double h = 0;
                 double s = 0;
+                double l = 0;
                 for (ItemScore r : seeds) {
                     h += r.hard();
                     s += r.soft();
+                    l += r.logProbMargin();
                     first = first == null ? r : first;
                 }
                 hard[q++] = h / seeds.size();
                 softSum += s / seeds.size();
+                logSum += l / seeds.size();
                 seedCount = Math.max(seedCount, seeds.size());
                 rowCount += seeds.size();
             }
@@ -53,7 +57,7 @@ public final class ScoreAggregator {
                 stderr = Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
             }
             out.add(new TaskScore(first.item().family(), first.item().task(), n, seedCount, rowCount, mean,
-                    softSum / n, stderr));
+                    softSum / n, stderr, logSum / n));
         }
         return out;
     }

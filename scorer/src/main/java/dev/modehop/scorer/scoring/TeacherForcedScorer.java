@@ -12,9 +12,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The paper's teacher-forced rule: for each candidate, {@code prompt + " " + answer} is fed once and
- * P(answer) is the mean per-token probability of the answer tokens (see {@link AnswerSpan} for which tokens
- * those are); hard = P(gen) > P(parrot), soft = P(gen) - P(parrot).
+ * The paper's (GDsuite's) teacher-forced rule: for each candidate, {@code prompt + " " + answer} is fed once
+ * and P(answer) is the mean per-token probability of the answer tokens (see {@link AnswerSpan} for which
+ * tokens those are; the summed log-probability is kept too); hard = P(gen) > P(parrot), soft = P(gen) - P(parrot).
  *
  * <p>How it runs: every row is tokenized into at most two sequences (one when a candidate has a single
  * answer token, see {@link ScoringOptions#shareSingleTokenAnswers()}); a sequence is its full text minus the
@@ -62,6 +62,7 @@ public final class TeacherForcedScorer {
         final int start;
         final long[] full;
         double probabilitySum;
+        double logProbabilitySum;
 
         Readout(int row, boolean generalizing, AnswerSpan span) {
             this.row = row;
@@ -130,15 +131,18 @@ public final class TeacherForcedScorer {
             Readout g = readouts[r][0];
             Readout p = readouts[r][1];
             scores.add(new ItemScore(rows.get(r), g.probabilitySum / g.tokens(), p.probabilitySum / p.tokens(),
-                    g.tokens(), p.tokens(), merged[r]));
+                    g.tokens(), p.tokens(), merged[r], g.logProbabilitySum, p.logProbabilitySum));
         }
         return new Run(scores, sequences.size(), tokens);
     }
 
     private void plan(int r, ProbeItem item, List<Sequence> sequences, Readout[][] readouts, boolean[] merged) {
         long[] promptIds = tokenizer.encode(item.prompt());
-        AnswerSpan gen = AnswerSpan.of(promptIds, tokenizer.encode(item.prompt() + " " + item.generalizing()), item.id());
-        AnswerSpan par = AnswerSpan.of(promptIds, tokenizer.encode(item.prompt() + " " + item.parrot()), item.id());
+        long[] promptSpaceIds = tokenizer.encode(item.prompt() + " ");
+        AnswerSpan gen = AnswerSpan.of(promptIds, promptSpaceIds,
+                tokenizer.encode(item.prompt() + " " + item.generalizing()), item.id());
+        AnswerSpan par = AnswerSpan.of(promptIds, promptSpaceIds,
+                tokenizer.encode(item.prompt() + " " + item.parrot()), item.id());
         merged[r] = gen.boundaryMerged() || par.boundaryMerged();
         Readout g = new Readout(r, true, gen);
         Readout p = new Readout(r, false, par);
@@ -199,7 +203,9 @@ public final class TeacherForcedScorer {
                         if (target < 0 || target >= vocab) {
                             throw new IllegalArgumentException("token id " + target + " outside the model's vocabulary of " + vocab);
                         }
-                        ro.probabilitySum += probability(values, k * vocab, vocab, (int) target);
+                        double logP = logProbability(values, k * vocab, vocab, (int) target);
+                        ro.logProbabilitySum += logP;
+                        ro.probabilitySum += Math.exp(logP);
                         k++;
                     }
                 }
@@ -209,6 +215,11 @@ public final class TeacherForcedScorer {
 
     /** softmax(row)[target] for {@code row = values[offset, offset + vocab)}, in double precision. */
     static double probability(float[] values, int offset, int vocab, int target) {
+        return Math.exp(logProbability(values, offset, vocab, target));
+    }
+
+    /** log softmax(row)[target], in double precision (exact for probabilities far below double's range). */
+    static double logProbability(float[] values, int offset, int vocab, int target) {
         double max = Double.NEGATIVE_INFINITY;
         for (int v = 0; v < vocab; v++) {
             max = Math.max(max, values[offset + v]);
@@ -217,6 +228,6 @@ public final class TeacherForcedScorer {
         for (int v = 0; v < vocab; v++) {
             sum += Math.exp(values[offset + v] - max);
         }
-        return Math.exp(values[offset + target] - max) / sum;
+        return values[offset + target] - max - Math.log(sum);
     }
 }

@@ -69,12 +69,16 @@ public final class ScoreCommand {
         sb.append(String.format(Locale.ROOT, "checkpoint %s (%s, %,d parameters, %s)%n", checkpoint,
                 result.config().architecture(), result.parameters(), result.device()));
         sb.append(String.format(Locale.ROOT, "suite %s %s%n", s.suite(), s.suiteVersion()));
-        sb.append(String.format(Locale.ROOT, "%-12s %-16s %6s %5s %7s %7s %8s%n", "family", "task", "items", "seeds",
-                "hard", "stderr", "soft"));
+        int fw = Math.max(12, s.tasks().stream().mapToInt(t -> t.family().length()).max().orElse(0));
+        int tw = Math.max(16, s.tasks().stream().mapToInt(t -> t.task().length()).max().orElse(0));
+        String header = "%-" + fw + "s %-" + tw + "s %6s %5s %7s %7s %8s %9s%n";
+        String line = "%-" + fw + "s %-" + tw + "s %6d %5d %7.3f %7s %+8.3f %+9.3f%n";
+        sb.append(String.format(Locale.ROOT, header, "family", "task", "items", "seeds", "hard", "stderr", "soft",
+                "logp-marg"));
         for (TaskScore t : s.tasks()) {
-            sb.append(String.format(Locale.ROOT, "%-12s %-16s %6d %5d %7.3f %7s %+8.3f%n", t.family(), t.task(),
-                    t.items(), t.seedCount(), t.hardAccuracy(),
-                    Double.isFinite(t.stderr()) ? String.format(Locale.ROOT, "%.3f", t.stderr()) : "-", t.softScore()));
+            sb.append(String.format(Locale.ROOT, line, t.family(), t.task(), t.items(), t.seedCount(), t.hardAccuracy(),
+                    Double.isFinite(t.stderr()) ? String.format(Locale.ROOT, "%.3f", t.stderr()) : "-", t.softScore(),
+                    t.logProbMargin()));
         }
         sb.append(String.format(Locale.ROOT, "%d rows, %d sequences, %d tokens in %.2f s (load %.2f s): %.1f items/s, %.0f tokens/s%n",
                 s.rows().size(), s.sequences(), s.tokens(), s.seconds(), result.loadSeconds(), s.itemsPerSecond(),

@@ -182,17 +182,28 @@ class TeacherForcedScorerTest {
     }
 
     @Test
-    void answerSpanHandlesABoundaryMerge() {
-        AnswerSpan clean = AnswerSpan.of(new long[] {5, 7}, new long[] {5, 7, 3}, "i");
+    void answerSpanFollowsGdsuitesRule() {
+        // prompt {5, 7}; prompt + " " {5, 7, 8} (8 = a lone space token)
+        AnswerSpan clean = AnswerSpan.of(new long[] {5, 7}, new long[] {5, 7, 8}, new long[] {5, 7, 3}, "i");
         assertEquals(2, clean.start());
         assertFalse(clean.boundaryMerged());
-        // The tokenizer turned the prompt's last token 7 plus the answer into 9, 3: both become answer tokens.
-        AnswerSpan merged = AnswerSpan.of(new long[] {5, 7}, new long[] {5, 9, 3}, "i");
-        assertEquals(1, merged.start());
-        assertEquals(2, merged.answerTokens());
+        // The space stayed a token of its own: it belongs to the prompt, the answer is what follows it.
+        AnswerSpan space = AnswerSpan.of(new long[] {5, 7}, new long[] {5, 7, 8}, new long[] {5, 7, 8, 3}, "i");
+        assertEquals(3, space.start());
+        assertEquals(1, space.answerTokens());
+        // The tokenizer turned the prompt's last token 7 plus the answer into 9, 3: the span is still the
+        // tokens past the prompt's two, as GDsuite reads it.
+        AnswerSpan merged = AnswerSpan.of(new long[] {5, 7}, new long[] {5, 7, 8}, new long[] {5, 9, 3}, "i");
+        assertEquals(2, merged.start());
+        assertEquals(1, merged.answerTokens());
         assertTrue(merged.boundaryMerged());
-        assertThrows(IllegalArgumentException.class, () -> AnswerSpan.of(new long[] {5}, new long[] {6, 3}, "i"));
-        assertThrows(IllegalArgumentException.class, () -> AnswerSpan.of(new long[] {5, 7}, new long[] {5, 7}, "i"));
+        // Nothing left past the prompt's count: the span starts where the encodings part.
+        AnswerSpan swallowed = AnswerSpan.of(new long[] {5, 7}, new long[] {5, 7, 8}, new long[] {5, 9}, "i");
+        assertEquals(1, swallowed.start());
+        assertTrue(swallowed.boundaryMerged());
+        assertThrows(IllegalArgumentException.class, () -> AnswerSpan.of(new long[] {}, new long[] {8}, new long[] {6, 3}, "i"));
+        assertThrows(IllegalArgumentException.class,
+                () -> AnswerSpan.of(new long[] {5, 7}, new long[] {5, 7, 8}, new long[] {5, 7}, "i"));
     }
 
     @Test

@@ -189,6 +189,24 @@ class ScorerWorkerTest {
     }
 
     @Test
+    void aGdsuiteTreeWithABadRowSendsTheCheckpointToTheDlqWithFileAndLine() throws IOException {
+        Path tree = dir.resolve("gdsuite-data");
+        java.nio.file.Files.createDirectories(tree.resolve("intuitive_answer"));
+        java.nio.file.Files.writeString(tree.resolve("intuitive_answer/crt.jsonl"),
+                "{\"split\": \"test\", \"prompt\": \"q\", \"correct_answer\": \"a\", \"incorrect_answer\": \"b\"}\n"
+                        + "{\"split\": \"test\", \"prompt\": \"q\", \"correct_answer\": 5, \"incorrect_answer\": \"b\"}\n");
+        Path good = ToyCheckpoints.rigged(dir.resolve("ok"));
+        CheckpointReady event = CheckpointReady.newBuilder().setRunId("run-g").setStep(7).setUri(good.toString())
+                .setSuite("gdsuite:" + tree).setProducedAt(1L).build();
+        var outcome = worker.handle(new ConsumerRecord<>(ready.name(), 0, 0, "run-g",
+                ready.valueSerde().serializer().serialize(ready.name(), event)));
+        assertEquals(ScorerWorker.Outcome.DEAD_LETTERED, outcome);
+        String reason = header(dlq.history().get(0), ScorerWorker.DLQ_REASON);
+        assertTrue(reason.endsWith("intuitive_answer/crt.jsonl:2: field 'correct_answer' must be a string, got number"), reason);
+        assertTrue(scores.history().isEmpty());
+    }
+
+    @Test
     void remoteUrisAreRefusedClearly() {
         var outcome = worker.handle(record(0, "run-c", 1, "s3://bucket/ckpt"));
         assertEquals(ScorerWorker.Outcome.DEAD_LETTERED, outcome);
