@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "modehop", mixinStandardHelpOptions = true, version = "modehop 0.1.0",
         description = "Watches LM pre-training runs live and catches mode hops on behavioural probes.%n",
         subcommands = {UpCommand.class, DemoCommand.class, PublishCommand.class, ReplayCommand.class, WatchCommand.class,
-                DetectCommand.class, ScoreCommandLine.class, DashboardCommand.class, FlinkCommand.class,
+                DetectCommand.class, ScoreCommandLine.class, DashboardCommand.class, NotifyCommand.class, FlinkCommand.class,
                 ServiceCommands.Streams.class, ServiceCommands.Scorer.class,
                 ServiceCommands.TopicsGroup.class,
                 CommandLine.HelpCommand.class})

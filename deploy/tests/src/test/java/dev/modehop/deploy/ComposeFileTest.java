@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class ComposeFileTest {
 
-    private static final List<String> MODEHOP_SERVICES = List.of("streams", "scorer", "dashboard");
+    private static final List<String> MODEHOP_SERVICES = List.of("streams", "scorer", "dashboard", "notify");
     private static Path deploy;
     private static Map<String, Object> services;
 
@@ -95,7 +95,7 @@ class ComposeFileTest {
 
     @Test
     void environmentIsValidServiceConfig() {
-        for (String name : List.of("topics-init", "streams", "scorer", "dashboard")) {
+        for (String name : List.of("topics-init", "streams", "scorer", "dashboard", "notify")) {
             ServiceConfig cfg = ServiceConfig.load(null, environment(name));
             assertEquals("kafka:9092", cfg.bootstrapServers(), name);
             assertEquals("http://registry:8080/apis/registry/v3", cfg.registryUrl(), name);
