@@ -14,16 +14,18 @@ import java.util.stream.Collectors;
  * Everything a message says about one alert, from the alert and (when known) its hop and verdict: the one
  * place both message formats take their facts from.
  */
-record AlertSummary(Alert alert, String family, Long prevStep, String from, String to, String direction,
+record AlertSummary(Alert alert, String family, long hopStep, Long prevStep, String from, String to, String direction,
                     Double zScore, String verdict, Long verdictStep, List<AttributedWindow> windows, String link) {
 
     static AlertSummary of(Alert alert, HopContext.Entry context, String dashboardUrl) {
         ModeHop hop = context == null ? null : context.hop();
         HopStability verdict = context == null ? null : context.verdict();
-        String family = hop != null ? hop.getSeries() : familyFromHopId(alert);
+        String[] fromId = seriesAndStep(alert);
+        String family = hop != null ? hop.getSeries() : fromId == null ? null : fromId[0];
+        long hopStep = hop != null ? hop.getStep() : fromId == null ? alert.getStep() : Long.parseLong(fromId[1]);
         String link = dashboardUrl == null ? null
                 : dashboardUrl + "/#run=" + URLEncoder.encode(alert.getRunId(), StandardCharsets.UTF_8);
-        return new AlertSummary(alert, family, hop == null ? null : hop.getPrevStep(),
+        return new AlertSummary(alert, family, hopStep, hop == null ? null : hop.getPrevStep(),
                 hop == null || hop.getFrom() == null ? null : hop.getFrom().name(),
                 hop == null || hop.getTo() == null ? null : hop.getTo().name(),
                 hop == null ? null : hop.getDirection().name(), hop == null ? null : hop.getZScore(),
@@ -32,15 +34,22 @@ record AlertSummary(Alert alert, String family, Long prevStep, String from, Stri
                 hop == null ? List.of() : hop.getWindows(), link);
     }
 
-    /** Hop ids are {@code run/series/step/hop} (core Ids); the series may itself contain '/'. */
-    static String familyFromHopId(Alert alert) {
+    /**
+     * Series and step from the hop id, {@code run/series/step/hop} (core Ids; the series may itself contain
+     * '/'). The alert's own step is where its rule fired: the verdict's step for an alert on a verdict.
+     */
+    static String[] seriesAndStep(Alert alert) {
         String id = alert.getHopId();
         String prefix = alert.getRunId() + "/";
-        String suffix = "/" + alert.getStep() + "/hop";
-        if (id.startsWith(prefix) && id.endsWith(suffix) && id.length() > prefix.length() + suffix.length()) {
-            return id.substring(prefix.length(), id.length() - suffix.length());
+        if (!id.startsWith(prefix) || !id.endsWith("/hop")) {
+            return null;
         }
-        return null;
+        String middle = id.substring(prefix.length(), id.length() - "/hop".length());
+        int slash = middle.lastIndexOf('/');
+        if (slash <= 0 || !middle.substring(slash + 1).matches("\\d+")) {
+            return null;
+        }
+        return new String[] {middle.substring(0, slash), middle.substring(slash + 1)};
     }
 
     /** GENERALIZING -> PARROT, or UP / DOWN for series without modes. */

@@ -33,8 +33,7 @@ final class SlackMessage {
         ArrayNode fields = facts.putArray("fields");
         field(fields, "Run", s.alert().getRunId());
         field(fields, "Family", s.family() == null ? "?" : s.family());
-        field(fields, "Step", s.prevStep() == null ? String.valueOf(s.alert().getStep())
-                : s.alert().getStep() + " (previous checkpoint " + s.prevStep() + ")");
+        field(fields, "Step", s.hopStep() + (s.prevStep() == null ? "" : " (previous checkpoint " + s.prevStep() + ")"));
         field(fields, "From / to", s.move() == null ? "?" : s.move());
         field(fields, "Verdict", s.verdict() == null ? "PENDING"
                 : s.verdict() + (s.verdictStep() == null ? "" : " at step " + s.verdictStep()));

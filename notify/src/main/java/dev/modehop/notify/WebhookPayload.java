@@ -35,7 +35,8 @@ final class WebhookPayload {
         o.put("message", s.alert().getMessage());
         o.put("hopId", s.alert().getHopId());
         o.put("family", s.family());
-        o.put("step", s.alert().getStep());
+        o.put("step", s.hopStep());
+        o.put("alertStep", s.alert().getStep());
         if (s.prevStep() == null) {
             o.putNull("prevStep");
         } else {

@@ -256,7 +256,7 @@ class NotifierEndToEndTest {
                     String id = hopId + "/" + rule + "/stable";
                     send(p, topics.alertRaised, runOf, Alert.newBuilder().setId(id).setRunId(runOf).setRule(rule)
                             .setSeverity(sev).setMessage("flipped hopped GENERALIZING -> PARROT at step " + step)
-                            .setHopId(hopId).setStep(step).build());
+                            .setHopId(hopId).setStep(step + 100).build());
                     ids.add(id);
                     if (sev != Severity.INFO && i <= 27) {
                         slackWanted.add(id);
@@ -313,6 +313,9 @@ class NotifierEndToEndTest {
             JsonNode hook = JSON.readTree(receiver.hookBodies.get(0));
             assertEquals(1, hook.get("version").asInt());
             assertEquals("flipped", hook.get("family").asText());
+            String hopStepOfId = hook.get("hopId").asText().split("/")[2];
+            assertEquals(Long.parseLong(hopStepOfId), hook.get("step").asLong());
+            assertEquals(hook.get("step").asLong() + 100, hook.get("alertStep").asLong());
             assertEquals("PARROT", hook.get("to").asText());
             assertEquals("STABLE", hook.get("verdict").asText());
             assertEquals(0.9, hook.get("windows").get(0).get("mixture").get("iwl").asDouble());
