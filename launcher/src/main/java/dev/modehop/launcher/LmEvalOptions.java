@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 /** How to read lm-eval-harness results: options shared by the commands that read a recorded history. */
 final class LmEvalOptions {
     @Option(names = "--metric", paramLabel = "METRIC[,FILTER]", defaultValue = "acc",
-            description = {"lm-eval metric to read per task: acc, acc_norm, exact_match, ...; lm-eval 0.4's filter",
-                    "after a comma (exact_match,strict-match); without one, 'none' where present, else each",
-                    "filter as its own series (default: ${DEFAULT-VALUE})"})
+            description = "lm-eval metric to read per task: acc, acc_norm, exact_match, ...; lm-eval 0.4's "
+                    + "filter after a comma (exact_match,strict-match); without one, 'none' where present, else "
+                    + "each filter as its own series (default: ${DEFAULT-VALUE})")
     String metric;
 
     @Option(names = "--groups", description = "keep lm-eval group aggregates (mmlu, mmlu_stem, ...) as their own "

@@ -14,10 +14,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "notify", mixinStandardHelpOptions = true,
-        description = {"Delivers alerts from modehop.alert.raised to Slack incoming webhooks and signed JSON",
-                "webhooks, once per alert and route (routes, severity filters, cooldowns: --config, format in",
-                "notify/README.md). Runs until stopped; as a service it serves /health/live, /health/ready and",
-                "/metrics on $MODEHOP_HEALTH_PORT."})
+        description = "Delivers alerts from modehop.alert.raised to Slack incoming webhooks and signed JSON "
+                + "webhooks, once per alert and route (routes, severity filters, cooldowns: --config, format in "
+                + "notify/README.md). Runs until stopped; as a service it serves /health/live, /health/ready and "
+                + "/metrics on $MODEHOP_HEALTH_PORT.")
 final class NotifyCommand implements Callable<Integer> {
     @Mixin
     Connection connection;
