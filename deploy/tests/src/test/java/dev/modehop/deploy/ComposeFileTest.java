@@ -142,6 +142,22 @@ class ComposeFileTest {
     }
 
     @Test
+    void notifyMountsARoutesFileThatParsesWithItsEnvironment() {
+        Map<String, Object> notify = service("notify");
+        assertEquals(List.of("notify"), notify.get("profiles"), "opt-in: it needs webhook URLs");
+        assertTrue(list(notify.get("volumes"), "notify volumes").contains("./notify.yaml:/etc/modehop/notify.yaml:ro"));
+        Map<String, String> env = new HashMap<>(environment("notify"));
+        assertEquals("/etc/modehop/notify.yaml", env.get("MODEHOP_NOTIFY_CONFIG"));
+        env.put("MODEHOP_DASHBOARD_URL", "http://localhost:8000");
+        env.put("MODEHOP_SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X");
+        env.put("MODEHOP_WEBHOOK_URL", "https://hooks.example.com/modehop");
+        env.put("MODEHOP_WEBHOOK_SECRET", "s");
+        dev.modehop.notify.NotifyConfig routes = dev.modehop.notify.NotifyConfig.load(deploy.resolve("notify.yaml"), env);
+        assertEquals(2, routes.routes().size());
+        assertEquals("http://localhost:8000", routes.dashboardUrl());
+    }
+
+    @Test
     void prometheusScrapesEveryModehopServiceOnItsHealthPort() throws IOException {
         Map<String, Object> prom = Manifests.parse(Files.readString(deploy.resolve("prometheus/prometheus.yml")));
         Set<String> targets = new HashSet<>();
