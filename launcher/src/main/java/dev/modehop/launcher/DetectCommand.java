@@ -5,25 +5,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.OfflineDetection;
 import dev.modehop.launcher.history.History;
-import dev.modehop.launcher.history.HistoryException;
-import dev.modehop.launcher.history.HistoryReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "detect", mixinStandardHelpOptions = true,
         description = "Offline, without Kafka: runs the same detectors over a recorded history and prints one "
                 + "JSON object per hop. Input: a CSV with header series,step,score and optional n (binary "
                 + "items behind the score: then score is a fraction and binomial noise applies; without n "
-                + "the change-point detector applies) and stderr; an lm-eval-harness result folder; or a folder "
-                + "of GDsuite output folders, one per checkpoint.")
+                + "the change-point detector applies) and stderr; lm-eval-harness results (0.4's output folder or "
+                + "older one-file-per-checkpoint folders); or a folder of GDsuite output folders, one per checkpoint.")
 final class DetectCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--input", required = true, paramLabel = "FILE|DIR", description = "the history")
     Path input;
+
+    @Mixin
+    LmEvalOptions lmEval;
 
     @Option(names = "--stability-checkpoints", paramLabel = "K", defaultValue = "2",
             description = "checkpoints after a hop that judge it (default: ${DEFAULT-VALUE})")
@@ -35,12 +37,7 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        History history;
-        try {
-            history = HistoryReader.read(input);
-        } catch (HistoryException e) {
-            throw new UserInputException(e.getMessage());
-        }
+        History history = lmEval.read(input);
         if (k < 1) {
             throw new UserInputException("--stability-checkpoints must be >= 1");
         }

@@ -58,10 +58,17 @@ public final class EmbeddedStack implements AutoCloseable {
     public static EmbeddedStack start(Path dataDir, int kafkaPort, int registryPort, int partitions,
                                       SerializableSupplier<MonitorConfig> config, Engine engine) {
         boolean temporary = dataDir == null;
+        Path root;
         try {
-            Path root = temporary ? Files.createTempDirectory("modehop-") : dataDir;
-            EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), kafkaPort, temporary, Map.of());
-            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(registryPort);
+            root = temporary ? Files.createTempDirectory("modehop-") : dataDir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the embedded stack's folder", e);
+        }
+        EmbeddedKafka kafka = null;
+        EmbeddedSchemaRegistry registry = null;
+        try {
+            kafka = EmbeddedKafka.start(root.resolve("kafka"), kafkaPort, temporary, Map.of());
+            registry = EmbeddedSchemaRegistry.start(registryPort);
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
             kafka.createTopics(topics.allNamesWithDlq(), partitions);
             Path cleanUp = temporary ? root : null;
@@ -74,8 +81,18 @@ public final class EmbeddedStack implements AutoCloseable {
                     MonitorStreamsJob.config(kafka.bootstrapServers(), "modehop-monitor",
                             root.resolve("streams").toString(), Map.of()));
             return new EmbeddedStack(kafka, registry, topics, job, null, cleanUp);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the embedded stack's folder", e);
+        } catch (RuntimeException e) {
+            // Whatever started is stopped, and a temporary folder does not outlive a failed start.
+            if (registry != null) {
+                registry.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            if (temporary) {
+                deleteTree(root);
+            }
+            throw e;
         }
     }
 
@@ -85,8 +102,6 @@ public final class EmbeddedStack implements AutoCloseable {
             return MonitorFlinkJob.runLocal(kafka.bootstrapServers(), registry.url(), "", parallelism, config,
                     DeliveryGuarantee.AT_LEAST_ONCE);
         } catch (Exception e) {
-            registry.close();
-            kafka.close();
             throw new IllegalStateException("cannot start the Flink job: " + e.getMessage(), e);
         }
     }
@@ -106,11 +121,18 @@ public final class EmbeddedStack implements AutoCloseable {
         registry.close();
         kafka.close();
         if (stateDir != null) {
-            try (var walk = Files.walk(stateDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a temporary folder; the OS cleans it eventually
-            }
+            deleteTree(stateDir);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder; the OS cleans it eventually
         }
     }
 }

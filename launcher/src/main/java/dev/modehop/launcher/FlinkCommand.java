@@ -33,6 +33,7 @@ final class FlinkCommand implements Callable<Integer> {
             throw new UserInputException("--parallelism must be at least 1, not " + parallelism);
         }
         var config = monitor.supplier();
+        connection.topics(); // an unreachable cluster is one line now, not a job failing later
         System.out.println("modehop: starting the Flink job against " + connection.bootstrap + " ...");
         JobClient job = MonitorFlinkJob.runLocal(connection.bootstrap, connection.registry, connection.topicPrefix,
                 parallelism, config, DeliveryGuarantee.AT_LEAST_ONCE);

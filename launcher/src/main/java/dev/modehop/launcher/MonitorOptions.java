@@ -22,7 +22,19 @@ public final class MonitorOptions {
     Path rules;
 
     public MonitorConfig config() {
-        return build(stabilityCheckpoints, missingTimeoutSeconds, parsedRules(rulesText()));
+        return checked(stabilityCheckpoints, missingTimeoutSeconds, parsedRules(rulesText()));
+    }
+
+    /** The settings, or the option that is out of range as a user error (before anything starts). */
+    private static MonitorConfig checked(int stabilityCheckpoints, long missingTimeoutSeconds, AlertRules rules) {
+        if (missingTimeoutSeconds < 1) {
+            throw new UserInputException("--missing-timeout must be >= 1 second, got " + missingTimeoutSeconds);
+        }
+        try {
+            return build(stabilityCheckpoints, missingTimeoutSeconds, rules);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage().replace("stabilityCheckpoints", "--stability-checkpoints"));
+        }
     }
 
     /**
@@ -31,7 +43,7 @@ public final class MonitorOptions {
      */
     public SerializableSupplier<MonitorConfig> supplier() {
         String text = rulesText();
-        parsedRules(text);
+        checked(stabilityCheckpoints, missingTimeoutSeconds, parsedRules(text));
         int k = stabilityCheckpoints;
         long timeout = missingTimeoutSeconds;
         return () -> build(k, timeout, AlertRules.parse(text));

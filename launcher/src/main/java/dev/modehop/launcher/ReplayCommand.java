@@ -1,8 +1,6 @@
 package dev.modehop.launcher;
 
 import dev.modehop.launcher.history.History;
-import dev.modehop.launcher.history.HistoryException;
-import dev.modehop.launcher.history.HistoryReader;
 import dev.modehop.producers.sdk.EventPublisher;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,13 +11,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Publishes a recorded history as live events: a folder of lm-eval-harness result files "
-                + "(one per checkpoint; step from config.model_args 'revision=stepN' or the file name), or "
-                + "a CSV in the 'detect' format (series,step,score[,n]), or a folder of GDsuite output folders "
-                + "(<model>_<revision>/<family>/<task>.json, step from 'stepN', tokens from 'tokensNB').")
+        description = "Publishes a recorded history as live events: lm-eval-harness results (0.4's "
+                + "<output_path>/<model>/results_*.json or older one-file-per-checkpoint folders; step from the "
+                + "revision, the model path or the file name), a CSV in the 'detect' format (series,step,score[,n]), "
+                + "or a folder of GDsuite output folders (<model>_<revision>/<family>/<task>.json, step from "
+                + "'stepN', tokens from 'tokensNB').")
 final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR|FILE", description = "the history")
     Path input;
+
+    @Mixin
+    LmEvalOptions lmEval;
 
     @Option(names = "--run", description = "run id to publish under (default: the file or folder name)")
     String run;
@@ -32,12 +34,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        History history;
-        try {
-            history = HistoryReader.read(input);
-        } catch (HistoryException e) {
-            throw new UserInputException(e.getMessage());
-        }
+        History history = lmEval.read(input);
         String runId = run != null ? run : input.getFileName().toString().replaceAll("\\.csv$", "");
         try (EventPublisher p = new EventPublisher(connection.bootstrap, Map.of())) {
             int n = HistoryReplay.publish(history, runId, connection.topics(), p, delayMs, System.out);

@@ -112,8 +112,8 @@ final class ServiceCommands {
     }
 
     @Command(name = "scorer", mixinStandardHelpOptions = true,
-            description = {"Runs a scorer worker as a service: consumes checkpoint.ready in consumer group",
-                    "$MODEHOP_GROUP_ID, scores each checkpoint on $MODEHOP_DEVICE (cpu or cuda), emits probe.scored."})
+            description = "Runs a scorer worker as a service: consumes checkpoint.ready in consumer group "
+                    + "$MODEHOP_GROUP_ID, scores each checkpoint on $MODEHOP_DEVICE (cpu or cuda), emits probe.scored.")
     static final class Scorer implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "settings file (default: $MODEHOP_CONFIG_FILE)")
         Path config;
@@ -159,8 +159,8 @@ final class ServiceCommands {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Creates missing topics (and their .dlq twins) with the partitions, replication and",
-                    "retention of a topics file; reports existing topics that differ, never changes them."})
+            description = "Creates missing topics (and their .dlq twins) with the partitions, replication and "
+                    + "retention of a topics file; reports existing topics that differ, never changes them.")
     static final class TopicsCreate implements Callable<Integer> {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "topics file (deploy/topics.yaml)")
         Path file;

@@ -43,6 +43,56 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     MonitorOptions monitor;
 
+    /**
+     * Everything that can be wrong with the arguments, checked before the broker starts (which takes
+     * seconds and writes a folder): ranges, distinct ports, ports free on 127.0.0.1, a usable data folder.
+     */
+    void validate() {
+        if (partitions < 1 || partitions > 1000) {
+            throw new UserInputException("--partitions must be between 1 and 1000, got " + partitions);
+        }
+        java.util.Map<Integer, String> ports = new java.util.LinkedHashMap<>();
+        checkPort(ports, "--kafka-port", kafkaPort, false);
+        checkPort(ports, "--registry-port", registryPort, false);
+        checkPort(ports, "--dashboard-port", dashboardPort, true);
+        if (dataDir != null) {
+            if (java.nio.file.Files.exists(dataDir) && !java.nio.file.Files.isDirectory(dataDir)) {
+                throw new UserInputException("--data-dir " + dataDir + " is a file, not a folder");
+            }
+            Path existing = dataDir.toAbsolutePath();
+            while (existing != null && !java.nio.file.Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null || !java.nio.file.Files.isWritable(existing)) {
+                throw new UserInputException("--data-dir " + dataDir + ": cannot write to " + existing);
+            }
+        }
+    }
+
+    private static void checkPort(java.util.Map<Integer, String> taken, String option, int port, boolean offAllowed) {
+        if (offAllowed && port == -1) {
+            return;
+        }
+        if (port < 0 || port > 65535) {
+            throw new UserInputException(option + " must be a port between 0 and 65535" + (offAllowed ? " (or -1)" : "")
+                    + ", got " + port);
+        }
+        if (port == 0) {
+            return; // any free port, chosen when it binds
+        }
+        String other = taken.putIfAbsent(port, option);
+        if (other != null) {
+            throw new UserInputException(option + " and " + other + " are both " + port);
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(false);
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (java.io.IOException e) {
+            throw new UserInputException("port " + port + " (" + option + ") is in use on 127.0.0.1 (" + e.getMessage()
+                    + "); choose another with " + option + " or stop what holds it (another 'modehop up'?)");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         EmbeddedStack.Engine chosen = switch (engine.toLowerCase(java.util.Locale.ROOT)) {
@@ -51,11 +101,18 @@ final class UpCommand implements Callable<Integer> {
             default -> throw new UserInputException("--engine must be streams or flink, not '" + engine + "'");
         };
         var config = monitor.supplier();
+        validate();
         System.out.println("modehop: starting the embedded broker, registry and detection job ("
                 + chosen.name().toLowerCase(java.util.Locale.ROOT) + ")...");
         EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort, partitions, config, chosen);
-        DashboardServer dashboard = dashboardPort < 0 ? null : DashboardServer.start(stack.kafka.bootstrapServers(),
-                stack.registry.url(), "", dashboardPort, controlToken);
+        DashboardServer dashboard;
+        try {
+            dashboard = dashboardPort < 0 ? null : DashboardServer.start(stack.kafka.bootstrapServers(),
+                    stack.registry.url(), "", dashboardPort, controlToken);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("modehop: shutting down...");

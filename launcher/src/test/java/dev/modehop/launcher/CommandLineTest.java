@@ -101,6 +101,32 @@ class CommandLineTest {
     }
 
     @Test
+    void detectReadsAnLmEval04OutputFolderWithTheMetricChosen() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("out").resolve("__ckpt__run"));
+        double[] accNorm = {0.30, 0.31, 0.30, 0.31, 0.30, 0.31, 0.30, 0.31, 0.62, 0.63, 0.62, 0.63};
+        for (int i = 0; i < accNorm.length; i++) {
+            Files.writeString(model.resolve("results_2026-01-01T00-00-" + String.format("%02d", i) + ".json"), """
+                    {"results": {"hellaswag": {"alias": "hellaswag", "acc,none": 0.25, "acc_stderr,none": "N/A",
+                                               "acc_norm,none": %s, "acc_norm_stderr,none": 0.005}},
+                     "n-samples": {"hellaswag": {"original": 10042, "effective": 10042}},
+                     "config": {"model": "hf", "model_args": "pretrained=/ckpt/run/checkpoint-%d,dtype=bfloat16"}}
+                    """.formatted(accNorm[i], 100 * (i + 1)));
+        }
+        Run flat = run("detect", "--input", tmp.resolve("out").toString());
+        assertEquals(0, flat.code(), flat.err());
+        assertEquals(List.of(), flat.json(), "acc is flat");
+        Run norm = run("detect", "--input", tmp.resolve("out").toString(), "--metric", "acc_norm");
+        assertEquals(0, norm.code(), norm.err());
+        List<JsonNode> hops = norm.json();
+        assertEquals(1, hops.size(), norm.out());
+        assertEquals("lm-eval/hellaswag", hops.get(0).get("series").asText());
+        assertEquals(900, hops.get(0).get("step").asLong());
+        Run none = run("detect", "--input", tmp.resolve("out").toString(), "--metric", "exact_match");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("metrics found: acc, acc_norm"), none.err());
+    }
+
+    @Test
     void unreadableInputIsAOneLineErrorWithExitCode2() throws Exception {
         Run missing = run("detect", "--input", tmp.resolve("nope.csv").toString());
         assertEquals(2, missing.code());

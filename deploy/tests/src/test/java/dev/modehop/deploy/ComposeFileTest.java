@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class ComposeFileTest {
 
-    private static final List<String> MODEHOP_SERVICES = List.of("streams", "scorer", "dashboard");
+    private static final List<String> MODEHOP_SERVICES = List.of("streams", "scorer", "dashboard", "notify");
     private static Path deploy;
     private static Map<String, Object> services;
 
@@ -95,7 +95,7 @@ class ComposeFileTest {
 
     @Test
     void environmentIsValidServiceConfig() {
-        for (String name : List.of("topics-init", "streams", "scorer", "dashboard")) {
+        for (String name : List.of("topics-init", "streams", "scorer", "dashboard", "notify")) {
             ServiceConfig cfg = ServiceConfig.load(null, environment(name));
             assertEquals("kafka:9092", cfg.bootstrapServers(), name);
             assertEquals("http://registry:8080/apis/registry/v3", cfg.registryUrl(), name);
@@ -139,6 +139,22 @@ class ComposeFileTest {
                 assertTrue(Files.exists(deploy.resolve(source)), source);
             }
         }
+    }
+
+    @Test
+    void notifyMountsARoutesFileThatParsesWithItsEnvironment() {
+        Map<String, Object> notify = service("notify");
+        assertEquals(List.of("notify"), notify.get("profiles"), "opt-in: it needs webhook URLs");
+        assertTrue(list(notify.get("volumes"), "notify volumes").contains("./notify.yaml:/etc/modehop/notify.yaml:ro"));
+        Map<String, String> env = new HashMap<>(environment("notify"));
+        assertEquals("/etc/modehop/notify.yaml", env.get("MODEHOP_NOTIFY_CONFIG"));
+        env.put("MODEHOP_DASHBOARD_URL", "http://localhost:8000");
+        env.put("MODEHOP_SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X");
+        env.put("MODEHOP_WEBHOOK_URL", "https://hooks.example.com/modehop");
+        env.put("MODEHOP_WEBHOOK_SECRET", "s");
+        dev.modehop.notify.NotifyConfig routes = dev.modehop.notify.NotifyConfig.load(deploy.resolve("notify.yaml"), env);
+        assertEquals(2, routes.routes().size());
+        assertEquals("http://localhost:8000", routes.dashboardUrl());
     }
 
     @Test

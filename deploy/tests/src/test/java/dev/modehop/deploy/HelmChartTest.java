@@ -129,6 +129,32 @@ class HelmChartTest {
         assertEquals(List.of("streams"), container(workload(defaults(), "StatefulSet", "streams")).get("args"));
     }
 
+    // ---- notify ----
+
+    @Test
+    void notifyIsOffByDefaultAndRendersOneNotifierWithItsRoutesWhenEnabled() {
+        assertTrue(defaults().stream().noneMatch(d -> "modehop-notify".equals(name(d))));
+        List<Map<String, Object>> docs = ChartRendering.renderWith(tmp, String.join("\n",
+                "notify:",
+                "  enabled: true",
+                "  existingSecret: modehop-webhooks",
+                "  routes: |",
+                "    routes:",
+                "      - name: ml-oncall",
+                "        type: slack",
+                "        url: ${SLACK_WEBHOOK_URL}", ""));
+        Map<String, Object> deployment = workload(docs, "Deployment", "notify");
+        assertEquals(1, ((Number) at(deployment, "spec.replicas")).intValue());
+        assertEquals("Recreate", str(deployment, "spec.strategy.type"));
+        Map<String, Object> c = container(deployment);
+        assertEquals(List.of("notify"), c.get("args"));
+        assertEquals("/etc/modehop/notify/notify.yaml", env(c).get("MODEHOP_NOTIFY_CONFIG"));
+        assertEquals("modehop-notify", env(c).get("MODEHOP_GROUP_ID"));
+        assertTrue(list(c.get("envFrom"), "envFrom").toString().contains("modehop-webhooks"), c.toString());
+        Map<String, Object> routes = one(docs, "ConfigMap", "modehop-notify");
+        assertTrue(stringMap(routes.get("data")).get("notify.yaml").contains("url: ${SLACK_WEBHOOK_URL}"));
+    }
+
     // ---- GPU ----
 
     @Test
@@ -323,7 +349,8 @@ class HelmChartTest {
             assertTrue(names.contains(topic), topic);
             assertTrue(names.contains(topic + ".dlq"), topic + ".dlq");
         }
-        assertEquals(20, names.size(), names.toString());
+        assertTrue(names.contains("modehop.notify.delivered"), "the notifier's delivery log");
+        assertEquals(21, names.size(), names.toString());
     }
 
     @Test

@@ -1,43 +1,33 @@
 package dev.modehop.launcher.history;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modehop.core.OfflineDetection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
-/** Reads recorded histories: the {@code detect} CSV format and lm-eval-harness result folders. */
+/** Reads recorded histories: the {@code detect} CSV format, lm-eval-harness results ({@link LmEvalReader}) and GDsuite result folders ({@link GdsuiteResultsReader}). */
 public final class HistoryReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern REVISION_STEP = Pattern.compile("revision=step(\\d+)");
-    private static final Pattern FILE_STEP = Pattern.compile("step[_-]?(\\d+)");
-
     private HistoryReader() {
     }
 
-    /** A CSV file, an lm-eval folder (or a single lm-eval JSON file), or a folder of GDsuite result folders. */
+    /** A CSV file, lm-eval results (0.4 or older), or a folder of GDsuite result folders; lm-eval's default metric. */
     public static History read(Path input) throws HistoryException {
+        return read(input, LmEvalReader.Options.defaults());
+    }
+
+    /** A CSV file or an lm-eval folder (or a single lm-eval JSON file), the lm-eval metric chosen. */
+    public static History read(Path input, LmEvalReader.Options lmEval) throws HistoryException {
         if (!Files.exists(input)) {
             throw new HistoryException(input + ": no such file or folder");
         }
-        if (Files.isDirectory(input)) {
-            if (GdsuiteResultsReader.looksLike(input)) {
-                return GdsuiteResultsReader.read(input, System.err);
-            }
-            return readLmEvalFolder(input);
+        if (Files.isDirectory(input) && GdsuiteResultsReader.looksLike(input)) {
+            return GdsuiteResultsReader.read(input, System.err);
         }
-        String name = input.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".json")) {
-            return new History(input.toString(), readLmEvalFile(input));
+        if (LmEvalReader.accepts(input)) {
+            return LmEvalReader.read(input, lmEval);
         }
         return readCsv(input);
     }
@@ -96,67 +86,6 @@ public final class HistoryReader {
             throw new HistoryException(file + ": no data rows");
         }
         return new History(file.toString(), points);
-    }
-
-    public static History readLmEvalFolder(Path dir) throws HistoryException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
-        } catch (IOException e) {
-            throw new HistoryException(dir + ": cannot list: " + e.getMessage(), e);
-        }
-        if (files.isEmpty()) {
-            throw new HistoryException(dir + ": no lm-eval result files (*.json) in this folder");
-        }
-        List<OfflineDetection.Point> points = new ArrayList<>();
-        for (Path f : files) {
-            points.addAll(readLmEvalFile(f));
-        }
-        return new History(dir.toString(), points);
-    }
-
-    /** One lm-eval-harness result file: {@code results.<task>.acc} and {@code acc_stderr} become series "lm-eval/<task>". */
-    static List<OfflineDetection.Point> readLmEvalFile(Path f) throws HistoryException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(f.toFile());
-        } catch (IOException e) {
-            throw new HistoryException(f + ": not valid JSON: " + e.getMessage(), e);
-        }
-        JsonNode results = root.path("results");
-        if (!results.isObject() || results.isEmpty()) {
-            throw new HistoryException(f + ": no 'results' object (is this an lm-eval-harness result file?)");
-        }
-        long step = stepOf(f, root);
-        List<OfflineDetection.Point> points = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> it = results.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> task = it.next();
-            JsonNode acc = task.getValue().path("acc");
-            if (!acc.isNumber()) {
-                continue;
-            }
-            JsonNode se = task.getValue().path("acc_stderr");
-            points.add(new OfflineDetection.Point("lm-eval/" + task.getKey(), step, acc.asDouble(), null,
-                    se.isNumber() ? se.asDouble() : Double.NaN));
-        }
-        if (points.isEmpty()) {
-            throw new HistoryException(f + ": no task with an 'acc' value");
-        }
-        return points;
-    }
-
-    static long stepOf(Path f, JsonNode root) throws HistoryException {
-        Matcher m = REVISION_STEP.matcher(root.path("config").path("model_args").asText(""));
-        if (m.find()) {
-            return Long.parseLong(m.group(1));
-        }
-        Matcher byName = FILE_STEP.matcher(f.getFileName().toString());
-        if (byName.find()) {
-            return Long.parseLong(byName.group(1));
-        }
-        throw new HistoryException(f + ": cannot tell the checkpoint step (no 'revision=stepN' in config.model_args"
-                + " and no 'stepN' in the file name)");
     }
 
     private static int indexOf(String[] header, String name) {
