@@ -1,6 +1,8 @@
 package dev.modehop.streams;
 
 import dev.modehop.core.RunMonitor;
+import dev.modehop.schemas.CoPartitioning;
+import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
@@ -50,6 +52,7 @@ public final class MonitorStreamsJob implements AutoCloseable {
 
     public static MonitorStreamsJob start(Topics topics, RunMonitor monitor, Properties config,
                                           ProcessingListener listener) {
+        CoPartitioning.require(config, topics.inputs().stream().map(Topic::name).toList());
         KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, monitor, listener), config);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
