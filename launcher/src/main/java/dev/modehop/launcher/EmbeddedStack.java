@@ -61,7 +61,7 @@ public final class EmbeddedStack implements AutoCloseable {
         try {
             Path root = temporary ? Files.createTempDirectory("modehop-") : dataDir;
             EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), kafkaPort, temporary, Map.of());
-            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(registryPort);
+            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(registryPort, kafka.bootstrapServers());
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
             kafka.createTopics(topics.allNamesWithDlq(), partitions);
             Path cleanUp = temporary ? root : null;

@@ -5,6 +5,7 @@ import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
+import dev.modehop.schemas.registry.TransientRegistryException;
 import dev.modehop.scorer.checkpoint.CheckpointException;
 import dev.modehop.scorer.probe.ProbeSuite;
 import dev.modehop.scorer.scoring.ProgressListener;
@@ -172,6 +173,10 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
             if (event == null) {
                 return deadLetter(record, "empty value (tombstone)", null, null);
             }
+        } catch (TransientRegistryException e) {
+            // A valid record whose schema could not be fetched yet: stop without committing, so it is
+            // scored after the restart (health check) instead of being dead-lettered.
+            throw e;
         } catch (RuntimeException e) {
             return deadLetter(record, "cannot decode CheckpointReady: " + e.getMessage(), null, e);
         }
