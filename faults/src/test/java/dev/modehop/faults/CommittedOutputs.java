@@ -34,16 +34,25 @@ final class CommittedOutputs implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
+    /** The job's outputs and the inputs' dead letters. */
     CommittedOutputs(String bootstrapServers, Topics topics) {
+        this(bootstrapServers, topics, jobTopics(topics));
+    }
+
+    private static List<String> jobTopics(Topics topics) {
+        List<String> names = new ArrayList<>();
+        topics.outputs().forEach(t -> names.add(t.name()));
+        topics.inputs().forEach(t -> names.add(t.dlq()));
+        return names;
+    }
+
+    CommittedOutputs(String bootstrapServers, Topics topics, List<String> names) {
         this.topics = topics;
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        List<String> names = new ArrayList<>();
-        topics.outputs().forEach(t -> names.add(t.name()));
-        topics.inputs().forEach(t -> names.add(t.dlq()));
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String n : names) {
@@ -96,6 +105,21 @@ final class CommittedOutputs implements AutoCloseable {
         return ids(topics.alertRaised, v -> ((Alert) v).getId());
     }
 
+    /**
+     * Waits until every hop, verdict and alert {@code owed} has arrived (or {@code timeout} passed), then a
+     * little longer for duplicates that would arrive right behind, and compares.
+     */
+    List<Ledger> settle(Reference owed, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !(hopIds().containsAll(owed.hops())
+                && verdictIds().containsAll(owed.verdicts()) && alertIds().containsAll(owed.alerts()))) {
+            Launched.sleep(250);
+        }
+        Launched.sleep(3_000);
+        return List.of(Ledger.of("hops", owed.hops(), hopIds()), Ledger.of("verdicts", owed.verdicts(), verdictIds()),
+                Ledger.of("alerts", owed.alerts(), alertIds()));
+    }
+
     /** Dead letters of the three inputs: a valid input must never be among them. */
     long deadLetters() {
         List<String> dlqs = topics.inputs().stream().map(Topic::dlq).toList();
@@ -103,13 +127,22 @@ final class CommittedOutputs implements AutoCloseable {
     }
 
     private <V> List<String> ids(Topic<V> topic, java.util.function.Function<Object, String> id) {
-        List<String> out = new ArrayList<>();
+        return values(topic).stream().map(id).toList();
+    }
+
+    /** Every record of {@code topic} seen so far, decoded, in arrival order. */
+    <V> List<V> values(Topic<V> topic) {
+        List<V> out = new ArrayList<>();
         for (Arrival a : arrivals) {
             if (a.topic().equals(topic.name())) {
-                out.add(id.apply(topic.valueSerde().deserializer().deserialize(a.topic(), a.value())));
+                out.add(topic.valueSerde().deserializer().deserialize(a.topic(), a.value()));
             }
         }
         return out;
+    }
+
+    long count(String topicName) {
+        return arrivals.stream().filter(a -> a.topic().equals(topicName)).count();
     }
 
     @Override

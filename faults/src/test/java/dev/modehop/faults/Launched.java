@@ -31,8 +31,16 @@ final class Launched implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts {@code modehop args...} with {@code env} on top of a copy of this environment without MODEHOP_* and host names. */
-    static Launched start(String name, Path logDir, String heap, Map<String, String> env, String... args) {
+    /**
+     * Starts {@code modehop args...} with {@code env} on top of a copy of this environment without MODEHOP_*
+     * and host names.
+     *
+     * @param heap    the JVM's -Xmx
+     * @param c1Only  stop the JIT at C1: starts faster, which services that restart often want, but computes
+     *                slower (not for the scorer)
+     */
+    static Launched start(String name, Path logDir, String heap, boolean c1Only, Map<String, String> env,
+                          String... args) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build the launcher first (mvn -pl launcher -am package)");
         }
@@ -40,7 +48,9 @@ final class Launched implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
         command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
+        if (c1Only) {
+            command.add("-XX:TieredStopAtLevel=1");
+        }
         command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.modehop.events");
         command.add("-jar");
         command.add(JAR.toAbsolutePath().toString());
