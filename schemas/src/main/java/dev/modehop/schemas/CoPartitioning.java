@@ -80,7 +80,7 @@ public final class CoPartitioning {
         Set<String> known = AdminClientConfig.configNames();
         clientConfig.forEach((k, v) -> {
             String key = k.toString();
-            if (known.contains(key) || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+            if (known.contains(key)) {
                 admin.put(key, v);
             }
         });
