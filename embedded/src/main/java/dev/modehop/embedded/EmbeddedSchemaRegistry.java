@@ -24,10 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-memory schema registry for the embedded default, speaking the subset of the Confluent REST
- * protocol that serdes and operators use: register and look up schemas per subject, fetch by id, list
- * subjects and versions, and compatibility levels (BACKWARD by default, checked with Avro's own
- * schema-resolution rules). Distributed deployments use Apicurio Registry or Confluent's instead.
+ * The schema registry of the embedded default, speaking the subset of the Confluent REST protocol that
+ * serdes and operators use: register and look up schemas per subject, fetch by id, list subjects and
+ * versions, and compatibility levels (BACKWARD by default, checked with Avro's own schema-resolution
+ * rules). Started with a broker ({@link #start(int, String)}) it keeps every change in the compacted
+ * {@code _schemas} topic before answering and replays it at start, so schemas and their ids live as long as
+ * the broker's log; without one it lives in memory (tests). Distributed deployments use Apicurio Registry
+ * or Confluent's instead.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
@@ -38,19 +41,41 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final Map<String, List<Integer>> versionsBySubject = new LinkedHashMap<>();
     private final Map<String, String> compatibility = new LinkedHashMap<>();
     private String defaultCompatibility = "BACKWARD";
+    /** Null for a registry in memory. */
+    private SchemaLog log;
 
     private EmbeddedSchemaRegistry(HttpServer server) {
         this.server = server;
     }
 
+    /** In memory, on a free port. */
     public static EmbeddedSchemaRegistry start() {
         return start(0);
     }
 
+    /** In memory; {@code port} 0 for a free one. */
     public static EmbeddedSchemaRegistry start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * @param port             0 for a free one
+     * @param bootstrapServers the broker whose {@code _schemas} topic keeps the schemas; null for memory only
+     */
+    public static EmbeddedSchemaRegistry start(int port, String bootstrapServers) {
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(http);
+            if (bootstrapServers != null) {
+                try {
+                    registry.log = SchemaLog.open(bootstrapServers, registry::apply);
+                } catch (RuntimeException e) {
+                    http.stop(0);
+                    throw e;
+                }
+                LOG.info("embedded schema registry: {} schemas under {} subjects from {}", registry.schemasById.size(),
+                        registry.versionsBySubject.size(), SchemaLog.TOPIC);
+            }
             http.createContext("/", registry::handle);
             http.setExecutor(Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "schema-registry");
@@ -72,6 +97,32 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    /** Applies one stored change (at start, and after each write). */
+    private synchronized void apply(JsonNode change) {
+        String subject = change.path("subject").isNull() ? null : change.path("subject").asText(null);
+        if (change.path("kind").asText().equals("config")) {
+            if (subject == null) {
+                defaultCompatibility = change.path("compatibility").asText();
+            } else {
+                compatibility.put(subject, change.path("compatibility").asText());
+            }
+            return;
+        }
+        int id = change.path("id").asInt();
+        int version = change.path("version").asInt();
+        while (schemasById.size() < id) {
+            schemasById.add(null);
+        }
+        schemasById.set(id - 1, change.path("schema").asText());
+        List<Integer> versions = versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (versions.size() < version) {
+            versions.add(id);
+        }
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -84,8 +135,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             JsonNode body = method.equals("GET") || method.equals("DELETE") ? null
                     : JSON.readTree(ex.getRequestBody().readAllBytes());
             Reply reply;
-            synchronized (this) {
-                reply = route(method, parts, body);
+            try {
+                synchronized (this) {
+                    reply = route(method, parts, body);
+                }
+            } catch (IllegalStateException e) {
+                // The broker did not take the change: nothing was applied, and the client retries a 503.
+                LOG.warn("registry change not stored: {}", e.getMessage());
+                reply = error(503, 50302, e.getMessage());
             }
             byte[] bytes = reply.body.toString().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
@@ -111,7 +168,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         if (p.length == 3 && p[0].equals("schemas") && p[1].equals("ids") && method.equals("GET")) {
             int id = parseInt(p[2]);
-            if (id < 1 || id > schemasById.size()) {
+            if (id < 1 || id > schemasById.size() || schemasById.get(id - 1) == null) {
                 return error(404, 40403, "schema " + p[2] + " not found");
             }
             return new Reply(200, JSON.createObjectNode().put("schema", schemasById.get(id - 1)));
@@ -171,11 +228,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                         "FULL_TRANSITIVE").contains(level)) {
                     return error(422, 42203, "invalid compatibility level " + level);
                 }
-                if (p.length == 1) {
-                    defaultCompatibility = level;
-                } else {
-                    compatibility.put(p[1], level);
+                String subject = p.length == 1 ? null : p[1];
+                if (log != null) {
+                    log.compatibility(subject, level);
                 }
+                apply(JSON.createObjectNode().put("kind", "config").put("subject", subject).put("compatibility", level));
                 return new Reply(200, JSON.createObjectNode().put("compatibility", level));
             }
             String level = p.length == 1 ? defaultCompatibility : compatibility.getOrDefault(p[1], defaultCompatibility);
@@ -189,32 +246,35 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (schema == null) {
             return error(422, 42201, "invalid schema");
         }
-        List<Integer> versions = versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        List<Integer> versions = versionsBySubject.getOrDefault(subject, List.of());
         for (int id : versions) {
             if (parseStored(id).equals(schema)) {
                 return new Reply(200, JSON.createObjectNode().put("id", id));
             }
         }
         if (!compatible(subject, schema)) {
-            if (versions.isEmpty()) {
-                versionsBySubject.remove(subject);
-            }
             return error(409, 409, "schema is incompatible with the latest version of " + subject + " under "
                     + compatibility.getOrDefault(subject, defaultCompatibility));
         }
         int id = idOf(schema);
-        versions.add(id);
+        int version = versions.size() + 1;
+        // Stored (and acknowledged) before it is applied and answered: an id a client has seen survives a restart.
+        if (log != null) {
+            log.schema(subject, version, id, schema.toString());
+        }
+        apply(JSON.createObjectNode().put("kind", "schema").put("subject", subject).put("version", version)
+                .put("id", id).put("schema", schema.toString()));
         return new Reply(200, JSON.createObjectNode().put("id", id));
     }
 
+    /** The id of an equal schema registered under any subject, else the next free id. */
     private int idOf(Schema schema) {
         for (int i = 0; i < schemasById.size(); i++) {
-            if (new Schema.Parser().parse(schemasById.get(i)).equals(schema)) {
+            if (schemasById.get(i) != null && new Schema.Parser().parse(schemasById.get(i)).equals(schema)) {
                 return i + 1;
             }
         }
-        schemasById.add(schema.toString());
-        return schemasById.size();
+        return schemasById.size() + 1;
     }
 
     private boolean compatible(String subject, Schema candidate) {

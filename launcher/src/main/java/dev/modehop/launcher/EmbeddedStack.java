@@ -23,8 +23,8 @@ import org.apache.flink.util.function.SerializableSupplier;
  * the two engines (Kafka Streams by default, or Flink in a local MiniCluster).
  */
 public final class EmbeddedStack implements AutoCloseable {
-    /** Which engine runs the detection job. */
-    public enum Engine { STREAMS, FLINK }
+    /** Which engine runs the detection job; NONE hosts only the broker and the registry (other processes run the job). */
+    public enum Engine { STREAMS, FLINK, NONE }
 
     public final EmbeddedKafka kafka;
     public final EmbeddedSchemaRegistry registry;
@@ -68,10 +68,13 @@ public final class EmbeddedStack implements AutoCloseable {
         EmbeddedSchemaRegistry registry = null;
         try {
             kafka = EmbeddedKafka.start(root.resolve("kafka"), kafkaPort, temporary, Map.of());
-            registry = EmbeddedSchemaRegistry.start(registryPort);
+            registry = EmbeddedSchemaRegistry.start(registryPort, kafka.bootstrapServers());
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
             kafka.createTopics(topics.allNamesWithDlq(), partitions);
             Path cleanUp = temporary ? root : null;
+            if (engine == Engine.NONE) {
+                return new EmbeddedStack(kafka, registry, topics, null, null, cleanUp);
+            }
             if (engine == Engine.FLINK) {
                 // At-least-once: this classpath's kafka-clients is newer than the connector's (see MonitorFlinkJob).
                 return new EmbeddedStack(kafka, registry, topics, null,
@@ -79,7 +82,10 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             MonitorStreamsJob job = MonitorStreamsJob.start(topics, new RunMonitor(config.get()),
                     MonitorStreamsJob.config(kafka.bootstrapServers(), "modehop-monitor",
-                            root.resolve("streams").toString(), Map.of()));
+                            root.resolve("streams").toString(),
+                            // A static member: after a restart on the same --data-dir the job takes its
+                            // partitions back at once instead of waiting out its previous self's session.
+                            Map.of("group.instance.id", "modehop-up")));
             return new EmbeddedStack(kafka, registry, topics, job, null, cleanUp);
         } catch (RuntimeException e) {
             // Whatever started is stopped, and a temporary folder does not outlive a failed start.

@@ -6,6 +6,7 @@ import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.launcher.history.History;
 import dev.modehop.producers.sdk.EventPublisher;
+import dev.modehop.producers.sdk.UndeliveredRecordsException;
 import dev.modehop.schemas.Topics;
 import java.io.PrintStream;
 import java.util.List;
@@ -21,10 +22,36 @@ public final class HistoryReplay {
     private HistoryReplay() {
     }
 
-    /** @return the number of checkpoints published */
+    /**
+     * Publishes every checkpoint and waits for every acknowledgement. Stops at the first record the broker
+     * did not take (the rest would only fail after the same timeout).
+     *
+     * @return the number of checkpoints published
+     * @throws UndeliveredRecordsException with the count of the history's records not written
+     */
     public static int publish(History history, String runId, Topics topics, EventPublisher publisher, long delayMs,
                               PrintStream progress) {
         Map<Long, List<OfflineDetection.Point>> steps = history.byStep();
+        long total = steps.values().stream().mapToLong(points -> 1 + points.size()).sum();
+        long before = publisher.delivery().acknowledged();
+        int done = 0;
+        RuntimeException stopped = null;
+        try {
+            done = publishSteps(steps, history, runId, topics, publisher, delayMs, progress);
+        } catch (RuntimeException e) {
+            stopped = e;
+        }
+        publisher.flush();
+        EventPublisher.Delivery d = publisher.delivery();
+        long written = d.acknowledged() - before;
+        if (written < total) {
+            throw new UndeliveredRecordsException(total - written, total, d.firstError() != null ? d.firstError() : stopped);
+        }
+        return done;
+    }
+
+    private static int publishSteps(Map<Long, List<OfflineDetection.Point>> steps, History history, String runId,
+                                    Topics topics, EventPublisher publisher, long delayMs, PrintStream progress) {
         int done = 0;
         for (Map.Entry<Long, List<OfflineDetection.Point>> e : steps.entrySet()) {
             long step = e.getKey();
@@ -42,6 +69,9 @@ public final class HistoryReplay {
             }
             if (delayMs > 0) {
                 publisher.flush();
+                if (publisher.delivery().failed() > 0) {
+                    break;
+                }
                 try {
                     Thread.sleep(delayMs);
                 } catch (InterruptedException ex) {
@@ -50,7 +80,6 @@ public final class HistoryReplay {
                 }
             }
         }
-        publisher.flush();
         return done;
     }
 

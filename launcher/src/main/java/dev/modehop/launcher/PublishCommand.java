@@ -4,6 +4,7 @@ import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.RunFinished;
 import dev.modehop.producers.sdk.EventPublisher;
+import dev.modehop.producers.sdk.UndeliveredRecordsException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,6 +48,8 @@ final class PublishCommand implements Runnable {
                         .setProducedAt(System.currentTimeMillis()).build());
                 System.out.printf("published checkpoint %s step %d to %s-%d@%d%n", run, step, md.topic(),
                         md.partition(), md.offset());
+            } catch (UndeliveredRecordsException e) {
+                return NotDelivered.report("publish checkpoint", e, System.err);
             }
             return 0;
         }
@@ -115,6 +118,8 @@ final class PublishCommand implements Runnable {
                         .setProducedAt(System.currentTimeMillis()).build());
                 System.out.printf("published window %s [%d, %d) to %s-%d@%d%n", id, start, end, md.topic(),
                         md.partition(), md.offset());
+            } catch (UndeliveredRecordsException e) {
+                return NotDelivered.report("publish window", e, System.err);
             }
             return 0;
         }

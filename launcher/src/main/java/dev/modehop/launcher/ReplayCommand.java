@@ -2,6 +2,7 @@ package dev.modehop.launcher;
 
 import dev.modehop.launcher.history.History;
 import dev.modehop.producers.sdk.EventPublisher;
+import dev.modehop.producers.sdk.UndeliveredRecordsException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,6 +40,8 @@ final class ReplayCommand implements Callable<Integer> {
         try (EventPublisher p = new EventPublisher(connection.bootstrap, Map.of())) {
             int n = HistoryReplay.publish(history, runId, connection.topics(), p, delayMs, System.out);
             System.out.printf("replayed %d checkpoints of %s as run '%s'%n", n, input, runId);
+        } catch (UndeliveredRecordsException e) {
+            return NotDelivered.report("replay", e, System.err);
         }
         return 0;
     }

@@ -78,6 +78,8 @@ final class ServiceCommands {
             if (appServer != null && !appServer.isBlank()) {
                 overrides.put("application.server", appServer);
             }
+            // Kafka Streams appends each stream thread's index to it.
+            cfg.groupInstanceId().ifPresent(id -> overrides.put(ServiceConfig.GROUP_INSTANCE_ID, id));
             String stateDir = System.getenv().getOrDefault("MODEHOP_STREAMS_STATE_DIR", "/tmp/modehop-streams");
             Properties props = MonitorStreamsJob.config(cfg.bootstrapServers(), cfg.groupId(), stateDir, overrides);
             ProcessingListener counting = new ProcessingListener() {
@@ -105,7 +107,8 @@ final class ServiceCommands {
             HealthServer health = shutdown.register("health", HealthServer.start(cfg.healthPort(), metrics));
             health.addReadinessCheck("streams running", KafkaStreamsHealth.running(job.streams()));
             health.addLivenessCheck("streams not failed", KafkaStreamsHealth.notFailed(job.streams()));
-            System.out.printf("streams: job %s on %s, health on :%d%n", cfg.groupId(), cfg.bootstrapServers(), health.port());
+            System.out.printf("streams: job %s (member %s) on %s, health on :%d%n", cfg.groupId(),
+                    cfg.groupInstanceId().orElse("dynamic"), cfg.bootstrapServers(), health.port());
             shutdown.awaitShutdown();
             return 0;
         }
@@ -128,8 +131,8 @@ final class ServiceCommands {
             GracefulShutdown shutdown = GracefulShutdown.onSignal("scorer");
             ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
             ScorerSettings settings = ScorerSettings.defaults().withDevice(cfg.device()).withDefaultSuite(suite);
-            ScorerWorker worker = ScorerWorker.create(kafka(cfg), cfg.groupId(), topics(cfg), settings,
-                    cfg.serviceName(), System.out);
+            ScorerWorker worker = ScorerWorker.create(kafka(cfg), cfg.groupId(), cfg.groupInstanceId().orElse(null),
+                    topics(cfg), settings, cfg.serviceName(), System.out);
             Thread loop = new Thread(worker::run, "scorer-worker");
             loop.start();
             shutdown.register("scorer worker", () -> {

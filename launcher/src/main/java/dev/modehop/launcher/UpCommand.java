@@ -35,9 +35,10 @@ final class UpCommand implements Callable<Integer> {
             description = "lets the dashboard send control commands (default: $MODEHOP_CONTROL_TOKEN; none = read-only)")
     String controlToken;
 
-    @Option(names = "--engine", defaultValue = "streams", paramLabel = "streams|flink",
-            description = "engine of the detection job: streams (exactly-once) or flink (a local MiniCluster, "
-                    + "at-least-once here; see README) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--engine", defaultValue = "streams", paramLabel = "streams|flink|none",
+            description = "engine of the detection job: streams (exactly-once), flink (a local MiniCluster, "
+                    + "at-least-once here; see README), or none (only broker and registry, for a job run "
+                    + "elsewhere, e.g. 'modehop streams') (default: ${DEFAULT-VALUE})")
     String engine;
 
     @Mixin
@@ -98,12 +99,14 @@ final class UpCommand implements Callable<Integer> {
         EmbeddedStack.Engine chosen = switch (engine.toLowerCase(java.util.Locale.ROOT)) {
             case "streams" -> EmbeddedStack.Engine.STREAMS;
             case "flink" -> EmbeddedStack.Engine.FLINK;
-            default -> throw new UserInputException("--engine must be streams or flink, not '" + engine + "'");
+            case "none" -> EmbeddedStack.Engine.NONE;
+            default -> throw new UserInputException("--engine must be streams, flink or none, not '" + engine + "'");
         };
         var config = monitor.supplier();
         validate();
-        System.out.println("modehop: starting the embedded broker, registry and detection job ("
-                + chosen.name().toLowerCase(java.util.Locale.ROOT) + ")...");
+        System.out.println("modehop: starting the embedded broker, registry"
+                + (chosen == EmbeddedStack.Engine.NONE ? "" : " and detection job ("
+                + chosen.name().toLowerCase(java.util.Locale.ROOT) + ")") + "...");
         EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort, partitions, config, chosen);
         DashboardServer dashboard;
         try {

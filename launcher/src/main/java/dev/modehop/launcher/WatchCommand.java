@@ -1,10 +1,12 @@
 package dev.modehop.launcher;
 
 import dev.modehop.producers.sdk.TrainingRunClient;
+import dev.modehop.producers.sdk.UndeliveredRecordsException;
 import dev.modehop.producers.watch.CheckpointFolderWatcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,8 +49,16 @@ final class WatchCommand implements Callable<Integer> {
             System.out.printf("watch: %s for run '%s' (Ctrl-C to stop)%n", dir.toAbsolutePath(), run);
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    for (CheckpointFolderWatcher.FoundCheckpoint c : watcher.poll()) {
-                        client.checkpointReady(c.step(), c.step() * tokensPerStep, c.folder().toString(), null);
+                    List<CheckpointFolderWatcher.FoundCheckpoint> found = watcher.poll();
+                    for (int i = 0; i < found.size(); i++) {
+                        CheckpointFolderWatcher.FoundCheckpoint c = found.get(i);
+                        try {
+                            client.checkpointReady(c.step(), c.step() * tokensPerStep, c.folder().toString(), null);
+                        } catch (UndeliveredRecordsException e) {
+                            // Stop rather than skip: a restarted watch announces the folder's checkpoints again.
+                            return NotDelivered.report("watch", new UndeliveredRecordsException(found.size() - i,
+                                    found.size(), e.getCause()), System.err);
+                        }
                         System.out.printf("watch: announced step %d (%s, %.1f MB)%n", c.step(), c.folder(), c.bytes() / 1e6);
                     }
                 } catch (IOException e) {

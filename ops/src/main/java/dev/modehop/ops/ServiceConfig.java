@@ -39,6 +39,13 @@ public final class ServiceConfig {
     public static final String REGISTRY_URL = "registry.url";
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String GROUP_ID = "group.id";
+    /**
+     * Static group membership: a restarted process with the same id takes its partitions back at once
+     * instead of after the session timeout. Unset: {@code $POD_NAME}, else {@code $HOSTNAME} (what Kubernetes
+     * and Docker set; an interactive shell does not export it); {@code none} turns it off. Two live processes
+     * of one group must never share an id: the second fences the first.
+     */
+    public static final String GROUP_INSTANCE_ID = "group.instance.id";
     public static final String DEVICE = "device";
     public static final String HEALTH_PORT = "health.port";
     public static final String SERVICE_NAME = "service.name";
@@ -61,7 +68,7 @@ public final class ServiceConfig {
 
     /** Keys this class knows about; used to catch misspelt keys in a file. */
     private static final List<String> KNOWN_KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, TOPIC_PREFIX,
-            GROUP_ID, DEVICE, HEALTH_PORT, SERVICE_NAME, TOPICS_REPLICATION_FACTOR, TOPICS_TIMEOUT_MS);
+            GROUP_ID, GROUP_INSTANCE_ID, DEVICE, HEALTH_PORT, SERVICE_NAME, TOPICS_REPLICATION_FACTOR, TOPICS_TIMEOUT_MS);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -108,6 +115,13 @@ public final class ServiceConfig {
             }
             values.put(key, e.getValue());
             sources.put(key, "environment variable " + name);
+        }
+        for (String name : List.of("POD_NAME", "HOSTNAME")) {
+            String host = env.get(name);
+            if (!values.containsKey(GROUP_INSTANCE_ID) && host != null && !host.isBlank()) {
+                values.put(GROUP_INSTANCE_ID, host.trim());
+                sources.put(GROUP_INSTANCE_ID, "environment variable " + name);
+            }
         }
         ServiceConfig cfg = new ServiceConfig(values, sources);
         cfg.validate();
@@ -278,6 +292,12 @@ public final class ServiceConfig {
     /** Consumer group id (scorer workers) or application.id (Kafka Streams job). */
     public String groupId() {
         return values.get(GROUP_ID).trim();
+    }
+
+    /** The static member id ({@link #GROUP_INSTANCE_ID}), empty when unset or {@code none}. */
+    public Optional<String> groupInstanceId() {
+        String raw = values.getOrDefault(GROUP_INSTANCE_ID, "").trim();
+        return raw.isEmpty() || raw.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(raw);
     }
 
     /** Compute device for the scorer: {@code cpu}, {@code gpu}, {@code gpu:1}. */

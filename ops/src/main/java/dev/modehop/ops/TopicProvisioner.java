@@ -1,5 +1,7 @@
 package dev.modehop.ops;
 
+import dev.modehop.schemas.CoPartitioning;
+import dev.modehop.schemas.Topics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,10 +57,28 @@ public final class TopicProvisioner {
     public record Drift(String topic, List<String> differences) {
     }
 
-    /** What {@link #provision} did. */
-    public record Report(List<TopicSpec> created, List<String> unchanged, List<Drift> drifted, Map<String, String> failed) {
+    /**
+     * What {@link #provision} did; {@code partitions} holds the partition count each topic has now (as created
+     * or as found); {@code layoutProblem} says why the input topics are not co-partitioned, null when they are.
+     */
+    public record Report(List<TopicSpec> created, List<String> unchanged, List<Drift> drifted, Map<String, String> failed,
+                         Map<String, Integer> partitions, String layoutProblem) {
         public boolean ok() {
-            return failed.isEmpty();
+            return failed.isEmpty() && layoutProblem == null;
+        }
+
+        /**
+         * The report with a failure added when the monitor's input topics as they now exist are not
+         * co-partitioned (an existing topic kept a different count): the jobs would refuse to start on them.
+         */
+        public Report checkCoPartitioned(List<String> inputTopics) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            inputTopics.stream().filter(partitions::containsKey).forEach(t -> counts.put(t, partitions.get(t)));
+            String problem = CoPartitioning.problem(counts);
+            if (problem == null) {
+                return this;
+            }
+            return new Report(created, unchanged, drifted, failed, partitions, problem);
         }
     }
 
@@ -82,7 +102,8 @@ public final class TopicProvisioner {
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "modehop-topics");
         out.println("provisioning " + specs.size() + " topics from " + topicsFile + " on " + cfg.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            Report report = new TopicProvisioner(admin, Duration.ofMillis(timeoutMs)).provision(specs);
+            Report report = new TopicProvisioner(admin, Duration.ofMillis(timeoutMs)).provision(specs)
+                    .checkCoPartitioned(Topics.inputNames(cfg.topicPrefix()));
             print(report, out);
             return report.ok() ? OK : KAFKA_ERROR;
         } catch (RuntimeException e) {
@@ -124,6 +145,7 @@ public final class TopicProvisioner {
         Set<String> existing = await(admin.listTopics().names(), "listing topics");
         List<TopicSpec> created = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
+        Map<String, Integer> partitions = new LinkedHashMap<>();
         List<TopicSpec> toCompare = new ArrayList<>();
 
         List<TopicSpec> missing = specs.stream().filter(s -> !existing.contains(s.name())).toList();
@@ -136,6 +158,7 @@ public final class TopicProvisioner {
                 try {
                     result.values().get(spec.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     created.add(spec);
+                    partitions.put(spec.name(), spec.partitions());
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof TopicExistsException) {
                         // Another provisioner (a second replica of the hook) won the race: compare instead.
@@ -156,12 +179,13 @@ public final class TopicProvisioner {
         List<String> unchanged = new ArrayList<>();
         List<Drift> drifted = new ArrayList<>();
         if (!toCompare.isEmpty()) {
-            compare(toCompare, unchanged, drifted, failed);
+            compare(toCompare, unchanged, drifted, failed, partitions);
         }
-        return new Report(created, unchanged, drifted, failed);
+        return new Report(created, unchanged, drifted, failed, partitions, null);
     }
 
-    private void compare(List<TopicSpec> specs, List<String> unchanged, List<Drift> drifted, Map<String, String> failed) {
+    private void compare(List<TopicSpec> specs, List<String> unchanged, List<Drift> drifted, Map<String, String> failed,
+                         Map<String, Integer> partitions) {
         List<String> names = specs.stream().map(TopicSpec::name).toList();
         Map<String, KafkaFuture<TopicDescription>> descriptions = admin.describeTopics(names).topicNameValues();
         List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
@@ -171,6 +195,7 @@ public final class TopicProvisioner {
                 TopicDescription d = descriptions.get(spec.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()))
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                partitions.put(spec.name(), d.partitions().size());
                 List<String> diffs = differences(spec, d, c);
                 if (diffs.isEmpty()) {
                     unchanged.add(spec.name());
@@ -232,6 +257,9 @@ public final class TopicProvisioner {
                     + " (left as is: change it by hand if intended)");
         }
         report.failed().forEach((name, why) -> out.println("failed   " + name + ": " + why));
+        if (report.layoutProblem() != null) {
+            out.println("failed   " + report.layoutProblem() + " (existing topics are never altered: fix them by hand)");
+        }
         int total = report.created().size() + report.unchanged().size() + report.drifted().size() + report.failed().size();
         out.println("summary: " + total + " topics: " + report.created().size() + " created, "
                 + report.unchanged().size() + " already as specified, " + report.drifted().size() + " differ, "

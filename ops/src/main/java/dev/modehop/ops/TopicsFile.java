@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.modehop.schemas.CoPartitioning;
+import dev.modehop.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +46,9 @@ import java.util.regex.Pattern;
  *
  * A topic's settings resolve as: its own entry, else {@code defaults}. Its twin {@code <name>.dlq}
  * resolves as: the topic's own {@code dlq} map, else the {@code dlq} section, else the topic's settings.
- * Unknown keys are errors (a typo must not silently fall back to a default).
+ * Unknown keys are errors (a typo must not silently fall back to a default). The monitor's input topics
+ * ({@code modehop.checkpoint.ready}, {@code modehop.datawindow.closed}, {@code modehop.probe.scored}) must
+ * resolve to one partition count: a file that gives them different counts is refused.
  */
 public final class TopicsFile {
 
@@ -142,7 +146,21 @@ public final class TopicsFile {
         if (Set.copyOf(names).size() != names.size()) {
             throw new IllegalArgumentException("a topic is listed twice (perhaps both as a twin and explicitly): " + names);
         }
+        requireCoPartitionedInputs(out);
         return out;
+    }
+
+    /** The monitor's input topics the file lists must share one partition count (see {@link CoPartitioning}). */
+    private static void requireCoPartitionedInputs(List<TopicSpec> specs) {
+        Map<String, Integer> inputs = new LinkedHashMap<>();
+        for (String input : Topics.inputNames("")) {
+            specs.stream().filter(s -> s.name().equals(input)).findFirst()
+                    .ifPresent(s -> inputs.put("topics." + input, s.partitions()));
+        }
+        String problem = CoPartitioning.problem(inputs);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
     }
 
     /** Parses "7d", "12h", "500ms", "forever" or "-1" (keep forever) to milliseconds. */

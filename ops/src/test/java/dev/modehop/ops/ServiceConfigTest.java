@@ -164,4 +164,17 @@ class ServiceConfigTest {
         ServiceConfig cfg = ServiceConfig.load(null, Map.of("MODEHOP_TOPICS_REPLICATION_FACTOR", "1"));
         assertEquals(1, cfg.topicsReplicationFactor().orElseThrow());
     }
+
+    @Test
+    void staticMemberIdComesFromConfigurationThenPodNameThenHostname() {
+        assertEquals(java.util.Optional.empty(), ServiceConfig.load(null, Map.of()).groupInstanceId());
+        assertEquals("host-1", ServiceConfig.load(null, Map.of("HOSTNAME", "host-1")).groupInstanceId().orElseThrow());
+        ServiceConfig pod = ServiceConfig.load(null, Map.of("HOSTNAME", "host-1", "POD_NAME", "streams-0"));
+        assertEquals("streams-0", pod.groupInstanceId().orElseThrow());
+        assertEquals("environment variable POD_NAME", pod.sourceOf(ServiceConfig.GROUP_INSTANCE_ID));
+        assertEquals("worker-a", ServiceConfig.load(null, Map.of("POD_NAME", "streams-0",
+                "MODEHOP_GROUP_INSTANCE_ID", "worker-a")).groupInstanceId().orElseThrow());
+        assertEquals(java.util.Optional.empty(), ServiceConfig.load(null, Map.of("POD_NAME", "streams-0",
+                "MODEHOP_GROUP_INSTANCE_ID", "none")).groupInstanceId(), "none turns static membership off");
+    }
 }

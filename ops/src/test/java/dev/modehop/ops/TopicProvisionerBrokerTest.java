@@ -63,6 +63,7 @@ class TopicProvisionerBrokerTest {
                   retention: 30d
                 topics:
                   modehop.checkpoint.ready:
+                    partitions: 4
                     retention: 90d
                   modehop.probe.scored:
                     partitions: 4
@@ -138,13 +139,15 @@ class TopicProvisionerBrokerTest {
     }
 
     @Test
-    void reportsButDoesNotChangeTopicsThatDiffer() throws Exception {
+    void reportsButDoesNotChangeTopicsThatDifferAndFailsWhenTheInputsAreNotCoPartitioned() throws Exception {
         admin.createTopics(List.of(new NewTopic("b.modehop.probe.scored", 2, (short) 1)
                 .configs(Map.of("retention.ms", "1000")))).all().get(30, TimeUnit.SECONDS);
         awaitVisible(List.of("b.modehop.probe.scored"));
 
         Run run = run(config("b."), topicsFile());
-        assertEquals(TopicProvisioner.OK, run.exitCode(), run.output());
+        assertEquals(TopicProvisioner.KAFKA_ERROR, run.exitCode(), run.output());
+        assertTrue(run.output().contains("failed   input topics are not co-partitioned: b.modehop.checkpoint.ready has 4, "
+                + "b.modehop.probe.scored has 2 partitions"), run.output());
         String line = run.output().lines().filter(l -> l.startsWith("differs  b.modehop.probe.scored:")).findFirst()
                 .orElseThrow(() -> new AssertionError(run.output()));
         assertTrue(line.contains("partitions: want 4, have 2"), line);

@@ -125,6 +125,39 @@ class TopicsFileTest {
     }
 
     @Test
+    void inputTopicsWithDifferentPartitionCountsAreRefused() throws IOException {
+        assertError("""
+                version: 1
+                defaults: {partitions: 6, replicationFactor: 3}
+                topics:
+                  modehop.checkpoint.ready: {}
+                  modehop.datawindow.closed: {}
+                  modehop.probe.scored: {partitions: 12}
+                  modehop.hop.detected: {partitions: 2}
+                """, "input topics are not co-partitioned: topics.modehop.checkpoint.ready has 6, "
+                + "topics.modehop.datawindow.closed has 6, topics.modehop.probe.scored has 12 partitions");
+        // Output topics may differ: only the inputs of one task must line up.
+        List<TopicSpec> ok = TopicsFile.load(write("""
+                version: 1
+                defaults: {partitions: 6, replicationFactor: 3}
+                topics:
+                  modehop.probe.scored: {}
+                  modehop.hop.detected: {partitions: 2}
+                """));
+        assertEquals(2, byName(ok, "modehop.hop.detected").partitions());
+    }
+
+    @Test
+    void shippedTopicsFilesAreCoPartitioned() {
+        for (String shipped : List.of("../deploy/topics.yaml", "../helm/modehop/files/topics.yaml")) {
+            List<TopicSpec> specs = TopicsFile.load(Path.of(shipped));
+            List<Integer> counts = dev.modehop.schemas.Topics.inputNames("").stream()
+                    .map(n -> byName(specs, n).partitions()).distinct().toList();
+            assertEquals(1, counts.size(), shipped + ": " + counts);
+        }
+    }
+
+    @Test
     void unreadableFileIsAnError() {
         TopicsFile.InvalidTopicsFileException e = assertThrows(TopicsFile.InvalidTopicsFileException.class,
                 () -> TopicsFile.load(dir.resolve("missing.yaml")));

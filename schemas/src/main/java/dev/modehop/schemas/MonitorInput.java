@@ -6,6 +6,7 @@ import dev.modehop.core.RunState;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.registry.TransientRegistryException;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 
@@ -32,6 +33,9 @@ public record MonitorInput(Object value, String runId, long producedAt) {
         Object value;
         try {
             value = source.valueSerde().deserializer().deserialize(source.name(), headers, bytes);
+        } catch (TransientRegistryException e) {
+            // The record may be valid: fail the task so the engine retries it, never dead-letter it.
+            throw e;
         } catch (RuntimeException e) {
             return new Checked(null, "undecodable: " + e.getMessage());
         }

@@ -22,6 +22,9 @@ import org.apache.kafka.common.serialization.Serdes;
  * every record is keyed by run id; values are Avro with one registry subject per topic.
  */
 public final class Topics {
+    /** The monitor's inputs, in the order of {@link #inputs()}; they must be co-partitioned ({@link CoPartitioning}). */
+    private static final List<String> INPUT_SUFFIXES = List.of("checkpoint.ready", "datawindow.closed", "probe.scored");
+
     public final Topic<CheckpointReady> checkpointReady;
     public final Topic<DataWindow> dataWindowClosed;
     public final Topic<ProbeScore> probeScored;
@@ -37,9 +40,9 @@ public final class Topics {
     public final Topic<RunFinished> runFinished;
 
     private Topics(String prefix, Map<String, ?> serdeConfig) {
-        checkpointReady = topic(prefix, "checkpoint.ready", CheckpointReady.class, serdeConfig);
-        dataWindowClosed = topic(prefix, "datawindow.closed", DataWindow.class, serdeConfig);
-        probeScored = topic(prefix, "probe.scored", ProbeScore.class, serdeConfig);
+        checkpointReady = topic(prefix, INPUT_SUFFIXES.get(0), CheckpointReady.class, serdeConfig);
+        dataWindowClosed = topic(prefix, INPUT_SUFFIXES.get(1), DataWindow.class, serdeConfig);
+        probeScored = topic(prefix, INPUT_SUFFIXES.get(2), ProbeScore.class, serdeConfig);
         checkpointPredictors = topic(prefix, "checkpoint.predictors", CheckpointPredictors.class, serdeConfig);
         modeObserved = topic(prefix, "mode.observed", ModeObservation.class, serdeConfig);
         hopDetected = topic(prefix, "hop.detected", ModeHop.class, serdeConfig);
@@ -60,6 +63,11 @@ public final class Topics {
 
     public List<Topic<?>> inputs() {
         return List.of(checkpointReady, dataWindowClosed, probeScored);
+    }
+
+    /** The names of {@link #inputs()} under {@code prefix}, without building serdes (for tools and checks). */
+    public static List<String> inputNames(String prefix) {
+        return INPUT_SUFFIXES.stream().map(s -> (prefix == null ? "" : prefix) + "modehop." + s).toList();
     }
 
     public List<Topic<?>> outputs() {

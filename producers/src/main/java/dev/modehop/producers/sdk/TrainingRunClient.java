@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>Data windows may be announced as soon as their mixture is fixed (at their start, with the planned
  * end); announcing the same window id again replaces it, e.g. when a control command cuts it short. Hops
  * can only be attributed to windows the monitor has already heard of.
+ *
+ * <p>Every announcement is written with an idempotent {@code acks=all} producer and waited for: when the
+ * broker did not acknowledge it within the delivery timeout (30 s), the call throws
+ * {@link UndeliveredRecordsException} instead of returning, so the training job knows it was not announced.
  */
 public final class TrainingRunClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRunClient.class);

@@ -5,6 +5,7 @@ import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
+import dev.modehop.schemas.registry.TransientRegistryException;
 import dev.modehop.scorer.checkpoint.CheckpointException;
 import dev.modehop.scorer.probe.ProbeSuite;
 import dev.modehop.scorer.scoring.ProgressListener;
@@ -105,12 +106,24 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
      */
     public static ScorerWorker create(Map<String, Object> kafka, String groupId, Topics topics, ScorerSettings settings,
                                       String scorerId, PrintStream log) {
+        return create(kafka, groupId, null, topics, settings, scorerId, log);
+    }
+
+    /**
+     * As above, as a static member of the group when {@code groupInstanceId} is not null: a worker restarted
+     * under the same id gets its partitions back at once, without waiting out the session timeout.
+     */
+    public static ScorerWorker create(Map<String, Object> kafka, String groupId, String groupInstanceId, Topics topics,
+                                      ScorerSettings settings, String scorerId, PrintStream log) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
         c.putAll(kafka);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        if (groupInstanceId != null) {
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+        }
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, scorerId + "-consumer");
         Map<String, Object> p = new HashMap<>();
@@ -172,6 +185,10 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
             if (event == null) {
                 return deadLetter(record, "empty value (tombstone)", null, null);
             }
+        } catch (TransientRegistryException e) {
+            // A valid record whose schema could not be fetched yet: stop without committing, so it is
+            // scored after the restart (health check) instead of being dead-lettered.
+            throw e;
         } catch (RuntimeException e) {
             return deadLetter(record, "cannot decode CheckpointReady: " + e.getMessage(), null, e);
         }

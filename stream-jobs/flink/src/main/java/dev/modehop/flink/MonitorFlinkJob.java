@@ -3,7 +3,9 @@ package dev.modehop.flink;
 import dev.modehop.core.AlertRules;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.CoPartitioning;
 import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,6 +164,7 @@ public final class MonitorFlinkJob {
     static MonitorFlinkJob onKafka(String bootstrapServers, JobSettings settings, Properties kafkaOverrides,
                                    KafkaRecordSerializationSchema<OutgoingRecord> serializer) {
         String name = settings.topicPrefix() + "modehop-flink";
+        CoPartitioning.require(bootstrapServers, kafkaOverrides, Topics.inputNames(settings.topicPrefix()));
         return new MonitorFlinkJob(kafkaSource(bootstrapServers, name, settings, kafkaOverrides),
                 kafkaSink(bootstrapServers, name, settings.delivery(), kafkaOverrides, serializer), settings);
     }

@@ -1,12 +1,15 @@
 package dev.modehop.streams;
 
 import dev.modehop.core.RunMonitor;
+import dev.modehop.schemas.CoPartitioning;
+import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -39,6 +42,12 @@ public final class MonitorStreamsJob implements AutoCloseable {
         // The store cache collapses a run's many updates within one commit into one changelog write.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        // The store's changelog gets a new version of a run's state with nearly every commit. Small segments
+        // let the log cleaner compact old versions away (it never touches the active segment), so that an
+        // instance restarted after a crash (exactly-once wipes its local store) restores the latest states
+        // instead of their whole history: that restore is most of the takeover time.
+        p.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG), 8 * 1024 * 1024);
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG), "0.2");
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.putAll(overrides);
         return p;
@@ -50,6 +59,7 @@ public final class MonitorStreamsJob implements AutoCloseable {
 
     public static MonitorStreamsJob start(Topics topics, RunMonitor monitor, Properties config,
                                           ProcessingListener listener) {
+        CoPartitioning.require(config, topics.inputs().stream().map(Topic::name).toList());
         KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, monitor, listener), config);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {

@@ -1,0 +1,133 @@
+package dev.modehop.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modehop.core.Ids;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.producers.sdk.EventPublisher;
+import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.Topics;
+import dev.modehop.scorer.checkpoint.TensorDType;
+import dev.modehop.scorer.model.RandomCheckpoints;
+import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.scorer.probe.toy.ToyVocabulary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A scorer worker ({@code modehop scorer}, its own process, a static member of its group) is killed with
+ * SIGKILL while it scores a checkpoint and restarted at once: every announced checkpoint is scored and on
+ * probe.scored (a checkpoint whose scores were sent but not yet committed may be scored twice, with the same
+ * ids and values, which the monitor drops as duplicates), none is dead-lettered.
+ */
+class ScorerKillTest {
+    static final int CHECKPOINTS = 8;
+    static final String RUN = "scorer-fault";
+    /** A progress line of a checkpoint not finished yet: the kill falls inside its scoring. */
+    static final Pattern MID_CHECKPOINT = Pattern.compile("run " + RUN + " step \\d+ toy: \\d+/1024 items \\((?!100%)\\d+%\\)");
+    static final Pattern STARTED = Pattern.compile("(?m)^scorer: group ");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void killedMidCheckpointScoresEveryCheckpointAndDeadLettersNone() throws Exception {
+        Path logs = Path.of("target", "fault-logs", "scorer-kill");
+        int kafkaPort = Launched.freePort();
+        int registryPort = Launched.freePort();
+        String bootstrap = "127.0.0.1:" + kafkaPort;
+        String registry = "http://127.0.0.1:" + registryPort;
+        Map<String, String> scorerEnv = Map.of(
+                "MODEHOP_BOOTSTRAP_SERVERS", bootstrap,
+                "MODEHOP_REGISTRY_URL", registry,
+                "MODEHOP_GROUP_ID", "faults-scorer",
+                "MODEHOP_GROUP_INSTANCE_ID", "scorer-0",
+                "MODEHOP_HEALTH_PORT", "0",
+                "MODEHOP_DEVICE", "cpu",
+                "MODEHOP_SERVICE_NAME", "scorer");
+        try (Launched host = Launched.start("broker-host", logs, "768m", true, Map.of(), "up", "--engine", "none",
+                "--data-dir", tmp.resolve("data").toString(), "--kafka-port", "" + kafkaPort,
+                "--registry-port", "" + registryPort, "--dashboard-port", "-1", "--partitions", "2")) {
+            host.await(Pattern.compile("modehop is up"), Duration.ofSeconds(90));
+            Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry));
+            int tasks = ProbeSuite.load("toy").byTask().size();
+            Set<String> owed = new TreeSet<>();
+            try (EventPublisher publisher = new EventPublisher(bootstrap, Map.of())) {
+                for (int i = 1; i <= CHECKPOINTS; i++) {
+                    long step = 50L * i;
+                    Path folder = RandomCheckpoints.write(tmp.resolve("checkpoint-" + step), RandomCheckpoints.toyRun(),
+                            step, 0.5, TensorDType.F32, ToyVocabulary.tokenizerJson());
+                    publisher.send(topics.checkpointReady, RUN, CheckpointReady.newBuilder().setRunId(RUN).setStep(step)
+                            .setTokensSeen(0).setUri(folder.toString()).setSuite("toy").setProducedAt(1L).build());
+                    ProbeSuite.load("toy").byTask().keySet().forEach(t ->
+                            owed.add(Ids.probeScore(RUN, step, t.family(), t.task())));
+                }
+                publisher.awaitDelivery();
+            }
+            assertEquals(CHECKPOINTS * tasks, owed.size());
+            Launched scorer = Launched.start("scorer-0", logs, "1g", false, scorerEnv, "scorer", "--suite", "toy");
+            try (CommittedOutputs scores = new CommittedOutputs(bootstrap, topics,
+                    List.of(topics.probeScored.name(), topics.checkpointReady.dlq()))) {
+                scorer.await(STARTED, Duration.ofSeconds(90));
+                // Let it finish two checkpoints, then kill it inside the next one's scoring.
+                while (scores.count(topics.probeScored.name()) < 2L * tasks) {
+                    Launched.sleep(50);
+                }
+                int before = scorer.output().length();
+                while (!MID_CHECKPOINT.matcher(scorer.output().substring(before)).find()) {
+                    Launched.sleep(5);
+                }
+                scorer.kill();
+                long killed = System.nanoTime();
+                long scoredAtKill = scores.count(topics.probeScored.name());
+                scorer = Launched.start("scorer-0", logs, "1g", false, scorerEnv, "scorer", "--suite", "toy");
+                // Taken over once the restarted worker reports progress on a checkpoint again.
+                scorer.await(Pattern.compile("run " + RUN + " step \\d+ toy: \\d+/1024 items"), Duration.ofSeconds(120));
+                long resumed = System.nanoTime();
+                long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+                while (System.nanoTime() < deadline && !ids(scores, topics).containsAll(owed)) {
+                    Launched.sleep(250);
+                }
+                Launched.sleep(2_000);
+                List<ProbeScore> all = scores.values(topics.probeScored);
+                Map<String, ProbeScore> first = new HashMap<>();
+                int duplicates = 0;
+                for (ProbeScore s : all) {
+                    ProbeScore earlier = first.putIfAbsent(s.getId(), s);
+                    if (earlier != null) {
+                        duplicates++;
+                        assertEquals(earlier.getHardAccuracy(), s.getHardAccuracy(), "a re-scored checkpoint scores the same");
+                        assertEquals(earlier.getSoftScore(), s.getSoftScore(), "a re-scored checkpoint scores the same");
+                    }
+                }
+                Ledger ledger = Ledger.of("probe scores", owed, List.copyOf(first.keySet()));
+                System.out.printf("scorer killed mid-checkpoint (%d of %d scores written at the kill): %s, %d re-sent "
+                        + "duplicates (same ids and values), %d dead letters; kill to scoring again %d ms%n",
+                        scoredAtKill, owed.size(), ledger, duplicates, scores.count(topics.checkpointReady.dlq()),
+                        (resumed - killed) / 1_000_000);
+                assertTrue(ledger.clean(), ledger.toString());
+                assertEquals(0, scores.count(topics.checkpointReady.dlq()), "no checkpoint dead-lettered");
+            } finally {
+                scorer.close();
+            }
+        }
+    }
+
+    private static Set<String> ids(CommittedOutputs scores, Topics topics) {
+        Set<String> ids = new TreeSet<>();
+        scores.values(topics.probeScored).forEach(s -> ids.add(s.getId()));
+        return ids;
+    }
+}
