@@ -103,11 +103,11 @@ public final class CheckpointLoader {
 
     /** The tensor names and shapes a config implies. */
     public static Map<String, long[]> shapes(ModelConfig config) {
-        return config.isGptNeoX() ? GptNeoXModel.shapes(config) : LlamaModel.shapes(config);
+        return TensorLayout.shapes(config);
     }
 
     /** The architecture's model over given weights. */
     public static DecoderModel create(ModelConfig config, ModelWeights weights) {
-        return config.isGptNeoX() ? new GptNeoXModel(config, weights) : new LlamaModel(config, weights);
+        return config.isGptNeoX() ? new GptNeoXModel(config, weights) : new DecoderModel(config, weights);
     }
 }
