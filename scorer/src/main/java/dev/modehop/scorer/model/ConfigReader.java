@@ -66,7 +66,13 @@ public final class ConfigReader {
     }
 
     private static ModelConfig read(Keys k) {
-        Architecture family = Architecture.of(architectureClass(k), k.text("model_type", ""));
+        String modelType = k.text("model_type", "");
+        Architecture family = Architecture.of(architectureClass(k), modelType);
+        // AutoModelForCausalLM picks the model class from model_type; architectures only names it
+        if (!modelType.isEmpty() && !family.modelType().equals(modelType)) {
+            throw new IllegalArgumentException("model_type '" + modelType + "' does not match architectures "
+                    + family.hfClass());
+        }
         int heads = k.requiredInt("num_attention_heads");
         ModelConfig.Builder b = new ModelConfig.Builder(family, k.requiredInt("vocab_size"), k.requiredInt("hidden_size"),
                 k.requiredInt("num_hidden_layers"), heads, k.requiredInt("intermediate_size"));

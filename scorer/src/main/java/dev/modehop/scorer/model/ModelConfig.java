@@ -61,6 +61,10 @@ public record ModelConfig(
     public static final String GPT_NEOX = Architecture.GPT_NEOX.hfClass();
     public static final String LLAMA = Architecture.LLAMA.hfClass();
 
+    /** The {@code hidden_act} values the block implements (HF's ACT2FN names). */
+    public static final java.util.Set<String> ACTIVATIONS = java.util.Set.of("gelu", "gelu_new", "gelu_fast",
+            "gelu_pytorch_tanh", "silu", "swish", "relu", "xielu");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ModelConfig {
@@ -68,6 +72,9 @@ public record ModelConfig(
         Objects.requireNonNull(hiddenAct, "hiddenAct");
         Objects.requireNonNull(rope, "rope");
         slidingLayers = List.copyOf(slidingLayers);
+        if (!ACTIVATIONS.contains(hiddenAct)) {
+            throw new IllegalArgumentException("hidden_act '" + hiddenAct + "' is not implemented " + ACTIVATIONS);
+        }
         positive("vocab_size", vocabSize);
         positive("hidden_size", hiddenSize);
         positive("num_hidden_layers", numLayers);
@@ -209,7 +216,7 @@ public record ModelConfig(
                 n.put("rms_norm_eps", normEps);
             }
             n.put("rope_theta", rope.base());
-            if (family != Architecture.QWEN2) {
+            if (family != Architecture.QWEN2 && family != Architecture.MISTRAL) {
                 n.put("attention_bias", attentionBias);
             }
             if (family == Architecture.LLAMA) {

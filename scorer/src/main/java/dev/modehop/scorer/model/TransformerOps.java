@@ -90,6 +90,7 @@ final class TransformerOps {
                 return inner.tanh().add(scalar(x, 1f)).mul(x).mul(scalar(x, 0.5f));
             }
             case "silu":
+            case "swish":
                 return x.mul(x.getNDArrayInternal().sigmoid());
             case "relu":
                 return x.maximum(scalar(x, 0f));
