@@ -83,11 +83,63 @@ public class DecoderModel implements CausalLanguageModel {
      * and this skips the [b, s, vocab] projection.
      */
     public NDArray forward(NDArray ids, int depth, NDArray headRows) {
+        return run(ids, depth, headRows, null, null);
+    }
+
+    /**
+     * Runs {@code prefixIds} [b, p] once and keeps every layer's keys and values in a cache owned by (a sub-manager
+     * of) {@code manager}, for {@link #logits(NDManager, NDArray, KeyValueCache)}.
+     */
+    public KeyValueCache prefill(NDManager manager, NDArray prefixIds) {
+        KeyValueCache cache = new KeyValueCache(manager, config.numLayers());
+        try (NDManager scope = manager.newSubManager(device)) {
+            NDArray ids = scope.create(asLongs(prefixIds), prefixIds.getShape());
+            run(ids, config.numLayers() - 1, null, null, cache);
+            return cache;
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Logits [b, s, vocab] (float32, owned by {@code manager}) of continuations {@code tokenIds} [b, s] that follow
+     * the cached prefix: position t of a continuation is position {@code prefix.length() + t} of the whole text.
+     * The same as {@link #logits(NDManager, NDArray)} over prefix + continuation, at the continuation's positions.
+     */
+    public NDArray logits(NDManager manager, NDArray tokenIds, KeyValueCache prefix) {
+        if (tokenIds.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("token ids must be [batch, seq], got " + tokenIds.getShape());
+        }
+        long batch = tokenIds.getShape().get(0);
+        if (prefix.batch() != 1 && prefix.batch() != batch) {
+            throw new IllegalArgumentException("a cache of batch " + prefix.batch() + " cannot serve a batch of " + batch);
+        }
+        try (NDManager scope = manager.newSubManager(device)) {
+            NDArray ids = scope.create(asLongs(tokenIds), tokenIds.getShape());
+            NDArray out = run(ids, LOGITS, null, prefix, null);
+            if (out.getDataType() != DataType.FLOAT32) {
+                out = out.toType(DataType.FLOAT32, false);
+            }
+            if (!out.getDevice().equals(manager.getDevice())) {
+                out = out.toDevice(manager.getDevice(), false);
+            }
+            out.attach(manager);
+            return out;
+        }
+    }
+
+    /** The forward path, optionally after a cached prefix ({@code past}) and optionally filling a cache ({@code fill}). */
+    private NDArray run(NDArray ids, int depth, NDArray headRows, KeyValueCache past, KeyValueCache fill) {
         checkDepth(depth, headRows);
         NDManager m = ids.getManager();
         long batch = ids.getShape().get(0);
         int seq = (int) ids.getShape().get(1);
-        if (config.learnedPositions() && seq > config.maxPositions()) {
+        int start = past == null ? 0 : past.length();
+        if (past != null && config.prevTokenEmbedding()) {
+            throw new IllegalArgumentException("the toy previous-token embedding needs the whole text, not a cache");
+        }
+        if (config.learnedPositions() && start + seq > config.maxPositions()) {
             throw new IllegalArgumentException("sequence of " + seq + " exceeds max_position_embeddings "
                     + config.maxPositions());
         }
@@ -102,16 +154,16 @@ public class DecoderModel implements CausalLanguageModel {
             x = x.add(embedding(prev, weights.get(TensorLayout.EMBED_PREV)));
         }
         if (config.learnedPositions()) {
-            NDArray positions = m.arange(0, seq, 1, DataType.INT64);
+            NDArray positions = m.arange(start, start + seq, 1, DataType.INT64);
             x = x.add(embedding(positions, weights.get(TensorLayout.EMBED_POS)));
         }
         int rotaryDims = config.rotaryDims();
-        NDArray[] cosSin = rotaryDims > 0 ? config.rope().tables(m, 0, seq, rotaryDims, dtype) : new NDArray[2];
-        NDArray fullMask = TransformerOps.causalMask(m, 0, seq, 0, dtype);
+        NDArray[] cosSin = rotaryDims > 0 ? config.rope().tables(m, start, seq, rotaryDims, dtype) : new NDArray[2];
+        NDArray fullMask = TransformerOps.causalMask(m, start, seq, 0, dtype);
         NDArray slidingMask = config.slidingLayers().contains(true)
-                ? TransformerOps.causalMask(m, 0, seq, config.slidingWindow(), dtype) : null;
+                ? TransformerOps.causalMask(m, start, seq, config.slidingWindow(), dtype) : null;
         for (int i = 0; i < config.numLayers(); i++) {
-            x = block(x, i, cosSin, config.sliding(i) ? slidingMask : fullMask);
+            x = block(x, i, cosSin, config.sliding(i) ? slidingMask : fullMask, past, fill);
             if (i == depth) {
                 return x;
             }
@@ -124,10 +176,10 @@ public class DecoderModel implements CausalLanguageModel {
     }
 
     /** One transformer block: x [b, s, d] in, the residual stream after the block out. */
-    private NDArray block(NDArray x, int i, NDArray[] cosSin, NDArray mask) {
+    private NDArray block(NDArray x, int i, NDArray[] cosSin, NDArray mask, KeyValueCache past, KeyValueCache fill) {
         String p = arch.layer(i);
         NDArray attnIn = arch.postNorm() ? x : norm(x, p + arch.attentionNorm());
-        NDArray attn = attention(attnIn, p, cosSin, mask);
+        NDArray attn = attention(attnIn, i, cosSin, mask, past, fill);
         if (arch.postNorm()) {
             attn = norm(attn, p + arch.attentionNorm());
         }
@@ -144,7 +196,9 @@ public class DecoderModel implements CausalLanguageModel {
         return x.add(out);
     }
 
-    private NDArray attention(NDArray h, String p, NDArray[] cosSin, NDArray mask) {
+    private NDArray attention(NDArray h, int layer, NDArray[] cosSin, NDArray mask, KeyValueCache past,
+                              KeyValueCache fill) {
+        String p = arch.layer(layer);
         int heads = config.numHeads();
         int kvHeads = config.numKeyValueHeads();
         int headDim = config.headDim();
@@ -184,6 +238,13 @@ public class DecoderModel implements CausalLanguageModel {
         int rotaryDims = config.rotaryDims();
         q = TransformerOps.rotary(q, rotaryDims, cosSin[0], cosSin[1]);
         k = TransformerOps.rotary(k, rotaryDims, cosSin[0], cosSin[1]);
+        if (fill != null) {
+            fill.put(layer, k, v);
+        }
+        if (past != null) {
+            k = past.keysBefore(layer, k);
+            v = past.valuesBefore(layer, v);
+        }
         NDArray ctx = TransformerOps.mergeHeads(TransformerOps.attention(q, k, v, mask));
         return linear(ctx, weights.get(p + arch.output() + "weight"), optional(p + arch.output() + "bias"));
     }
