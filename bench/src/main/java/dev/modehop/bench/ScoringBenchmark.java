@@ -44,6 +44,7 @@ import java.util.Locale;
  * scoring [--model toy|pythia-70m|pythia-160m|olmo2-100m|qwen3-100m[,...]] [--batches 1,4,16,64]
  *         [--device cpu|cuda] [--items N]
  *         [--storage bf16|f32] [--max-batch-tokens N] [--threads N] [--tokenizer tokenizer.json] [--repeats R]
+ *         [--predictors on|off]
  * </pre>
  */
 public final class ScoringBenchmark {
@@ -59,6 +60,7 @@ public final class ScoringBenchmark {
         int maxBatchTokens = ScoringOptions.defaults().maxBatchTokens();
         Path tokenizerFile = null;
         int repeats = 0;
+        boolean predictors = true;
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             if (v == null) {
@@ -77,6 +79,7 @@ public final class ScoringBenchmark {
                 }
                 case "--tokenizer" -> tokenizerFile = Path.of(v);
                 case "--repeats" -> repeats = Integer.parseInt(v);
+                case "--predictors" -> predictors = !v.equals("off");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -87,13 +90,14 @@ public final class ScoringBenchmark {
             repeats = modelName.equals("toy") ? 3 : 1;
         }
         for (String model : modelName.split(",")) {
-            run(model, batches, device, items, storage, maxBatchTokens, tokenizerFile, repeats);
+            run(model, batches, device, items, storage, maxBatchTokens, tokenizerFile, repeats, predictors);
             System.out.println();
         }
     }
 
     private static void run(String modelName, int[] batches, String deviceName, int items, TensorDType storage,
-                            int maxBatchTokens, Path tokenizerFile, int repeats) throws IOException {
+                            int maxBatchTokens, Path tokenizerFile, int repeats, boolean predictors)
+            throws IOException {
         ModelConfig config = RandomCheckpoints.shape(modelName);
         boolean toy = modelName.equals("toy");
         ProbeSuite full = ProbeSuite.load(toy ? "toy" : "starter-en");
@@ -154,6 +158,9 @@ public final class ScoringBenchmark {
                     System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f | %,.1f | %,.0f | %,.1f | %s | %s |%n", batch,
                             s.rows().size(), s.sequences(), s.tokens(), s.seconds(), s.itemsPerSecond(),
                             s.tokensPerSecond(), fullSuite, mib(heapPeak()), rssPeak(), gpu(device));
+                }
+                if (!predictors) {
+                    return;
                 }
                 resetPeaks();
                 PredictorSettings p = PredictorSettings.defaults();

@@ -185,9 +185,12 @@ public final class ConfigReader {
         switch (family) {
             case MISTRAL -> {
                 window = k.nullOr("sliding_window", 4096);
-                if (types == null) {
-                    types = repeat(window > 0, layers);
+                // Mistral's config class has no layer_types: its window covers every layer whatever a file says
+                if (types != null && !types.equals(repeat(window > 0, layers))) {
+                    throw new IllegalArgumentException("layer_types " + k.get("layer_types") + " is not what"
+                            + " MistralForCausalLM runs (sliding_window " + window + " on every layer)");
                 }
+                types = repeat(window > 0, layers);
             }
             case QWEN2, QWEN3 -> {
                 boolean use = k.bool("use_sliding_window", false);

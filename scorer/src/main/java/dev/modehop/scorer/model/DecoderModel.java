@@ -115,18 +115,7 @@ public class DecoderModel implements CausalLanguageModel {
         if (prefix.batch() != 1 && prefix.batch() != batch) {
             throw new IllegalArgumentException("a cache of batch " + prefix.batch() + " cannot serve a batch of " + batch);
         }
-        try (NDManager scope = manager.newSubManager(device)) {
-            NDArray ids = scope.create(asLongs(tokenIds), tokenIds.getShape());
-            NDArray out = run(ids, LOGITS, null, prefix, null);
-            if (out.getDataType() != DataType.FLOAT32) {
-                out = out.toType(DataType.FLOAT32, false);
-            }
-            if (!out.getDevice().equals(manager.getDevice())) {
-                out = out.toDevice(manager.getDevice(), false);
-            }
-            out.attach(manager);
-            return out;
-        }
+        return projected(manager, tokenIds, null, prefix);
     }
 
     /** The forward path, optionally after a cached prefix ({@code past}) and optionally filling a cache ({@code fill}). */
@@ -330,22 +319,23 @@ public class DecoderModel implements CausalLanguageModel {
 
     @Override
     public NDArray logits(NDManager manager, NDArray tokenIds) {
-        return projected(manager, tokenIds, null);
+        return projected(manager, tokenIds, null, null);
     }
 
     /** Runs the final norm and the head on the selected rows only (see {@link #forward(NDArray, int, NDArray)}). */
     @Override
     public NDArray logitsAt(NDManager manager, NDArray tokenIds, long[] rows) {
-        return projected(manager, tokenIds, CausalLanguageModel.checkRows(tokenIds, rows));
+        return projected(manager, tokenIds, CausalLanguageModel.checkRows(tokenIds, rows), null);
     }
 
-    private NDArray projected(NDManager manager, NDArray tokenIds, long[] rows) {
+    /** Float32 logits in {@code manager}, of the given rows (or all), after a cached prefix (or none). */
+    private NDArray projected(NDManager manager, NDArray tokenIds, long[] rows, KeyValueCache prefix) {
         if (tokenIds.getShape().dimension() != 2) {
             throw new IllegalArgumentException("token ids must be [batch, seq], got " + tokenIds.getShape());
         }
         try (NDManager scope = manager.newSubManager(device)) {
             NDArray ids = scope.create(asLongs(tokenIds), tokenIds.getShape());
-            NDArray out = forward(ids, LOGITS, rows == null ? null : scope.create(rows));
+            NDArray out = run(ids, LOGITS, rows == null ? null : scope.create(rows), prefix, null);
             if (out.getDataType() != DataType.FLOAT32) {
                 out = out.toType(DataType.FLOAT32, false);
             }
