@@ -24,6 +24,16 @@ public final class CheckpointFormat {
                 || Files.isRegularFile(folder.resolve(SafetensorsCheckpoint.INDEX_FILE))) {
             return;
         }
+        refuseOtherFormats(folder);
+        throw new CheckpointException(folder.resolve(SafetensorsCheckpoint.SINGLE_FILE), "file is missing (and there"
+                + " is no " + SafetensorsCheckpoint.INDEX_FILE + ")");
+    }
+
+    /**
+     * Throws naming the format when the folder holds weights in a format the scorer does not read (checked before
+     * config.json, which DCP folders usually lack); returns normally otherwise.
+     */
+    public static void refuseOtherFormats(Path folder) {
         List<String> names = names(folder);
         String convert = String.format(HF_CONVERT, folder, folder.getFileName());
         if (names.contains("pytorch_model.bin") || names.contains("pytorch_model.bin.index.json")
@@ -47,8 +57,6 @@ public final class CheckpointFormat {
             throw new CheckpointException(folder, "holds GGUF weights; the scorer reads HF safetensors folders (the"
                     + " original HF checkpoint, or transformers' from_pretrained(gguf_file=...) then save_pretrained)");
         }
-        throw new CheckpointException(folder.resolve(SafetensorsCheckpoint.SINGLE_FILE), "file is missing (and there"
-                + " is no " + SafetensorsCheckpoint.INDEX_FILE + ")");
     }
 
     private static List<String> names(Path folder) {

@@ -71,6 +71,7 @@ public final class CheckpointLoader {
     public static ModelConfig readConfig(Path folder) {
         Path file = folder.resolve(CONFIG_FILE);
         if (!Files.isRegularFile(file)) {
+            CheckpointFormat.refuseOtherFormats(folder);
             throw new CheckpointException(file, "file is missing");
         }
         JsonNode node;

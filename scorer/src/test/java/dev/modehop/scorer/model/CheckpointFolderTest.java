@@ -45,7 +45,7 @@ class CheckpointFolderTest {
 
     @Test
     void distributedCheckpointShardsAreRefusedWithHowToExport() throws Exception {
-        Path folder = copyOf("olmo3", "config.json");
+        Path folder = Files.createDirectories(dir.resolve("step1000"));
         Files.write(folder.resolve(".metadata"), new byte[] {0});
         Files.write(folder.resolve("__0_0.distcp"), new byte[] {0});
         CheckpointException e = assertThrows(CheckpointException.class,
