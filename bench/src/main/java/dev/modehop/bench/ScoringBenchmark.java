@@ -37,11 +37,14 @@ import java.util.Locale;
  * folder, loaded as the worker loads it, and a probe suite is scored through {@link TeacherForcedScorer} for each
  * batch size. Prints items/s, tokens/s, seconds per (sampled and full) suite, and peak memory (JVM heap and
  * process RSS; DJL/PyTorch tensors live outside the heap, so RSS is the figure that bounds a worker), then the
- * cost of the generalization predictors. Numbers are printed, never asserted.
+ * cost of the generalization predictors. Several comma-separated models run one after another in the same JVM,
+ * so a new architecture's rows sit next to a baseline's from the same run. Numbers are printed, never asserted.
  *
  * <pre>
- * scoring [--model toy|pythia-70m|pythia-160m] [--batches 1,4,16,64] [--device cpu|cuda] [--items N]
+ * scoring [--model toy|pythia-70m|pythia-160m|olmo2-100m|qwen3-100m[,...]] [--batches 1,4,16,64]
+ *         [--device cpu|cuda] [--items N]
  *         [--storage bf16|f32] [--max-batch-tokens N] [--threads N] [--tokenizer tokenizer.json] [--repeats R]
+ *         [--predictors on|off]
  * </pre>
  */
 public final class ScoringBenchmark {
@@ -57,6 +60,7 @@ public final class ScoringBenchmark {
         int maxBatchTokens = ScoringOptions.defaults().maxBatchTokens();
         Path tokenizerFile = null;
         int repeats = 0;
+        boolean predictors = true;
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             if (v == null) {
@@ -75,6 +79,7 @@ public final class ScoringBenchmark {
                 }
                 case "--tokenizer" -> tokenizerFile = Path.of(v);
                 case "--repeats" -> repeats = Integer.parseInt(v);
+                case "--predictors" -> predictors = !v.equals("off");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -84,11 +89,15 @@ public final class ScoringBenchmark {
         if (repeats < 1) {
             repeats = modelName.equals("toy") ? 3 : 1;
         }
-        run(modelName, batches, device, items, storage, maxBatchTokens, tokenizerFile, repeats);
+        for (String model : modelName.split(",")) {
+            run(model, batches, device, items, storage, maxBatchTokens, tokenizerFile, repeats, predictors);
+            System.out.println();
+        }
     }
 
     private static void run(String modelName, int[] batches, String deviceName, int items, TensorDType storage,
-                            int maxBatchTokens, Path tokenizerFile, int repeats) throws IOException {
+                            int maxBatchTokens, Path tokenizerFile, int repeats, boolean predictors)
+            throws IOException {
         ModelConfig config = RandomCheckpoints.shape(modelName);
         boolean toy = modelName.equals("toy");
         ProbeSuite full = ProbeSuite.load(toy ? "toy" : "starter-en");
@@ -122,8 +131,8 @@ public final class ScoringBenchmark {
                  NDManager manager = NDManager.newBaseManager(device)) {
                 double loadSeconds = (System.nanoTime() - t0) / 1e9;
                 HuggingFaceTextTokenizer tokenizer = new HuggingFaceTextTokenizer(ckpt.tokenizer());
-                System.out.printf(Locale.ROOT, "## Scoring: %s shape (%,d parameters), %s, %s%n", modelName,
-                        ckpt.decoder().weights().parameterCount(), device, threads());
+                System.out.printf(Locale.ROOT, "## Scoring: %s shape (%s, %,d parameters), %s, %s%n", modelName,
+                        config.architecture(), ckpt.decoder().weights().parameterCount(), device, threads());
                 System.out.printf(Locale.ROOT, "checkpoint: %s safetensors %.1f MB, written in %.1f s, loaded in %.2f s; "
                                 + "tokenizer: %s%n", storage, Files.size(dir.resolve("model.safetensors")) / 1e6,
                         writeSeconds, loadSeconds, tokenizerNote);
@@ -149,6 +158,9 @@ public final class ScoringBenchmark {
                     System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.2f | %,.1f | %,.0f | %,.1f | %s | %s |%n", batch,
                             s.rows().size(), s.sequences(), s.tokens(), s.seconds(), s.itemsPerSecond(),
                             s.tokensPerSecond(), fullSuite, mib(heapPeak()), rssPeak(), gpu(device));
+                }
+                if (!predictors) {
+                    return;
                 }
                 resetPeaks();
                 PredictorSettings p = PredictorSettings.defaults();

@@ -11,9 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = "Scores one HF-style checkpoint folder (config.json, model.safetensors, tokenizer.json) "
-                + "on a probe suite offline, teacher-forced, and prints per-task hard accuracy, soft score "
-                + "and stderr.")
+        description = "Scores one HF checkpoint folder (config.json, model.safetensors or its shards, "
+                + "tokenizer.json; tokenizer_config.json and generation_config.json when present) of a GPT-NeoX, "
+                + "LLaMA, Mistral, Qwen2/3, Gemma, OLMo 1/2/3 or Apertus model on a probe suite offline, "
+                + "teacher-forced, and prints the model it runs, then per-task hard accuracy, soft score and stderr.")
 final class ScoreCommandLine implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "the checkpoint folder")
     Path checkpoint;
@@ -29,13 +30,18 @@ final class ScoreCommandLine implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--dtype", defaultValue = "float32",
+            description = "compute dtype: float32 or float16 (default: ${DEFAULT-VALUE}; weights are widened or "
+                    + "narrowed as they load)")
+    String dtype;
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(checkpoint)) {
             throw new UserInputException(checkpoint + ": no such checkpoint folder");
         }
         int rc = ScoreCommand.run(checkpoint, suite, families == null ? java.util.Set.of() : new LinkedHashSet<>(families),
-                ScorerSettings.defaults().withDevice(device), System.out, System.err);
+                ScorerSettings.defaults().withDevice(device).withDtype(dtype), System.out, System.err);
         return rc == ScoreCommand.OK ? 0 : 2;
     }
 }

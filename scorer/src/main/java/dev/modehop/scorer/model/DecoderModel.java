@@ -2,26 +2,36 @@ package dev.modehop.scorer.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 
+import static dev.modehop.scorer.model.TransformerOps.embedding;
+import static dev.modehop.scorer.model.TransformerOps.linear;
+
 /**
- * What both architectures share: per-call scoping of intermediates, device placement, float32 logits.
- * Subclasses implement {@link #forward(NDArray, int, NDArray)}, which is the single code path for scoring, for
- * training and for reading hidden states (predictors).
+ * A decoder-only transformer of any {@link Architecture}: one block code path, where each family's
+ * differences (norm kind and placement, q/k norm, biases, gated or plain MLP, activation, embedding scale,
+ * sliding-window layers, rotary scaling, tied head) come from its {@link ModelConfig}. {@link #forward(NDArray,
+ * int, NDArray)} is the single path for scoring, for training and for reading hidden states (predictors).
+ * Also owns per-call scoping of intermediates, device placement and float32 logits.
  */
-public abstract class DecoderModel implements CausalLanguageModel {
+public class DecoderModel implements CausalLanguageModel {
     protected final ModelConfig config;
     protected final ModelWeights weights;
     private final Device device;
     private final DataType dtype;
+    private final Architecture arch;
+    /** Apertus: xIELU's alpha_p, alpha_n (after softplus), beta and eps per layer; null otherwise. */
+    private final float[][] xielu;
 
-    protected DecoderModel(ModelConfig config, ModelWeights weights) {
+    public DecoderModel(ModelConfig config, ModelWeights weights) {
         this.config = config;
         this.weights = weights;
+        this.arch = config.family();
         NDArray any = weights.tensors().values().iterator().next();
         this.device = any.getDevice();
         this.dtype = any.getDataType();
@@ -32,10 +42,13 @@ public abstract class DecoderModel implements CausalLanguageModel {
                         + ", expected " + new Shape(e.getValue()));
             }
         }
+        this.xielu = config.hiddenAct().equals("xielu") ? xieluParameters() : null;
     }
 
     /** The tensors this architecture needs, by HF name, with their shapes. */
-    public abstract Map<String, long[]> parameterShapes(ModelConfig config);
+    public Map<String, long[]> parameterShapes(ModelConfig config) {
+        return TensorLayout.shapes(config);
+    }
 
     /** {@link #forward(NDArray, int)} depth: run every block, the final norm and the output head. */
     public static final int LOGITS = Integer.MAX_VALUE;
@@ -69,7 +82,221 @@ public abstract class DecoderModel implements CausalLanguageModel {
      * per-position maps, so each row equals the full result's row; scoring reads a few positions per sequence
      * and this skips the [b, s, vocab] projection.
      */
-    public abstract NDArray forward(NDArray tokenIds, int depth, NDArray headRows);
+    public NDArray forward(NDArray ids, int depth, NDArray headRows) {
+        return run(ids, depth, headRows, null, null);
+    }
+
+    /**
+     * Runs {@code prefixIds} [b, p] once and keeps every layer's keys and values in a cache owned by (a sub-manager
+     * of) {@code manager}, for {@link #logits(NDManager, NDArray, KeyValueCache)}.
+     */
+    public KeyValueCache prefill(NDManager manager, NDArray prefixIds) {
+        KeyValueCache cache = new KeyValueCache(manager, config.numLayers());
+        try (NDManager scope = manager.newSubManager(device)) {
+            NDArray ids = scope.create(asLongs(prefixIds), prefixIds.getShape());
+            run(ids, config.numLayers() - 1, null, null, cache);
+            return cache;
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Logits [b, s, vocab] (float32, owned by {@code manager}) of continuations {@code tokenIds} [b, s] that follow
+     * the cached prefix: position t of a continuation is position {@code prefix.length() + t} of the whole text.
+     * The same as {@link #logits(NDManager, NDArray)} over prefix + continuation, at the continuation's positions.
+     */
+    public NDArray logits(NDManager manager, NDArray tokenIds, KeyValueCache prefix) {
+        if (tokenIds.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("token ids must be [batch, seq], got " + tokenIds.getShape());
+        }
+        long batch = tokenIds.getShape().get(0);
+        if (prefix.batch() != 1 && prefix.batch() != batch) {
+            throw new IllegalArgumentException("a cache of batch " + prefix.batch() + " cannot serve a batch of " + batch);
+        }
+        return projected(manager, tokenIds, null, prefix);
+    }
+
+    /** The forward path, optionally after a cached prefix ({@code past}) and optionally filling a cache ({@code fill}). */
+    private NDArray run(NDArray ids, int depth, NDArray headRows, KeyValueCache past, KeyValueCache fill) {
+        checkDepth(depth, headRows);
+        NDManager m = ids.getManager();
+        long batch = ids.getShape().get(0);
+        int seq = (int) ids.getShape().get(1);
+        int start = past == null ? 0 : past.length();
+        if (past != null && config.prevTokenEmbedding()) {
+            throw new IllegalArgumentException("the toy previous-token embedding needs the whole text, not a cache");
+        }
+        if (config.learnedPositions() && start + seq > config.maxPositions()) {
+            throw new IllegalArgumentException("sequence of " + seq + " exceeds max_position_embeddings "
+                    + config.maxPositions());
+        }
+        NDArray x = embedding(ids, weights.get(arch.embedding()));
+        if (arch.scaledEmbedding()) {
+            // HF rounds sqrt(hidden) to the activation dtype before multiplying
+            x = x.mul(TransformerOps.scalar(x, (float) Math.sqrt(config.hiddenSize())));
+        }
+        if (config.prevTokenEmbedding()) {
+            NDArray bos = m.full(new Shape(batch, 1), config.bosTokenId(), DataType.INT64);
+            NDArray prev = seq == 1 ? bos : bos.concat(ids.get(":, 0:" + (seq - 1)), 1);
+            x = x.add(embedding(prev, weights.get(TensorLayout.EMBED_PREV)));
+        }
+        if (config.learnedPositions()) {
+            NDArray positions = m.arange(start, start + seq, 1, DataType.INT64);
+            x = x.add(embedding(positions, weights.get(TensorLayout.EMBED_POS)));
+        }
+        int rotaryDims = config.rotaryDims();
+        NDArray[] cosSin = rotaryDims > 0 ? config.rope().tables(m, start, seq, rotaryDims, dtype) : new NDArray[2];
+        NDArray fullMask = TransformerOps.causalMask(m, start, seq, 0, dtype);
+        NDArray slidingMask = config.slidingLayers().contains(true)
+                ? TransformerOps.causalMask(m, start, seq, config.slidingWindow(), dtype) : null;
+        for (int i = 0; i < config.numLayers(); i++) {
+            x = block(x, i, cosSin, config.sliding(i) ? slidingMask : fullMask, past, fill);
+            if (i == depth) {
+                return x;
+            }
+        }
+        x = norm(headInput(x, headRows), arch.finalNorm());
+        if (depth == AFTER_FINAL_NORM) {
+            return x;
+        }
+        return linear(x, weights.get(config.tiedEmbeddings() ? arch.embedding() : arch.head()), null);
+    }
+
+    /** One transformer block: x [b, s, d] in, the residual stream after the block out. */
+    private NDArray block(NDArray x, int i, NDArray[] cosSin, NDArray mask, KeyValueCache past, KeyValueCache fill) {
+        String p = arch.layer(i);
+        NDArray attnIn = arch.postNorm() ? x : norm(x, p + arch.attentionNorm());
+        NDArray attn = attention(attnIn, i, cosSin, mask, past, fill);
+        if (arch.postNorm()) {
+            attn = norm(attn, p + arch.attentionNorm());
+        }
+        if (config.parallelResidual()) {
+            return x.add(attn).add(mlp(norm(x, p + arch.mlpNorm()), i));
+        }
+        x = x.add(attn);
+        NDArray out;
+        if (arch.postNorm()) {
+            out = norm(mlp(x, i), p + arch.mlpNorm());
+        } else {
+            out = mlp(norm(x, p + arch.mlpNorm()), i);
+        }
+        return x.add(out);
+    }
+
+    private NDArray attention(NDArray h, int layer, NDArray[] cosSin, NDArray mask, KeyValueCache past,
+                              KeyValueCache fill) {
+        String p = arch.layer(layer);
+        int heads = config.numHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int headDim = config.headDim();
+        NDArray q;
+        NDArray k;
+        NDArray v;
+        if (arch.fusedQkv()) {
+            long[] s = h.getShape().getShape();
+            NDArray qkv = linear(h, weights.get(p + arch.fusedQueryKeyValue() + "weight"),
+                    optional(p + arch.fusedQueryKeyValue() + "bias"));
+            // HF stores the fused projection per head: [head0: q k v, head1: q k v, ...]
+            NDList parts = qkv.reshape(s[0], s[1], heads, 3L * headDim).transpose(0, 2, 1, 3).split(3, 3);
+            q = parts.get(0);
+            k = parts.get(1);
+            v = parts.get(2);
+        } else {
+            q = linear(h, weights.get(p + arch.query() + "weight"), optional(p + arch.query() + "bias"));
+            k = linear(h, weights.get(p + arch.key() + "weight"), optional(p + arch.key() + "bias"));
+            v = linear(h, weights.get(p + arch.value() + "weight"), optional(p + arch.value() + "bias"));
+            if (config.clipQkv() > 0) {
+                q = TransformerOps.clip(q, config.clipQkv());
+                k = TransformerOps.clip(k, config.clipQkv());
+                v = TransformerOps.clip(v, config.clipQkv());
+            }
+            if (arch.qkNorm() == Architecture.QkNorm.WHOLE) {
+                q = TransformerOps.rmsNorm(q, weights.get(p + arch.queryNorm()), config.normEps(), false);
+                k = TransformerOps.rmsNorm(k, weights.get(p + arch.keyNorm()), config.normEps(), false);
+            }
+            q = TransformerOps.splitHeads(q, heads, headDim);
+            k = TransformerOps.splitHeads(k, kvHeads, headDim);
+            v = TransformerOps.splitHeads(v, kvHeads, headDim);
+            if (arch.qkNorm() == Architecture.QkNorm.PER_HEAD) {
+                q = TransformerOps.rmsNorm(q, weights.get(p + arch.queryNorm()), config.normEps(), false);
+                k = TransformerOps.rmsNorm(k, weights.get(p + arch.keyNorm()), config.normEps(), false);
+            }
+        }
+        int rotaryDims = config.rotaryDims();
+        q = TransformerOps.rotary(q, rotaryDims, cosSin[0], cosSin[1]);
+        k = TransformerOps.rotary(k, rotaryDims, cosSin[0], cosSin[1]);
+        if (fill != null) {
+            fill.put(layer, k, v);
+        }
+        if (past != null) {
+            k = past.keysBefore(layer, k);
+            v = past.valuesBefore(layer, v);
+        }
+        NDArray ctx = TransformerOps.mergeHeads(TransformerOps.attention(q, k, v, mask));
+        return linear(ctx, weights.get(p + arch.output() + "weight"), optional(p + arch.output() + "bias"));
+    }
+
+    private NDArray mlp(NDArray h, int layer) {
+        String p = arch.layer(layer);
+        NDArray up = linear(h, weights.get(p + arch.up() + "weight"), optional(p + arch.up() + "bias"));
+        NDArray hidden;
+        if (arch.gatedMlp()) {
+            NDArray gate = linear(h, weights.get(p + arch.gate() + "weight"), optional(p + arch.gate() + "bias"));
+            hidden = activate(gate, layer).mul(up);
+        } else {
+            hidden = activate(up, layer);
+        }
+        return linear(hidden, weights.get(p + arch.down() + "weight"), optional(p + arch.down() + "bias"));
+    }
+
+    private NDArray activate(NDArray x, int layer) {
+        if (xielu != null) {
+            float[] a = xielu[layer];
+            return TransformerOps.xielu(x, a[0], a[1], a[2], a[3]);
+        }
+        return TransformerOps.activation(x, config.hiddenAct());
+    }
+
+    private NDArray norm(NDArray x, String prefix) {
+        switch (arch.norm()) {
+            case LAYER_NORM:
+                return TransformerOps.layerNorm(x, weights.get(prefix + "weight"), weights.get(prefix + "bias"),
+                        config.normEps());
+            case PLAIN_LAYER_NORM:
+                return TransformerOps.plainLayerNorm(x, config.normEps());
+            case RMS:
+                return TransformerOps.rmsNorm(x, weights.get(prefix + "weight"), config.normEps(), false);
+            default:
+                return TransformerOps.rmsNorm(x, weights.get(prefix + "weight"), config.normEps(), true);
+        }
+    }
+
+    private NDArray optional(String name) {
+        return weights.has(name) ? weights.get(name) : null;
+    }
+
+    /** xIELU as HF computes it: alpha_p = softplus(a_p), alpha_n = beta + softplus(a_n), from the stored tensors. */
+    private float[][] xieluParameters() {
+        float[][] out = new float[config.numLayers()][];
+        for (int i = 0; i < config.numLayers(); i++) {
+            String p = arch.layer(i);
+            float[] v = new float[4];
+            for (int j = 0; j < 4; j++) {
+                NDArray t = weights.get(p + arch.xielu(TensorLayout.XIELU_PARAMETERS[j]));
+                v[j] = t.getDataType() == DataType.FLOAT32 ? t.toFloatArray()[0]
+                        : t.toType(DataType.FLOAT32, true).toFloatArray()[0];
+            }
+            float beta = v[2];
+            out[i] = new float[] {softplus(v[0]), beta + softplus(v[1]), beta, v[3]};
+        }
+        return out;
+    }
+
+    private static float softplus(float x) {
+        return (float) (x > 20 ? x : Math.log1p(Math.exp(x)));
+    }
 
     /** Before the final norm: the rows {@code headRows} picks out of x [b, s, d] as [n, d], or x itself when null. */
     protected static NDArray headInput(NDArray x, NDArray headRows) {
@@ -92,22 +319,23 @@ public abstract class DecoderModel implements CausalLanguageModel {
 
     @Override
     public NDArray logits(NDManager manager, NDArray tokenIds) {
-        return projected(manager, tokenIds, null);
+        return projected(manager, tokenIds, null, null);
     }
 
     /** Runs the final norm and the head on the selected rows only (see {@link #forward(NDArray, int, NDArray)}). */
     @Override
     public NDArray logitsAt(NDManager manager, NDArray tokenIds, long[] rows) {
-        return projected(manager, tokenIds, CausalLanguageModel.checkRows(tokenIds, rows));
+        return projected(manager, tokenIds, CausalLanguageModel.checkRows(tokenIds, rows), null);
     }
 
-    private NDArray projected(NDManager manager, NDArray tokenIds, long[] rows) {
+    /** Float32 logits in {@code manager}, of the given rows (or all), after a cached prefix (or none). */
+    private NDArray projected(NDManager manager, NDArray tokenIds, long[] rows, KeyValueCache prefix) {
         if (tokenIds.getShape().dimension() != 2) {
             throw new IllegalArgumentException("token ids must be [batch, seq], got " + tokenIds.getShape());
         }
         try (NDManager scope = manager.newSubManager(device)) {
             NDArray ids = scope.create(asLongs(tokenIds), tokenIds.getShape());
-            NDArray out = forward(ids, LOGITS, rows == null ? null : scope.create(rows));
+            NDArray out = run(ids, LOGITS, rows == null ? null : scope.create(rows), prefix, null);
             if (out.getDataType() != DataType.FLOAT32) {
                 out = out.toType(DataType.FLOAT32, false);
             }
@@ -193,6 +421,10 @@ public abstract class DecoderModel implements CausalLanguageModel {
 
     public DataType dtype() {
         return dtype;
+    }
+
+    public Architecture family() {
+        return arch;
     }
 
     @Override

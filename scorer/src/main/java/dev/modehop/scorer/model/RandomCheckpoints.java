@@ -45,14 +45,34 @@ public final class RandomCheckpoints {
         return ModelConfig.gptNeoX(50304, 768, 12, 12, 3072, 2048, 0.25);
     }
 
-    /** {@code toy}, {@code pythia-70m} or {@code pythia-160m}. */
+    /**
+     * An OLMo-2 block at about 100M parameters: 8 layers, d 640, 10 heads of 64, SwiGLU MLP 1792, post-norm RMSNorm,
+     * q/k RMSNorm over all heads, rope theta 500000, untied, vocab 50304 (Pythia's, to compare with it).
+     */
+    public static ModelConfig olmo2At100m() {
+        return new ModelConfig.Builder(Architecture.OLMO2, 50304, 640, 8, 10, 1792).maxPositions(4096)
+                .rope(Rope.plain(500_000)).build();
+    }
+
+    /**
+     * A Qwen3 block at about 100M parameters: 14 layers, d 640, 10 heads / 5 key-value heads of 64, per-head q/k
+     * RMSNorm, SwiGLU MLP 1792, rope theta 1000000, tied as Qwen3's small models are, vocab 50304.
+     */
+    public static ModelConfig qwen3At100m() {
+        return new ModelConfig.Builder(Architecture.QWEN3, 50304, 640, 14, 10, 1792).keyValueHeads(5).headDim(64)
+                .maxPositions(4096).rope(Rope.plain(1_000_000)).tied(true).build();
+    }
+
+    /** {@code toy}, {@code pythia-70m}, {@code pythia-160m}, {@code olmo2-100m} or {@code qwen3-100m}. */
     public static ModelConfig shape(String name) {
         return switch (name) {
             case "toy" -> toyRun();
             case "pythia-70m" -> pythia70m();
             case "pythia-160m" -> pythia160m();
+            case "olmo2-100m" -> olmo2At100m();
+            case "qwen3-100m" -> qwen3At100m();
             default -> throw new IllegalArgumentException("unknown model shape '" + name
-                    + "' (toy, pythia-70m, pythia-160m)");
+                    + "' (toy, pythia-70m, pythia-160m, olmo2-100m, qwen3-100m)");
         };
     }
 

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 
 /**
- * The NDArray building blocks both architectures share.
+ * The NDArray building blocks of the transformer block.
  *
  * <p>One rule runs through every method: the activation is always the receiver (first operand) of each op,
  * never a weight. DJL puts an op's result in its first operand's manager, so this keeps every intermediate
@@ -34,15 +34,48 @@ final class TransformerOps {
                 .singletonOrThrow();
     }
 
-    /** LLaMA's RMSNorm, computed in float32 like HF, then scaled by the weight in the model dtype. */
-    static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+    /** LayerNorm with nothing learned (OLMo v1), computed in float32 like HF. */
+    static NDArray plainLayerNorm(NDArray x, double eps) {
+        NDArray xf = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        long d = xf.getShape().get(xf.getShape().dimension() - 1);
+        NDManager m = xf.getManager();
+        NDArray normed = layerNorm(xf, m.ones(new Shape(d)), m.zeros(new Shape(d)), eps);
+        return x.getDataType() == DataType.FLOAT32 ? normed : normed.toType(x.getDataType(), false);
+    }
+
+    /**
+     * RMSNorm over the last axis, computed in float32 like HF. {@code onePlusWeight}: Gemma's form, scaled by
+     * (1 + w) in float32, then cast; otherwise LLaMA's, cast back to the model dtype, then scaled by w.
+     */
+    static NDArray rmsNorm(NDArray x, NDArray weight, double eps, boolean onePlusWeight) {
         NDArray xf = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         NDArray inv = xf.square().mean(new int[] {-1}, true).add(scalar(xf, (float) eps)).sqrt();
         NDArray normed = xf.div(inv);
+        if (onePlusWeight) {
+            NDArray w = weight.getDataType() == DataType.FLOAT32 ? weight : weight.toType(DataType.FLOAT32, false);
+            NDArray scaled = normed.mul(scalar(normed, 1f).add(w));
+            return x.getDataType() == DataType.FLOAT32 ? scaled : scaled.toType(x.getDataType(), false);
+        }
         if (x.getDataType() != DataType.FLOAT32) {
             normed = normed.toType(x.getDataType(), false);
         }
         return normed.mul(weight);
+    }
+
+    /** OLMo's clip_qkv: values clamped to [-c, c]. */
+    static NDArray clip(NDArray x, double c) {
+        return x.maximum(scalar(x, (float) -c)).minimum(scalar(x, (float) c));
+    }
+
+    /**
+     * Apertus' xIELU with its per-layer constants: {@code alphaP x^2 + beta x} for x > 0, else
+     * {@code alphaN (e^min(x, eps) - 1 - x) + beta x}.
+     */
+    static NDArray xielu(NDArray x, float alphaP, float alphaN, float beta, float eps) {
+        NDArray linear = x.mul(scalar(x, beta));
+        NDArray positive = x.mul(x).mul(scalar(x, alphaP)).add(linear);
+        NDArray negative = x.minimum(scalar(x, eps)).exp().sub(scalar(x, 1f)).sub(x).mul(scalar(x, alphaN)).add(linear);
+        return ai.djl.ndarray.NDArrays.where(x.gt(scalar(x, 0f)), positive, negative);
     }
 
     static NDArray activation(NDArray x, String name) {
@@ -57,6 +90,7 @@ final class TransformerOps {
                 return inner.tanh().add(scalar(x, 1f)).mul(x).mul(scalar(x, 0.5f));
             }
             case "silu":
+            case "swish":
                 return x.mul(x.getNDArrayInternal().sigmoid());
             case "relu":
                 return x.maximum(scalar(x, 0f));
@@ -99,43 +133,23 @@ final class TransformerOps {
     }
 
     /**
-     * cos and sin tables [seq, rotaryDims] computed as HF does in float32 (inverse frequencies, then
-     * position * frequency rounded to float), so positions far from zero match HF's rounding.
+     * Additive mask [seq, start + seq] for queries at positions {@code start ..} over keys at {@code 0 ..}: 0 where
+     * the key is at or before the query (and, with {@code window > 0}, fewer than {@code window} positions back,
+     * as HF's sliding window), a large negative number elsewhere.
      */
-    static NDArray[] rotaryTables(NDManager manager, int seq, int rotaryDims, double base, DataType dtype) {
-        int half = rotaryDims / 2;
-        float[] inv = new float[half];
-        for (int i = 0; i < half; i++) {
-            float exponent = (float) (2 * i) / rotaryDims;
-            inv[i] = (float) (1.0 / (float) Math.pow(base, exponent));
-        }
-        float[] cos = new float[seq * rotaryDims];
-        float[] sin = new float[seq * rotaryDims];
-        for (int p = 0; p < seq; p++) {
-            for (int i = 0; i < half; i++) {
-                float angle = (float) p * inv[i];
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                cos[p * rotaryDims + i] = c;
-                cos[p * rotaryDims + half + i] = c;
-                sin[p * rotaryDims + i] = s;
-                sin[p * rotaryDims + half + i] = s;
-            }
-        }
-        Shape shape = new Shape(seq, rotaryDims);
-        return new NDArray[] {asType(manager.create(cos, shape), dtype), asType(manager.create(sin, shape), dtype)};
-    }
-
-    /** Additive causal mask [seq, seq]: 0 on and below the diagonal, a large negative number above. */
-    static NDArray causalMask(NDManager manager, int seq, DataType dtype) {
+    static NDArray causalMask(NDManager manager, int start, int seq, int window, DataType dtype) {
         float blocked = dtype == DataType.FLOAT16 ? -65504f : -1e30f;
-        float[] m = new float[seq * seq];
+        int keys = start + seq;
+        float[] m = new float[seq * keys];
         for (int i = 0; i < seq; i++) {
-            for (int j = i + 1; j < seq; j++) {
-                m[i * seq + j] = blocked;
+            int q = start + i;
+            for (int j = 0; j < keys; j++) {
+                if (j > q || (window > 0 && q - j >= window)) {
+                    m[i * keys + j] = blocked;
+                }
             }
         }
-        return asType(manager.create(m, new Shape(seq, seq)), dtype);
+        return asType(manager.create(m, new Shape(seq, keys)), dtype);
     }
 
     /**

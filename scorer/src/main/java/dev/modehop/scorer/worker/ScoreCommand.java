@@ -1,6 +1,7 @@
 package dev.modehop.scorer.worker;
 
 import dev.modehop.scorer.checkpoint.CheckpointException;
+import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.predictors.GeneralizationPredictors;
 import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.scorer.probe.ProbeSuite;
@@ -52,6 +53,8 @@ public final class ScoreCommand {
             return e instanceof ProbeSuiteException ? UNUSABLE : USAGE;
         }
         try {
+            out.print(CheckpointLoader.describe(checkpoint));
+            out.println("run     on " + scoring.device() + " in " + settings.dtype());
             CheckpointScoring.Result result = scoring.score(checkpoint, probes,
                     p -> out.println("scoring " + probes.name() + ": " + p.describe()));
             out.print(table(checkpoint, result));

@@ -26,6 +26,8 @@ class ScoreCommandTest {
         String text = buf.toString(StandardCharsets.UTF_8);
         assertEquals(ScoreCommand.OK, code, text);
         assertTrue(text.contains("GPTNeoXForCausalLM"), text);
+        assertTrue(text.matches("(?s)model   GPTNeoXForCausalLM \\(gpt_neox\\): 2 layers, d 32, .* parameters stored as "
+                + "float32\\Rtokens  tokenizer.json: .*\\Rrun     on cpu\\(\\) in float32\\R.*"), text);
         assertTrue(text.matches("(?s).*flipped\\s+k8\\s+512\\s+1\\s+0\\.\\d{3}.*"), text);
         assertTrue(text.matches("(?s).*repetitive\\s+k8\\s+512.*"), text);
         assertTrue(text.contains("items/s"), text);
