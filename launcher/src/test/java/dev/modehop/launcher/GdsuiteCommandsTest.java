@@ -85,7 +85,7 @@ class GdsuiteCommandsTest {
                 tmp.resolve("out").toString());
         assertEquals(2, r.code());
         String error = r.err().lines().filter(l -> l.startsWith("modehop: error: ")).findFirst().orElse(r.err());
-        assertTrue(error.endsWith("intuitive_answer/crt.jsonl:2: missing field 'incorrect_answer'"), r.err());
+        assertTrue(error.contains("intuitive_answer/crt.jsonl:2: missing field 'incorrect_answer'"), r.err());
         assertTrue(!Files.exists(tmp.resolve("out")) && !Files.exists(tmp.resolve("out.partial")), "nothing half written");
         assertEquals(2, CommandLineTest.run("probes", "import", "--gdsuite", tmp.resolve("none").toString(), "--out",
                 tmp.resolve("out2").toString()).code());
