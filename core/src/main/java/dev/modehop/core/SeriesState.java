@@ -37,6 +37,11 @@ public final class SeriesState {
 
     public List<PendingHop> pending = new ArrayList<>();
 
+    /** Probe families: the recent checkpoint-to-checkpoint noise (its own bounded state). */
+    public ExtraBinomialDispersion.State dispersion = new ExtraBinomialDispersion.State();
+    /** Probe families: the level the confirmed mode holds (its own bounded state). */
+    public ModeReference.State reference = new ModeReference.State();
+
     public SeriesState() {
     }
 
