@@ -8,9 +8,9 @@ package dev.modehop.core;
  * @param hopZ                 a hop needs the two checkpoints' accuracies this many standard errors apart
  * @param hopMinEffect         ... and at least this far apart in accuracy (the effect-size floor)
  * @param stabilityCheckpoints checkpoints after a hop that decide STABLE or TRANSIENT
- * @param changePointZ         threshold of the change-point detector for series without item counts
+ * @param changePointZ         series without item counts: a value this many error scales off its prediction is a suspect
  * @param changePointMinDelta  smallest level change it reports, in the series' own units
- * @param changePointWindow    points of the current regime used to predict the next one
+ * @param changePointWindow    points of the current regime its mean and trend predictors use
  * @param missingScoreTimeoutMs how long (in event time) to wait for an announced checkpoint's scores
  * @param leaderboardSize      checkpoints kept in the published ranking
  * @param recentHopsKept       hops per run kept for queries
@@ -36,7 +36,7 @@ public record MonitorConfig(double modeBand, double modeZ, double hopZ, double h
     }
 
     public static MonitorConfig defaults() {
-        return new MonitorConfig(0.1, 2.0, 3.5, EffectSizeFloor.DEFAULT, 2, 4.0, 0.0, 6, 10 * 60_000L, 10, 20, AlertRules.none());
+        return new MonitorConfig(0.1, 2.0, 3.5, EffectSizeFloor.DEFAULT, 2, 5.0, 0.0, 32, 10 * 60_000L, 10, 20, AlertRules.none());
     }
 
     public MonitorConfig withRules(AlertRules newRules) {
