@@ -14,8 +14,8 @@ import java.util.List;
  * (its median absolute error), never below the producer's standard error where known, so seasonality,
  * trends and heavy tails widen the scale instead of firing.
  *
- * <p>A value at least {@code changePointZ} scales off the prediction is a suspect ({@value #CONFIRM_Z}
- * where the producer's standard error explains the recent errors); it is not learned from. The next value decides: if it sits nearer the suspect's level (the prediction shifted by the
+ * <p>A value at least {@code changePointZ} scales off the prediction is a suspect; it is not learned
+ * from. The next value decides: if it sits nearer the suspect's level (the prediction shifted by the
  * suspect's error) than the old prediction, and at least {@value #CONFIRM_Z} scales off the old
  * prediction, a change is reported at the suspect, one checkpoint late; otherwise the suspect was an
  * outlier and the prediction replaces it in the history. So a single outlier is never a change, and no
@@ -33,8 +33,8 @@ public final class ChangePointDetector {
     static final int MIN_REGIME = 3;
     /** How far off the old prediction the value after a suspect must be to confirm it. */
     static final double CONFIRM_Z = 3.5;
-    /** Errors within this factor of the producer's standard error are "explained" by it. */
-    static final double EXPLAINED = 1.5;
+    /** Predictors whose recent errors are within this factor of the best's are plausible too. */
+    static final double PLAUSIBLE = 2.0;
     /** Shortest and longest seasonal period looked for, and the autocorrelation that makes one. */
     static final int MIN_PERIOD = 3;
     static final int MAX_PERIOD = 24;
@@ -146,14 +146,11 @@ public final class ChangePointDetector {
         double[] predicted = predictions(c.history, c.regime);
         Predictor best = best(c, predicted, Double.isFinite(p.stderr()) && p.stderr() > 0);
         if (best != null && c.regime.size() >= MIN_REGIME) {
-            List<Double> errors = c.errors.get(best.ordinal());
-            double scale = scale(errors, p.stderr());
+            double scale = scale(c.errors.get(best.ordinal()), p.stderr());
             double e = x - predicted[best.ordinal()];
             double z = e / scale;
-            // Where the producer's standard error explains the errors, the noise is what it says it is and
-            // the confirmation alone keeps false alarms rare; otherwise the series has more to it than noise.
-            boolean explained = Double.isFinite(p.stderr()) && MAD_TO_SIGMA * medianAbs(errors) <= EXPLAINED * p.stderr();
-            if (Math.abs(z) >= (explained ? Math.min(threshold, CONFIRM_Z) : threshold) && Math.abs(e) >= minDelta) {
+            if (Math.abs(z) >= threshold && Math.abs(e) >= minDelta && surprisesEveryPlausible(c, predicted, best, x, z,
+                    p.stderr())) {
                 c.suspectValue = x;
                 c.suspectStep = p.step();
                 c.suspectPrevStep = prevStep;
@@ -170,6 +167,28 @@ public final class ChangePointDetector {
         }
         add(c.history, x, HISTORY);
         add(c.regime, x, regimeWindow);
+    }
+
+    /**
+     * A suspect must surprise every predictor that is nearly as good as the best (recent errors at most
+     * {@value #PLAUSIBLE} times the best's), in the same direction: a value that one good model of the
+     * series expects (a trend the mean misses, a season the trend misses) is no change.
+     */
+    private boolean surprisesEveryPlausible(State c, double[] predicted, Predictor best, double x, double z,
+                                            double stderr) {
+        double bestMad = medianAbs(c.errors.get(best.ordinal()));
+        for (Predictor k : Predictor.values()) {
+            List<Double> e = c.errors.get(k.ordinal());
+            if (k == best || e.size() < MIN_ERRORS_WITH_STDERR || !Double.isFinite(predicted[k.ordinal()])
+                    || medianAbs(e) > PLAUSIBLE * bestMad) {
+                continue;
+            }
+            double zk = (x - predicted[k.ordinal()]) / scale(e, stderr);
+            if (Math.abs(zk) < threshold || Math.signum(zk) != Math.signum(z)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The predictor with the smallest recent errors among those that predict now. */

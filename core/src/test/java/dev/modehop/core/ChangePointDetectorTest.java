@@ -31,11 +31,11 @@ class ChangePointDetectorTest {
 
     @Test
     void levelShiftsWithKnownNoiseAreFoundPrecisely() {
-        // Jumps of 3 to 8 standard errors: the smallest are below the suspect threshold (3.5), the rest found.
+        // Jumps of 3 to 8 standard errors: those below the suspect threshold (5) are left, the rest found.
         List<SyntheticSeries.Series> series = SyntheticSeries.generate(3, 60, 200, 0.05);
         Totals withStderr = run(series, true);
         assertTrue(withStderr.modehop().precision() >= 0.9, withStderr.toString());
-        assertTrue(withStderr.modehop().recall() >= 0.5, withStderr.toString());
+        assertTrue(withStderr.modehop().recall() >= 0.3, withStderr.toString());
         assertTrue(withStderr.modehop().precision() > withStderr.cusum().precision(), withStderr.toString());
     }
 
