@@ -149,8 +149,8 @@ public final class ChangePointDetector {
             double scale = scale(c.errors.get(best.ordinal()), p.stderr());
             double e = x - predicted[best.ordinal()];
             double z = e / scale;
-            if (Math.abs(z) >= threshold && Math.abs(e) >= minDelta && surprisesEveryPlausible(c, predicted, best, x, z,
-                    p.stderr())) {
+            if (Math.abs(z) >= threshold && Math.abs(e) >= minDelta
+                    && surprisesEveryPlausible(c, predicted, best, x, z, scale)) {
                 c.suspectValue = x;
                 c.suspectStep = p.step();
                 c.suspectPrevStep = prevStep;
@@ -171,11 +171,11 @@ public final class ChangePointDetector {
 
     /**
      * A suspect must surprise every predictor that is nearly as good as the best (recent errors at most
-     * {@value #PLAUSIBLE} times the best's), in the same direction: a value that one good model of the
+     * {@value #PLAUSIBLE} times the best's), in the same direction and on the best's scale: a value that one good model of the
      * series expects (a trend the mean misses, a season the trend misses) is no change.
      */
     private boolean surprisesEveryPlausible(State c, double[] predicted, Predictor best, double x, double z,
-                                            double stderr) {
+                                            double scale) {
         double bestMad = medianAbs(c.errors.get(best.ordinal()));
         for (Predictor k : Predictor.values()) {
             List<Double> e = c.errors.get(k.ordinal());
@@ -183,7 +183,7 @@ public final class ChangePointDetector {
                     || medianAbs(e) > PLAUSIBLE * bestMad) {
                 continue;
             }
-            double zk = (x - predicted[k.ordinal()]) / scale(e, stderr);
+            double zk = (x - predicted[k.ordinal()]) / scale;
             if (Math.abs(zk) < threshold || Math.signum(zk) != Math.signum(z)) {
                 return false;
             }

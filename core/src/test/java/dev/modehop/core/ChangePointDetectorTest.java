@@ -31,11 +31,13 @@ class ChangePointDetectorTest {
 
     @Test
     void levelShiftsWithKnownNoiseAreFoundPrecisely() {
-        // Jumps of 3 to 8 standard errors: those below the suspect threshold (5) are left, the rest found.
+        // Jumps of 3 to 8 standard errors: a suspect needs 5 scales under every plausible predictor and a
+        // confirmation; the detector is built for robustness (seasons, trends, outliers), so the smaller
+        // jumps are left and what it reports is right.
         List<SyntheticSeries.Series> series = SyntheticSeries.generate(3, 60, 200, 0.05);
         Totals withStderr = run(series, true);
-        assertTrue(withStderr.modehop().precision() >= 0.9, withStderr.toString());
-        assertTrue(withStderr.modehop().recall() >= 0.3, withStderr.toString());
+        assertTrue(withStderr.modehop().precision() >= 0.95, withStderr.toString());
+        assertTrue(withStderr.modehop().recall() >= 0.2, withStderr.toString());
         assertTrue(withStderr.modehop().precision() > withStderr.cusum().precision(), withStderr.toString());
     }
 
