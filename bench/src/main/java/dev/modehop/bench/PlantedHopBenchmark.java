@@ -37,8 +37,9 @@ public final class PlantedHopBenchmark {
                     t.add(h, detection.detect(h.points()));
                 }
                 System.out.printf(Locale.ROOT, "| %d-%d | %.2f | %d | %.3f | %.3f | %s | %s | %.3f | %.2f |%n",
-                        items[0], items[1], effect, t.planted, t.recall(), t.precision(), t.classRecall(true),
-                        t.classRecall(false), t.verdicts(), t.delay());
+                        items[0], items[1], effect, t.total.planted(), t.total.recall(), t.total.precision(),
+                        t.classRecall(true), t.classRecall(false), t.total.verdictAccuracy(),
+                        t.delay / t.total.matched());
             }
         }
         System.out.println();
@@ -55,31 +56,20 @@ public final class PlantedHopBenchmark {
                 var moving = SyntheticHistories.largeN(6, 30, 100, 20_000, 60_000, 4, wobble, true, 0.15);
                 Tally t = new Tally();
                 t.add(moving, detection.detect(moving.points()));
-                System.out.printf(Locale.ROOT, "| %.2f | %.2f | %d | %.2f | %.3f | %.3f |%n", effect, wobble, t.planted,
-                        falseHops / 30.0, t.recall(), t.precision());
+                System.out.printf(Locale.ROOT, "| %.2f | %.2f | %d | %.2f | %.3f | %.3f |%n", effect, wobble,
+                        t.total.planted(), falseHops / 30.0, t.total.recall(), t.total.precision());
             }
         }
     }
 
     /** Matches, per class of hop. */
     static final class Tally {
-        int planted;
-        int matched;
-        int detected;
-        int falseAlarms;
-        int right;
-        int judged;
+        SyntheticHistories.Score total = new SyntheticHistories.Score(0, 0, 0, 0, 0, 0);
         double delay;
         final Map<Boolean, int[]> byClass = new TreeMap<>();
 
         void add(SyntheticHistories.History h, List<OfflineDetection.DetectedHop> found) {
-            var s = SyntheticHistories.score(h.hops(), found);
-            planted += s.planted();
-            matched += s.matched();
-            detected += s.detected();
-            falseAlarms += s.falseAlarms();
-            right += s.verdictsRight();
-            judged += s.verdictsJudged();
+            total = total.plus(SyntheticHistories.score(h.hops(), found));
             for (var m : SyntheticHistories.matches(h.hops(), found).entrySet()) {
                 var p = m.getKey();
                 boolean mixed = p.from() == Mode.MIXED || p.to() == Mode.MIXED;
@@ -90,22 +80,6 @@ public final class PlantedHopBenchmark {
                     delay += m.getValue().index() - p.index();
                 }
             }
-        }
-
-        double recall() {
-            return matched / (double) planted;
-        }
-
-        double precision() {
-            return detected == 0 ? 1 : (detected - falseAlarms) / (double) detected;
-        }
-
-        double verdicts() {
-            return judged == 0 ? Double.NaN : right / (double) judged;
-        }
-
-        double delay() {
-            return matched == 0 ? Double.NaN : delay / matched;
         }
 
         String classRecall(boolean mixed) {

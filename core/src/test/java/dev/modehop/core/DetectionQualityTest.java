@@ -54,21 +54,13 @@ class DetectionQualityTest {
 
     @Test
     void hopsBetweenAllThreeModesAreFound() {
-        SyntheticHistories.Score all = null;
-        int planted = 0;
-        int matched = 0;
-        int detected = 0;
-        int falseAlarms = 0;
+        SyntheticHistories.Score all = new SyntheticHistories.Score(0, 0, 0, 0, 0, 0);
         int mixedPlanted = 0;
         int mixedMatched = 0;
         for (long seed = 1; seed <= 2; seed++) {
             SyntheticHistories.History h = SyntheticHistories.plantedThreeModes(seed, 40, 80, 100, 2000, 0.1, 0);
             var found = detection.detect(h.points());
-            all = SyntheticHistories.score(h.hops(), found);
-            planted += all.planted();
-            matched += all.matched();
-            detected += all.detected();
-            falseAlarms += all.falseAlarms();
+            all = all.plus(SyntheticHistories.score(h.hops(), found));
             for (var m : SyntheticHistories.matches(h.hops(), found).entrySet()) {
                 if (m.getKey().from() == Mode.MIXED || m.getKey().to() == Mode.MIXED) {
                     mixedPlanted++;
@@ -77,9 +69,9 @@ class DetectionQualityTest {
             }
         }
         assertTrue(mixedPlanted > 300, "enough hops into and out of MIXED: " + mixedPlanted);
-        assertTrue(matched / (double) planted >= 0.96, "recall " + matched + "/" + planted);
+        assertTrue(all.recall() >= 0.96, "recall " + all);
         assertTrue(mixedMatched / (double) mixedPlanted >= 0.95, "MIXED recall " + mixedMatched + "/" + mixedPlanted);
-        assertTrue((detected - falseAlarms) / (double) detected >= 0.98, "precision " + falseAlarms + " of " + detected);
+        assertTrue(all.precision() >= 0.98, "precision " + all);
     }
 
     @Test

@@ -244,6 +244,11 @@ public final class SyntheticHistories {
             return detected == 0 ? 1 : (detected - falseAlarms) / (double) detected;
         }
 
+        public Score plus(Score o) {
+            return new Score(planted + o.planted, detected + o.detected, matched + o.matched,
+                    verdictsRight + o.verdictsRight, verdictsJudged + o.verdictsJudged, falseAlarms + o.falseAlarms);
+        }
+
         public double verdictAccuracy() {
             return verdictsJudged == 0 ? 1 : verdictsRight / (double) verdictsJudged;
         }
