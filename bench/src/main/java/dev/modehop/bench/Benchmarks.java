@@ -11,14 +11,24 @@ public final class Benchmarks {
         String which = args.length == 0 ? "help" : args[0];
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (which) {
-            case "detection" -> DetectionBenchmark.main(rest);
+            case "detection" -> {
+                DetectionBenchmark.main(rest);
+                System.out.println();
+                PlantedHopBenchmark.main(new String[0]);
+                System.out.println();
+                ChangePointBenchmark.main(new String[0]);
+            }
+            case "hops" -> PlantedHopBenchmark.main(rest);
+            case "change-points" -> ChangePointBenchmark.main(rest);
             case "streams" -> StreamsBenchmark.main(rest);
             case "scoring" -> ScoringBenchmark.main(rest);
             default -> {
-                System.out.println("usage: Benchmarks detection | streams [--runs N --families F --checkpoints C]"
+                System.out.println("usage: Benchmarks detection | hops [--sweep] | change-points [PER_KIND [SEED]] | streams [--runs N --families F --checkpoints C]"
                         + " | scoring [--model toy|pythia-70m|pythia-160m] [--batches 1,4,16,64] [--device cpu|cuda]"
                         + " [--items N] [--storage bf16|f32] [--max-batch-tokens N] [--threads N] [--tokenizer FILE] [--repeats R]");
-                System.out.println("  detection  quality of hop and change-point detection on synthetic histories");
+                System.out.println("  detection  quality of hop and change-point detection on synthetic histories (all below)");
+                System.out.println("  hops [--sweep]  three-mode planted hops (100-2000 items) and GDsuite-sized series with wobble");
+                System.out.println("  change-points [PER_KIND [SEED]]  annotated generic series vs none, CUSUM, BOCPD");
                 System.out.println("  streams    Kafka Streams job vs raw pass-through on the in-process broker");
                 System.out.println("  scoring    one scorer worker on a random-weight checkpoint: items/s, tokens/s, peak memory,"
                         + " batch size sweep, predictor cost");

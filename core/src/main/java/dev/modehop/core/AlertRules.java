@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * Declarative rules that turn hops and verdicts into alerts and control commands. One rule per line:
  * <pre>
  * # comment
- * NAME: when SERIES|* hops to GENERALIZING|PARROT|UP|DOWN|* [and is STABLE|TRANSIENT] then ACTION[, ACTION...]
+ * NAME: when SERIES|* hops to GENERALIZING|MIXED|PARROT|UP|DOWN|* [and is STABLE|TRANSIENT] then ACTION[, ACTION...]
  * </pre>
  * Actions: {@code alert INFO|WARN|CRITICAL}, {@code pause}, {@code resume},
  * {@code adjust-mixture SOURCE=WEIGHT [SOURCE=WEIGHT ...]}. A rule without "and is" fires when the hop is
@@ -102,9 +102,9 @@ public final class AlertRules {
                     + line + "'");
         }
         String target = m.group(3).toUpperCase(Locale.ROOT);
-        if (!List.of("*", "UP", "DOWN", "GENERALIZING", "PARROT").contains(target)) {
+        if (!List.of("*", "UP", "DOWN", "GENERALIZING", "MIXED", "PARROT").contains(target)) {
             throw new IllegalArgumentException("unknown target '" + m.group(3)
-                    + "' (GENERALIZING, PARROT, UP, DOWN or *)");
+                    + "' (GENERALIZING, MIXED, PARROT, UP, DOWN or *)");
         }
         Verdict verdict = Verdict.PENDING;
         if (m.group(4) != null) {

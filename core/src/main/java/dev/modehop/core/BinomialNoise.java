@@ -19,8 +19,13 @@ public final class BinomialNoise {
         return (after - before) / Math.sqrt(variance(before, itemsBefore) + variance(after, itemsAfter));
     }
 
+    /** Variance of an accuracy over n items were the model at chance (0.5): the null of "no mode". */
+    public static double chanceVariance(int items) {
+        return 0.25 / items;
+    }
+
     /** How many standard errors an accuracy lies from chance (0.5), under the null of chance. */
     public static double zFromChance(double accuracy, int items) {
-        return (accuracy - 0.5) / Math.sqrt(0.25 / items);
+        return (accuracy - 0.5) / Math.sqrt(chanceVariance(items));
     }
 }

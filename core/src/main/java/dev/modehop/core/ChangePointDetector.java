@@ -1,110 +1,138 @@
 package dev.modehop.core;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Online change points of a series without item counts (loss, a benchmark accuracy), with the same
- * output shape as mode hops. Each new value is compared with the prediction of the current regime (its
- * mean, or a straight-line fit once the regime has four points, so slow drifts are followed rather than
- * flagged). The noise scale is the value's own standard error when the producer knows it, otherwise a
- * robust estimate from the series' first differences (their median, which one jump cannot inflate).
- * A value more than {@code changePointZ} standard deviations from the prediction starts a new regime and is
- * reported at once. A smaller shift (at least {@value #CONFIRM_Z} standard deviations) is reported when the
- * next value confirms it on the same side, one checkpoint later, as starting at the first of the two. The
- * next K values then judge each change STABLE or TRANSIENT.
+ * Online change points of a series without item counts (loss, a benchmark accuracy, a match rate), with
+ * the same output shape as mode hops. Each value is compared with a one-step prediction. Four predictors
+ * run side by side and the one with the smallest recent errors (median absolute one-step error) speaks:
+ * the current regime's mean (noise around a level), its straight-line fit (trends), the last value
+ * (random walks) and a seasonal one (last value plus the change one period earlier, with the period read
+ * from a peak of the recent history's autocorrelation). The noise scale is that predictor's own robust error scale
+ * (its median absolute error), never below the producer's standard error where known, so seasonality,
+ * trends and heavy tails widen the scale instead of firing.
+ *
+ * <p>A value at least {@code changePointZ} scales off the prediction is a suspect; it is not learned
+ * from. The next value decides: if it sits nearer the suspect's level (the prediction shifted by the
+ * suspect's error) than the old prediction, and at least {@value #CONFIRM_Z} scales off the old
+ * prediction, a change is reported at the suspect, one checkpoint late; otherwise the suspect was an
+ * outlier and the prediction replaces it in the history. So a single outlier is never a change, and no
+ * change is reported later than one checkpoint after it. The next K values then judge each change STABLE
+ * or TRANSIENT. State: bounded histories ({@value #HISTORY} values, {@value #ERRORS} errors per
+ * predictor, the regime's last {@code changePointWindow} values), O(1) per series.
  */
 public final class ChangePointDetector {
-    /** Differences kept for the noise estimate, and the fewest needed before any detection without stderr. */
-    static final int DIFFERENCES_KEPT = 64;
-    static final int MIN_DIFFERENCES = 5;
-    private static final double MAD_TO_SIGMA = 1.0 / 0.6745;
-    /** Two successive values this far out on the same side make a change. */
-    static final double CONFIRM_Z = 3.0;
+    static final int HISTORY = 64;
+    static final int ERRORS = 32;
+    /** Errors a predictor needs before it may speak, and the shortest regime a new change may follow. */
+    static final int MIN_ERRORS = 8;
+    /** With the producer's standard error as a floor under the scale, fewer errors are enough. */
+    static final int MIN_ERRORS_WITH_STDERR = 3;
+    static final int MIN_REGIME = 3;
+    /** How far off the old prediction the value after a suspect must be to confirm it. */
+    static final double CONFIRM_Z = 3.5;
+    /** Predictors whose recent errors are within this factor of the best's are plausible too. */
+    static final double PLAUSIBLE = 2.0;
+    /** Shortest and longest seasonal period looked for, and the autocorrelation that makes one. */
+    static final int MIN_PERIOD = 3;
+    static final int MAX_PERIOD = 24;
+    static final double MIN_AUTOCORRELATION = 0.4;
+    private static final double MAD_TO_SIGMA = 1.4826;
+
+    /** The predictors, in the order ties are broken. */
+    enum Predictor { MEAN, TREND, LAST, SEASONAL }
 
     private final double threshold;
     private final double minDelta;
-    private final int window;
+    private final int regimeWindow;
     private final StabilityJudge judge;
 
     public ChangePointDetector(MonitorConfig config) {
         this.threshold = config.changePointZ();
         this.minDelta = config.changePointMinDelta();
-        this.window = config.changePointWindow();
+        this.regimeWindow = config.changePointWindow();
         this.judge = new StabilityJudge(config.stabilityCheckpoints());
     }
 
+    /** What the detector keeps of one series. */
+    public static final class State {
+        /** Recent values, outliers replaced by their prediction, levels shifted at each change. */
+        public List<Double> history = new ArrayList<>();
+        /** Values of the current regime. */
+        public List<Double> regime = new ArrayList<>();
+        /** Recent one-step errors of each predictor (indexed by {@link Predictor#ordinal()}). */
+        public List<List<Double>> errors = new ArrayList<>();
+        public double suspectValue = Double.NaN;
+        public long suspectStep = -1;
+        public long suspectPrevStep = -1;
+        public double suspectPrediction;
+        public double suspectZ;
+        public double suspectScale;
+
+        public State() {
+            for (int i = 0; i < Predictor.values().length; i++) {
+                errors.add(new ArrayList<>());
+            }
+        }
+
+        boolean hasSuspect() {
+            return suspectStep >= 0;
+        }
+    }
+
     public SeriesUpdate observe(SeriesState s, SeriesPoint p) {
+        State c = s.changePoint;
         double x = p.value();
         long prevStep = s.lastStep;
         Output.ModeHop hop = null;
-        boolean startsRegime = false;
+        boolean confirmedBefore = false;
         if (p.gapBefore()) {
-            s.regime.clear();
-            s.regimeStderr.clear();
-            clearSuspect(s);
-        } else if (!s.regime.isEmpty()) {
-            Prediction prediction = predict(s.regime);
-            double pointSigma = pointSigma(s, p);
-            if (Double.isFinite(pointSigma) && pointSigma > 0) {
-                double sigma = Math.sqrt(pointSigma * pointSigma * (1 + prediction.varianceFactor()));
-                double z = (x - prediction.value()) / sigma;
-                boolean bigEnough = Math.abs(x - prediction.value()) >= minDelta;
-                if (hasSuspect(s) && Math.abs(z) >= CONFIRM_Z && Math.signum(z) == Math.signum(s.suspectZ) && bigEnough) {
-                    hop = change(s, s.suspectStep, s.suspectPrevStep, s.suspectPrediction, s.suspectValue, s.suspectZ);
-                    s.regime.clear();
-                    s.regimeStderr.clear();
-                    s.regime.add(s.suspectValue);
-                    s.regimeStderr.add(s.suspectStderr);
-                    clearSuspect(s);
-                } else if (Math.abs(z) >= threshold && bigEnough) {
-                    hop = change(s, p.step(), prevStep, prediction.value(), x, z);
-                    s.regime.clear();
-                    s.regimeStderr.clear();
-                    clearSuspect(s);
-                    startsRegime = true;
-                } else if (Math.abs(z) >= CONFIRM_Z && bigEnough) {
-                    if (hasSuspect(s)) {
-                        absorbSuspect(s);
-                    }
-                    s.suspectValue = x;
-                    s.suspectStderr = Double.isFinite(p.stderr()) ? p.stderr() : Double.NaN;
-                    s.suspectStep = p.step();
-                    s.suspectPrevStep = prevStep;
-                    s.suspectZ = z;
-                    s.suspectPrediction = prediction.value();
-                    remember(s, p, x);
-                    return observation(s, p, x, null);
-                } else if (hasSuspect(s)) {
-                    absorbSuspect(s);
-                }
+            c.history.clear();
+            c.regime.clear();
+            clearSuspect(c);
+        }
+        if (c.hasSuspect()) {
+            double[] unshifted = predictions(withValue(c.history, c.suspectPrediction), withValue(c.regime, c.suspectPrediction));
+            Predictor best = best(c, unshifted, c.suspectScale > 0);
+            double before = best == null ? c.suspectPrediction : unshifted[best.ordinal()];
+            double level = before + (c.suspectValue - c.suspectPrediction);
+            double off = (x - before) / c.suspectScale;
+            boolean confirms = Math.abs(off) >= CONFIRM_Z && Math.signum(off) == Math.signum(c.suspectZ)
+                    && Math.abs(x - level) < Math.abs(x - before);
+            if (confirms) {
+                hop = change(s, c.suspectStep, c.suspectPrevStep, c.suspectPrediction, c.suspectValue, c.suspectZ);
+                double shift = c.suspectValue - c.suspectPrediction;
+                c.history.replaceAll(v -> v + shift);
+                add(c.history, c.suspectValue, HISTORY);
+                add(c.history, x, HISTORY);
+                c.regime.clear();
+                c.regime.add(c.suspectValue);
+                c.regime.add(x);
+                clearSuspect(c);
+                confirmedBefore = true;
+            } else {
+                // An outlier: what the series would have been takes its place.
+                add(c.history, c.suspectPrediction, HISTORY);
+                add(c.regime, c.suspectPrediction, regimeWindow);
+                clearSuspect(c);
             }
         }
-        if (startsRegime || !hasSuspect(s)) {
-            s.regime.add(x);
-            s.regimeStderr.add(Double.isFinite(p.stderr()) ? p.stderr() : Double.NaN);
+        if (!confirmedBefore) {
+            step(c, p, prevStep);
         }
-        trim(s.regime, window);
-        trim(s.regimeStderr, window);
-        remember(s, p, x);
-        return observation(s, p, x, hop);
-    }
-
-    private Output.ModeHop change(SeriesState s, long step, long prevStep, double before, double after, double z) {
-        return new Output.ModeHop(Ids.hop(s.runId, s.series, step), s.runId, s.series, step, prevStep, prevStep,
-                z > 0 ? Direction.UP : Direction.DOWN, null, null, before, after, z, List.of());
-    }
-
-    private SeriesUpdate observation(SeriesState s, SeriesPoint p, double x, Output.ModeHop hop) {
+        s.lastStep = p.step();
+        s.anchorStep = p.step();
+        s.anchorValue = x;
+        s.confirmed = Mode.LEVEL;
+        s.observations++;
         List<Output.HopStability> verdicts = judge.review(s, p.step(), x);
         if (hop != null) {
             var pending = new SeriesState.PendingHop(hop.id(), hop.step(), null, hop.before(), hop.after());
-            if (hop.step() < p.step()) {
-                // Confirmed one checkpoint late: this value already counts toward its verdict.
-                pending.observed = 1;
-                pending.sumAfter = x;
-            }
+            // Confirmed one checkpoint late: this value already counts toward its verdict.
+            pending.observed = 1;
+            pending.sumAfter = x;
             s.pending.add(pending);
         }
         var observation = new Output.ModeObservation(Ids.observation(s.runId, s.series, p.step()), s.runId,
@@ -112,85 +140,204 @@ public final class ChangePointDetector {
         return new SeriesUpdate(observation, hop, verdicts);
     }
 
-    private static void remember(SeriesState s, SeriesPoint p, double x) {
-        if (Double.isFinite(s.lastValue) && !p.gapBefore()) {
-            s.differences.add(Math.abs(x - s.lastValue));
-            trim(s.differences, DIFFERENCES_KEPT);
+    /** A value with no suspect before it: a new suspect, or learned from. */
+    private void step(State c, SeriesPoint p, long prevStep) {
+        double x = p.value();
+        double[] predicted = predictions(c.history, c.regime);
+        Predictor best = best(c, predicted, Double.isFinite(p.stderr()) && p.stderr() > 0);
+        if (best != null && c.regime.size() >= MIN_REGIME) {
+            double scale = scale(c.errors.get(best.ordinal()), p.stderr());
+            double e = x - predicted[best.ordinal()];
+            double z = e / scale;
+            if (Math.abs(z) >= threshold && Math.abs(e) >= minDelta
+                    && surprisesEveryPlausible(c, predicted, best, x, z, scale)) {
+                c.suspectValue = x;
+                c.suspectStep = p.step();
+                c.suspectPrevStep = prevStep;
+                c.suspectPrediction = predicted[best.ordinal()];
+                c.suspectZ = z;
+                c.suspectScale = scale;
+                return;
+            }
         }
-        s.lastValue = x;
-        s.lastStep = p.step();
-        s.anchorStep = p.step();
-        s.anchorValue = x;
-        s.confirmed = Mode.LEVEL;
-        s.observations++;
-    }
-
-    private static boolean hasSuspect(SeriesState s) {
-        return s.suspectStep >= 0;
-    }
-
-    /** The suspect was noise after all: it joins the regime. */
-    private void absorbSuspect(SeriesState s) {
-        s.regime.add(s.suspectValue);
-        s.regimeStderr.add(s.suspectStderr);
-        clearSuspect(s);
-    }
-
-    private static void clearSuspect(SeriesState s) {
-        s.suspectValue = Double.NaN;
-        s.suspectStderr = Double.NaN;
-        s.suspectStep = -1;
-        s.suspectPrevStep = -1;
-        s.suspectZ = 0;
-    }
-
-    private static double pointSigma(SeriesState s, SeriesPoint p) {
-        if (Double.isFinite(p.stderr()) && p.stderr() > 0) {
-            return p.stderr();
+        for (Predictor k : Predictor.values()) {
+            if (Double.isFinite(predicted[k.ordinal()])) {
+                add(c.errors.get(k.ordinal()), x - predicted[k.ordinal()], ERRORS);
+            }
         }
-        if (s.differences.size() < MIN_DIFFERENCES) {
-            return Double.NaN;
-        }
-        List<Double> sorted = new ArrayList<>(s.differences);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-        // |a - b| of two draws with sd sigma has median 0.6745 * sqrt(2) * sigma.
-        return median * MAD_TO_SIGMA / Math.sqrt(2);
+        add(c.history, x, HISTORY);
+        add(c.regime, x, regimeWindow);
     }
 
     /**
-     * The regime's prediction of the next value, and the prediction's variance in units of one point's
-     * variance.
+     * A suspect must surprise every predictor that is nearly as good as the best (recent errors at most
+     * {@value #PLAUSIBLE} times the best's), in the same direction and on the best's scale: a value that one good model of the
+     * series expects (a trend the mean misses, a season the trend misses) is no change.
      */
-    record Prediction(double value, double varianceFactor) {
+    private boolean surprisesEveryPlausible(State c, double[] predicted, Predictor best, double x, double z,
+                                            double scale) {
+        double bestMad = medianAbs(c.errors.get(best.ordinal()));
+        for (Predictor k : Predictor.values()) {
+            List<Double> e = c.errors.get(k.ordinal());
+            if (k == best || e.size() < MIN_ERRORS_WITH_STDERR || !Double.isFinite(predicted[k.ordinal()])
+                    || medianAbs(e) > PLAUSIBLE * bestMad) {
+                continue;
+            }
+            double zk = (x - predicted[k.ordinal()]) / scale;
+            if (Math.abs(zk) < threshold || Math.signum(zk) != Math.signum(z)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    static Prediction predict(List<Double> regime) {
+    /** The predictor with the smallest recent errors among those that predict now. */
+    static Predictor best(State c, double[] predicted, boolean stderrKnown) {
+        int needed = stderrKnown ? MIN_ERRORS_WITH_STDERR : MIN_ERRORS;
+        Predictor best = null;
+        double bestMad = Double.POSITIVE_INFINITY;
+        for (Predictor k : Predictor.values()) {
+            List<Double> e = c.errors.get(k.ordinal());
+            if (e.size() >= needed && Double.isFinite(predicted[k.ordinal()])) {
+                double mad = medianAbs(e);
+                if (mad < bestMad) {
+                    bestMad = mad;
+                    best = k;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static double scale(List<Double> errors, double stderr) {
+        double robust = MAD_TO_SIGMA * medianAbs(errors);
+        double known = Double.isFinite(stderr) && stderr > 0 ? stderr : 0;
+        double scale = Math.max(robust, known);
+        return scale > 0 ? scale : Double.MIN_NORMAL;
+    }
+
+    /** One-step predictions of every predictor (NaN where it has too little to go on). */
+    static double[] predictions(List<Double> history, List<Double> regime) {
+        double[] out = new double[Predictor.values().length];
+        Arrays.fill(out, Double.NaN);
         int m = regime.size();
+        if (m > 0) {
+            double mean = 0;
+            for (double v : regime) {
+                mean += v;
+            }
+            mean /= m;
+            out[Predictor.MEAN.ordinal()] = mean;
+            if (m >= 4) {
+                double xMean = (m - 1) / 2.0;
+                double sxx = 0;
+                double sxy = 0;
+                for (int i = 0; i < m; i++) {
+                    sxx += (i - xMean) * (i - xMean);
+                    sxy += (i - xMean) * (regime.get(i) - mean);
+                }
+                out[Predictor.TREND.ordinal()] = mean + sxy / sxx * (m - xMean);
+            }
+        }
+        int n = history.size();
+        if (n > 0) {
+            out[Predictor.LAST.ordinal()] = history.get(n - 1);
+            int period = period(history);
+            if (period > 0) {
+                out[Predictor.SEASONAL.ordinal()] = history.get(n - 1) + history.get(n - period)
+                        - history.get(n - period - 1);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The lag with the largest autocorrelation of the recent history (detrended by its straight-line fit)
+     * among lags where it peaks, or 0 if no peak reaches {@value #MIN_AUTOCORRELATION}. Requiring a peak
+     * keeps random walks, whose autocorrelation only decays, from looking seasonal.
+     */
+    static int period(List<Double> history) {
+        int n = history.size();
+        int maxLag = Math.min(MAX_PERIOD, (n - 1) / 3);
+        if (maxLag < MIN_PERIOD) {
+            return 0;
+        }
         double mean = 0;
-        for (double v : regime) {
+        for (double v : history) {
             mean += v;
         }
-        mean /= m;
-        if (m < 4) {
-            return new Prediction(mean, 1.0 / m);
+        mean /= n;
+        double tMean = (n - 1) / 2.0;
+        double stt = 0;
+        double sty = 0;
+        for (int i = 0; i < n; i++) {
+            stt += (i - tMean) * (i - tMean);
+            sty += (i - tMean) * (history.get(i) - mean);
         }
-        double xMean = (m - 1) / 2.0;
-        double sxx = 0;
-        double sxy = 0;
-        for (int i = 0; i < m; i++) {
-            sxx += (i - xMean) * (i - xMean);
-            sxy += (i - xMean) * (regime.get(i) - mean);
+        double slope = sty / stt;
+        double[] d = new double[n];
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            d[i] = history.get(i) - mean - slope * (i - tMean);
+            var += d[i] * d[i];
         }
-        double slope = sxy / sxx;
-        double at = m;
-        return new Prediction(mean + slope * (at - xMean), 1.0 / m + (at - xMean) * (at - xMean) / sxx);
+        if (!(var > 0)) {
+            return 0;
+        }
+        double[] acf = new double[maxLag + 2];
+        for (int lag = MIN_PERIOD - 1; lag <= maxLag + 1 && lag < n; lag++) {
+            double sum = 0;
+            for (int i = lag; i < n; i++) {
+                sum += d[i] * d[i - lag];
+            }
+            acf[lag] = sum / var;
+        }
+        int best = 0;
+        double bestAcf = MIN_AUTOCORRELATION;
+        for (int lag = MIN_PERIOD; lag <= maxLag; lag++) {
+            boolean peak = acf[lag] > acf[lag - 1] && acf[lag] >= acf[lag + 1];
+            if (peak && acf[lag] > bestAcf) {
+                bestAcf = acf[lag];
+                best = lag;
+            }
+        }
+        return best;
     }
 
-    private static void trim(List<Double> values, int max) {
+    private Output.ModeHop change(SeriesState s, long step, long prevStep, double before, double after, double z) {
+        return new Output.ModeHop(Ids.hop(s.runId, s.series, step), s.runId, s.series, step, prevStep, prevStep,
+                z > 0 ? Direction.UP : Direction.DOWN, null, null, before, after, z, List.of());
+    }
+
+    private static void clearSuspect(State c) {
+        c.suspectValue = Double.NaN;
+        c.suspectStep = -1;
+        c.suspectPrevStep = -1;
+        c.suspectPrediction = 0;
+        c.suspectZ = 0;
+        c.suspectScale = 0;
+    }
+
+    private static List<Double> withValue(List<Double> values, double v) {
+        List<Double> out = new ArrayList<>(values);
+        out.add(v);
+        return out;
+    }
+
+    private static void add(List<Double> values, double v, int max) {
+        values.add(v);
         while (values.size() > max) {
             values.remove(0);
         }
+    }
+
+    private static double medianAbs(List<Double> values) {
+        double[] a = new double[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.abs(values.get(i));
+        }
+        Arrays.sort(a);
+        int n = a.length;
+        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
     }
 }

@@ -10,7 +10,9 @@ import java.util.TreeMap;
 /**
  * Ranks a run's checkpoints by a weighted mean of their probe families' soft scores. A family's weight
  * says how much its mode at that checkpoint can be trusted: 1 for a held mode or a hop judged STABLE,
- * 0.5 while undecided or while a hop made there is pending, 0.25 for a hop judged TRANSIENT.
+ * 0.5 while undecided or while a hop made there is pending, 0.25 for a hop judged TRANSIENT. A held MIXED
+ * mode is as certain as a held pole: the weight says how much the measurement can be trusted, the soft
+ * score (near 0 for MIXED) says how good it is.
  * The ranking is republished whenever the best checkpoint changes.
  */
 public final class CheckpointRanker {

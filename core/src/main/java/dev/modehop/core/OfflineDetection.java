@@ -24,7 +24,10 @@ public final class OfflineDetection {
     public record Point(String series, long step, double value, Integer items, double stderr) {
     }
 
-    /** A detected hop. {@code index} is the 0-based position of {@code step} among the series' points. */
+    /**
+     * A detected hop. {@code index} is the 0-based position of {@code step} among the series' points (a
+     * change of a plain series is known one point after its step, when the next value confirmed it).
+     */
     public record DetectedHop(String series, long step, int index, long prevStep, Direction direction, Mode from,
                               Mode to, double before, double after, double zScore, Verdict stability) {
     }
@@ -55,7 +58,10 @@ public final class OfflineDetection {
             throw new IllegalArgumentException("series '" + series + "' mixes points with and without item counts");
         }
         SeriesState state = new SeriesState("offline", series, !counted);
-        Map<String, Integer> indexOfHop = new LinkedHashMap<>();
+        Map<Long, Integer> indexOfStep = new java.util.HashMap<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            indexOfStep.put(sorted.get(i).step(), i);
+        }
         Map<String, Output.ModeHop> hops = new LinkedHashMap<>();
         Map<String, Verdict> verdicts = new TreeMap<>();
         for (int i = 0; i < sorted.size(); i++) {
@@ -65,7 +71,6 @@ public final class OfflineDetection {
             SeriesUpdate u = counted ? hopDetector.observe(state, sp) : changePointDetector.observe(state, sp);
             if (u.hop() != null) {
                 hops.put(u.hop().id(), u.hop());
-                indexOfHop.put(u.hop().id(), i);
             }
             for (Output.HopStability v : u.verdicts()) {
                 verdicts.put(v.hopId(), v.verdict());
@@ -73,7 +78,7 @@ public final class OfflineDetection {
         }
         List<DetectedHop> out = new ArrayList<>();
         for (Output.ModeHop h : hops.values()) {
-            out.add(new DetectedHop(series, h.step(), indexOfHop.get(h.id()), h.prevStep(), h.direction(), h.from(),
+            out.add(new DetectedHop(series, h.step(), indexOfStep.get(h.step()), h.prevStep(), h.direction(), h.from(),
                     h.to(), h.before(), h.after(), h.zScore(), verdicts.getOrDefault(h.id(), Verdict.PENDING)));
         }
         return out;

@@ -20,22 +20,15 @@ public final class SeriesState {
     public long lastStep = -1;
     public int observations;
 
-    /** Change-point detector: values of the current regime (most recent last, at most the window). */
-    public List<Double> regime = new ArrayList<>();
-    /** Their standard errors, where known (NaN where not). */
-    public List<Double> regimeStderr = new ArrayList<>();
-    /** Absolute first differences of the whole series (most recent last, bounded), for a robust noise scale. */
-    public List<Double> differences = new ArrayList<>();
-    public double lastValue = Double.NaN;
-    /** A value that left the regime by less than the one-point threshold, waiting for the next to confirm it. */
-    public double suspectValue = Double.NaN;
-    public double suspectStderr = Double.NaN;
-    public long suspectStep = -1;
-    public long suspectPrevStep = -1;
-    public double suspectZ;
-    public double suspectPrediction;
+    /** Series without item counts: the change-point detector's own bounded state. */
+    public ChangePointDetector.State changePoint = new ChangePointDetector.State();
 
     public List<PendingHop> pending = new ArrayList<>();
+
+    /** Probe families: the recent checkpoint-to-checkpoint noise (its own bounded state). */
+    public ExtraBinomialDispersion.State dispersion = new ExtraBinomialDispersion.State();
+    /** Probe families: the level the confirmed mode holds (its own bounded state). */
+    public ModeReference.State reference = new ModeReference.State();
 
     public SeriesState() {
     }

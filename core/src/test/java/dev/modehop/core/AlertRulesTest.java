@@ -48,4 +48,15 @@ class AlertRulesTest {
                 100, 100, Verdict.PENDING);
         assertEquals(0, rules.fire(other).size());
     }
+
+    @Test
+    void mixedIsATarget() {
+        AlertRules rules = AlertRules.parse("m: when flipped hops to mixed then alert INFO");
+        var toMixed = new AlertRules.Trigger("r", "h", "flipped", Mode.GENERALIZING, Mode.MIXED, Direction.DOWN,
+                100, 100, Verdict.PENDING);
+        var toParrot = new AlertRules.Trigger("r", "h", "flipped", Mode.GENERALIZING, Mode.PARROT, Direction.DOWN,
+                100, 100, Verdict.PENDING);
+        assertEquals(1, rules.fire(toMixed).size());
+        assertEquals(0, rules.fire(toParrot).size());
+    }
 }

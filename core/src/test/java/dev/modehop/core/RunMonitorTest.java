@@ -189,4 +189,35 @@ class RunMonitorTest {
         assertEquals(Direction.UP, hops.get(0).direction());
         assertEquals(Verdict.STABLE, only(all, Output.HopStability.class).get(0).verdict());
     }
+
+    @Test
+    void hopsIntoAndOutOfMixedAreReportedJudgedAndFireMixedRules() {
+        RunMonitor withMixedRule = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse(
+                "mixed: when flipped hops to MIXED and is STABLE then alert WARN")));
+        RunState r = new RunState(RUN);
+        List<Output> all = new ArrayList<>();
+        double[] values = {0.95, 0.96, 0.95, 0.51, 0.50, 0.49, 0.50, 0.94};
+        for (int i = 0; i < values.length; i++) {
+            long step = 50L * (i + 1);
+            all.addAll(withMixedRule.onCheckpointReady(r, ready(step, i)));
+            all.addAll(withMixedRule.onResult(r, score(step, "flipped", values[i], i)));
+        }
+        List<Output.ModeHop> hops = only(all, Output.ModeHop.class);
+        assertEquals(2, hops.size());
+        assertEquals(200, hops.get(0).step(), "at the first checkpoint of MIXED");
+        assertEquals(Mode.GENERALIZING, hops.get(0).from());
+        assertEquals(Mode.MIXED, hops.get(0).to());
+        assertEquals(400, hops.get(1).step());
+        assertEquals(Mode.MIXED, hops.get(1).from());
+        assertEquals(Mode.GENERALIZING, hops.get(1).to());
+        assertEquals(Verdict.STABLE, only(all, Output.HopStability.class).get(0).verdict());
+        List<Output.Alert> alerts = only(all, Output.Alert.class);
+        assertEquals(1, alerts.size());
+        assertEquals("mixed", alerts.get(0).rule());
+        Output.ModeObservation atChance = only(all, Output.ModeObservation.class).get(5);
+        assertEquals(Mode.MIXED, atChance.mode());
+        assertEquals(Mode.MIXED, atChance.confirmedMode());
+        // A held MIXED mode counts like any held mode; its soft score (near 0) ranks the checkpoint low.
+        assertEquals(100, withMixedRule.summarize(r).bestStep());
+    }
 }

@@ -2,6 +2,7 @@ package dev.modehop.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modehop.core.EffectSizeFloor;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.OfflineDetection;
 import dev.modehop.launcher.history.History;
@@ -35,13 +36,21 @@ final class DetectCommand implements Callable<Integer> {
             description = "smallest level change reported for series without n, in their units (default: ${DEFAULT-VALUE})")
     double minDelta;
 
+    @Option(names = "--min-effect", defaultValue = "" + EffectSizeFloor.DEFAULT,
+            description = "smallest change of accuracy that is a hop of a probe family, whatever the item count (default: ${DEFAULT-VALUE})")
+    double minEffect;
+
     @Override
     public Integer call() throws Exception {
         History history = lmEval.read(input);
         if (k < 1) {
             throw new UserInputException("--stability-checkpoints must be >= 1");
         }
-        MonitorConfig config = MonitorConfig.defaults().withStabilityCheckpoints(k).withChangePointMinDelta(minDelta);
+        if (!(minEffect >= 0 && minEffect < 1)) {
+            throw new UserInputException("--min-effect must be in [0, 1)");
+        }
+        MonitorConfig config = MonitorConfig.defaults().withStabilityCheckpoints(k).withChangePointMinDelta(minDelta)
+                .withHopMinEffect(minEffect);
         List<OfflineDetection.DetectedHop> hops;
         try {
             hops = new OfflineDetection(config).detect(history.points());

@@ -26,6 +26,7 @@ public final class CurvePlot {
     private static final int TOP = 64;
     private static final Color GEN = new Color(0xD8F2E6);
     private static final Color PARROT = new Color(0xFBE0E0);
+    private static final Color MIXED = new Color(0xFFF1C2);
 
     private CurvePlot() {
     }
@@ -73,7 +74,12 @@ public final class CurvePlot {
             int px = x.applyAsInt(p.step());
             int from = i == 0 ? Math.max(LEFT, px - 10) : (x.applyAsInt(points.get(i - 1).step()) + px) / 2;
             int to = i == points.size() - 1 ? px : (px + x.applyAsInt(points.get(i + 1).step())) / 2;
-            g.setColor("GENERALIZING".equals(p.mode()) ? GEN : "PARROT".equals(p.mode()) ? PARROT : new Color(0xEEEEEE));
+            g.setColor(switch (String.valueOf(p.mode())) {
+                case "GENERALIZING" -> GEN;
+                case "PARROT" -> PARROT;
+                case "MIXED" -> MIXED;
+                default -> new Color(0xEEEEEE);
+            });
             g.fillRect(from, top, Math.max(1, to - from), PANEL);
         }
         // Data windows as a band under the plot.
@@ -109,7 +115,7 @@ public final class CurvePlot {
         }
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        g.drawString(family + "  (hard accuracy solid, soft score dashed; shading: confirmed mode; band: data windows)",
+        g.drawString(family + "  (hard accuracy solid, soft score dashed; shading: confirmed mode, green generalizing, yellow mixed, red parrot; band: data windows)",
                 LEFT, top - 8);
         // Hops.
         for (RunRecord.Hop h : run.hopsOf(family)) {
@@ -120,7 +126,7 @@ public final class CurvePlot {
             int hx = x.applyAsInt(h.step());
             g.drawLine(hx, top, hx, bottom);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-            g.drawString(("PARROT".equals(h.to()) ? "v " : "^ ") + h.stability(), hx + 3, top + 12);
+            g.drawString((rank(h.to()) < rank(h.from()) ? "v " : "^ ") + h.to() + " " + h.stability(), hx + 3, top + 12);
         }
         // Curves.
         g.setStroke(new BasicStroke(2f));
@@ -144,5 +150,15 @@ public final class CurvePlot {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
             g.drawString(c.action(), cx + 7, bottom - 4);
         }
+    }
+
+    /** Modes from the parrot end to the generalizing end, for the arrow of a hop. */
+    private static int rank(String mode) {
+        return switch (String.valueOf(mode)) {
+            case "PARROT" -> 0;
+            case "MIXED" -> 1;
+            case "GENERALIZING" -> 2;
+            default -> -1;
+        };
     }
 }

@@ -18,13 +18,14 @@ public final class DemoReport {
     public static void print(RunRecord r, PrintStream out) {
         out.println();
         out.println("=== modehop demo report: run " + r.runId + " ===");
-        out.println("mode per checkpoint (G generalizing, P parrot, . undecided):");
+        out.println("mode per checkpoint (G generalizing, M mixed, P parrot, . undecided):");
         for (Map.Entry<String, List<RunRecord.Point>> f : r.families.entrySet()) {
             StringBuilder line = new StringBuilder();
             for (RunRecord.Point p : f.getValue()) {
                 line.append(switch (p.mode()) {
                     case "GENERALIZING" -> 'G';
                     case "PARROT" -> 'P';
+                    case "MIXED" -> 'M';
                     default -> '.';
                 });
             }

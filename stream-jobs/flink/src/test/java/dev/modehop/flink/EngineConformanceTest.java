@@ -111,7 +111,18 @@ class EngineConformanceTest {
         assertTrue(expected.byTopic.containsKey(topics.alertRaised.name()), "and a missing-scores alert");
         assertEquals(5, expected.byTopic.get(topics.probeScored.dlq()).values().stream().mapToInt(List::size).sum(),
                 "garbage, NaN, late score, two scores of an unknown run:\n" + expected);
+        assertEquals(List.of("flipped GENERALIZING->MIXED at 40", "flipped MIXED->GENERALIZING at 80", "loss null->null at 80"),
+                hopsOf(topics, expected, "r3"), "hops into and out of MIXED, and a plain series' change point (known one checkpoint later)");
         assertEquals(expected.toString(), actual.toString());
+    }
+
+    private static List<String> hopsOf(Topics topics, Engines.Outputs outputs, String run) {
+        var deserializer = topics.hopDetected.valueSerde().deserializer();
+        return outputs.byTopic.get(topics.hopDetected.name()).getOrDefault(run, List.of()).stream()
+                .map(d -> (dev.modehop.events.ModeHop) deserializer.deserialize(topics.hopDetected.name(),
+                        java.util.Base64.getDecoder().decode(d.substring(d.lastIndexOf("bytes=") + 6))))
+                .map(h -> h.getSeries() + " " + h.getFrom() + "->" + h.getTo() + " at " + h.getStep())
+                .toList();
     }
 
     /**

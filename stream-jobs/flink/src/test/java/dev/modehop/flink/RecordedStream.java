@@ -28,6 +28,9 @@ final class RecordedStream {
     /** r2's step 200 is announced at T0 + 20 s and never scored. */
     static final long GAP_DEADLINE = T0 + 20_000 + MonitorConfig.defaults().missingScoreTimeoutMs();
 
+    static final double[] R3_MIXED = {0.95, 0.96, 0.94, 0.52, 0.49, 0.50, 0.51, 0.93, 0.95, 0.94, 0.96, 0.95};
+    static final double[] R3_PLAIN = {2.00, 2.02, 1.99, 2.01, 2.00, 1.98, 2.01, 2.60, 2.59, 2.61, 2.60, 2.62};
+
     record Recorded(String topic, String key, byte[] value, long timestamp) {
     }
 
@@ -52,6 +55,9 @@ final class RecordedStream {
         for (int k = 1; k <= 4; k++) {
             add(phase1, topics.checkpointReady, "r2", ready("r2", 100L * k, T0 + 10_000L * k), T0 + 10_000L * k);
         }
+        for (int k = 1; k <= R3_MIXED.length; k++) {
+            add(phase1, topics.checkpointReady, "r3", ready("r3", 10L * k, T0 + 1000L * k), T0 + 1000L * k);
+        }
 
         score(phase2, "r1", 150, "flipped", 0.03, 1, T0 + 60_000);
         score(phase2, "r1", 100, "flipped", 0.98, 1, T0 + 61_000);
@@ -71,6 +77,13 @@ final class RecordedStream {
         score(phase2, "r2", 300, "copy", 0.10, 2, GAP_DEADLINE + 1100);
         score(phase2, "r2", 400, "flipped", 0.06, 2, GAP_DEADLINE + 2000);
         score(phase2, "r2", 400, "copy", 0.91, 2, GAP_DEADLINE + 2100);
+        // r3: a family that hops into MIXED and out again, and a plain series (no item count) with a level
+        // shift and an outlier for the change-point detector.
+        for (int k = 1; k <= R3_MIXED.length; k++) {
+            long at = T0 + 70_000 + 100L * k;
+            score(phase2, "r3", 10L * k, "flipped", R3_MIXED[k - 1], 2, at);
+            add(phase2, topics.probeScored, "r3", plainValue("r3", 10L * k, R3_PLAIN[k - 1], at + 50), at + 50);
+        }
         // The unknown run's scores are held back until its own event time passes the timeout.
         score(phase2, "ghost", 100, "flipped", 0.9, 1, T0 + 68_000 + MonitorConfig.defaults().missingScoreTimeoutMs());
     }
@@ -102,6 +115,13 @@ final class RecordedStream {
                 .setSuite("toy").setFamily(family).setTask(task).setSeedCount(4).setItems(512).setHardAccuracy(acc)
                 .setSoftScore(2 * acc - 1).setStderr(null).setTaskCount(taskCount).setScorerId("test")
                 .setDurationMs(1).setProducedAt(at).build();
+    }
+
+    static ProbeScore plainValue(String run, long step, double value, long at) {
+        return ProbeScore.newBuilder().setId(run + "/" + step + "/loss/loss").setRunId(run).setStep(step)
+                .setSuite("toy").setFamily("loss").setTask("loss").setSeedCount(1).setItems(null).setHardAccuracy(value)
+                .setSoftScore(0).setStderr(0.01).setTaskCount(2).setScorerId("test").setDurationMs(1).setProducedAt(at)
+                .build();
     }
 
     @SuppressWarnings("unchecked")
