@@ -1,6 +1,5 @@
 package dev.modehop.schemas;
 
-import dev.modehop.core.Output;
 import dev.modehop.events.Alert;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
@@ -11,6 +10,7 @@ import dev.modehop.events.HopStability;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.events.ScoringProgress;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,6 +24,8 @@ public final class Topics {
     public final Topic<CheckpointReady> checkpointReady;
     public final Topic<DataWindow> dataWindowClosed;
     public final Topic<ProbeScore> probeScored;
+    /** Scorer workers' signs of life while they score a checkpoint; read by the stream job with the scores. */
+    public final Topic<ScoringProgress> scoringProgress;
     /** Written by scorer workers next to probe.scored; read by dashboards and analyses, not by the stream job. */
     public final Topic<CheckpointPredictors> checkpointPredictors;
     public final Topic<ModeObservation> modeObserved;
@@ -37,6 +39,7 @@ public final class Topics {
         checkpointReady = topic(prefix, "checkpoint.ready", CheckpointReady.class, serdeConfig);
         dataWindowClosed = topic(prefix, "datawindow.closed", DataWindow.class, serdeConfig);
         probeScored = topic(prefix, "probe.scored", ProbeScore.class, serdeConfig);
+        scoringProgress = topic(prefix, "scoring.progress", ScoringProgress.class, serdeConfig);
         checkpointPredictors = topic(prefix, "checkpoint.predictors", CheckpointPredictors.class, serdeConfig);
         modeObserved = topic(prefix, "mode.observed", ModeObservation.class, serdeConfig);
         hopDetected = topic(prefix, "hop.detected", ModeHop.class, serdeConfig);
@@ -55,34 +58,11 @@ public final class Topics {
     }
 
     public List<Topic<?>> inputs() {
-        return List.of(checkpointReady, dataWindowClosed, probeScored);
+        return List.of(checkpointReady, dataWindowClosed, probeScored, scoringProgress);
     }
 
     public List<Topic<?>> outputs() {
         return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked);
-    }
-
-    /** The output topic a monitor output is written to. */
-    public Topic<?> outputTopic(Output o) {
-        if (o instanceof Output.ModeObservation) {
-            return modeObserved;
-        }
-        if (o instanceof Output.ModeHop) {
-            return hopDetected;
-        }
-        if (o instanceof Output.HopStability) {
-            return hopStability;
-        }
-        if (o instanceof Output.Alert) {
-            return alertRaised;
-        }
-        if (o instanceof Output.ControlCommand) {
-            return runControl;
-        }
-        if (o instanceof Output.CheckpointRanking) {
-            return checkpointRanked;
-        }
-        throw new IllegalArgumentException("no output topic for " + o.getClass().getSimpleName());
     }
 
     /** Inputs, outputs and the scorers' predictors. */

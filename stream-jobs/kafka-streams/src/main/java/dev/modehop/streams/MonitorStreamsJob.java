@@ -2,6 +2,8 @@ package dev.modehop.streams;
 
 import dev.modehop.core.RunMonitor;
 import dev.modehop.schemas.Topics;
+import dev.modehop.step.MonitorStep;
+import dev.modehop.step.StepSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -20,9 +22,9 @@ public final class MonitorStreamsJob implements AutoCloseable {
     private final KafkaStreams streams;
     private final MonitorQueries queries;
 
-    private MonitorStreamsJob(KafkaStreams streams, RunMonitor monitor) {
+    private MonitorStreamsJob(KafkaStreams streams, MonitorStep step) {
         this.streams = streams;
-        this.queries = new MonitorQueries(streams, monitor);
+        this.queries = new MonitorQueries(streams, step);
     }
 
     /** The job's Kafka Streams settings; {@code overrides} (client settings, SASL/SSL...) win. */
@@ -50,7 +52,14 @@ public final class MonitorStreamsJob implements AutoCloseable {
 
     public static MonitorStreamsJob start(Topics topics, RunMonitor monitor, Properties config,
                                           ProcessingListener listener) {
-        KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, monitor, listener), config);
+        return start(topics, new MonitorStep(topics, monitor, StepSettings.defaults()), config, listener);
+    }
+
+    /** With the step's own settings (run expiry, output size limit). */
+    public static MonitorStreamsJob start(Topics topics, MonitorStep step, Properties config,
+                                          ProcessingListener listener) {
+        KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, step, MonitorTopology.DEFAULT_LATENESS,
+                listener), config);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.info("streams job {} -> {}", before, now);
@@ -71,7 +80,7 @@ public final class MonitorStreamsJob implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new MonitorStreamsJob(streams, monitor);
+        return new MonitorStreamsJob(streams, step);
     }
 
     public boolean isRunning() {

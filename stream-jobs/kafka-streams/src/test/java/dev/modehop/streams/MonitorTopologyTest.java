@@ -16,11 +16,11 @@ import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.Verdict;
-import dev.modehop.schemas.DeadLetters;
+import dev.modehop.step.DeadLetters;
 import dev.modehop.schemas.AvroSerdes;
-import dev.modehop.schemas.DeadLetters;
-import dev.modehop.schemas.RunStateCodec;
-import dev.modehop.schemas.DeadLetters;
+import dev.modehop.core.RunExtras;
+import dev.modehop.core.SeriesEntry;
+import dev.modehop.step.PartCodec;
 import dev.modehop.schemas.Topics;
 import java.util.List;
 import java.util.Map;
@@ -162,12 +162,17 @@ class MonitorTopologyTest {
             checkpoint("r", i * 50L, (i / 10) % 2 == 0 ? 0.95 : 0.05);
         }
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(MonitorTopology.STATE_STORE);
-        RunState state = RunStateCodec.decode(store.get("r"));
+        StreamsRunStore run = StreamsRunStore.of(store, "r");
+        RunState state = PartCodec.decode(run.get("h"), RunState.class);
+        RunExtras extras = PartCodec.decode(run.get("x"), RunExtras.class);
+        SeriesEntry flipped = PartCodec.decode(run.get("s/flipped"), SeriesEntry.class);
         assertEquals(0, state.waiting.size(), "nothing left waiting");
-        assertTrue(state.windows.size() <= 256, "windows bounded: " + state.windows.size());
-        assertTrue(state.hops.size() <= 20, "hops bounded: " + state.hops.size());
-        assertTrue(state.ranking.entries.size() <= 18, "ranking bounded: " + state.ranking.entries.size());
+        assertTrue(extras.windows.size() <= 256, "windows bounded: " + extras.windows.size());
+        assertTrue(flipped.hops.size() <= 20 + MonitorConfig.defaults().stabilityCheckpoints(),
+                "hops bounded: " + flipped.hops.size());
+        assertTrue(extras.ranking.entries.size() <= 18, "ranking bounded: " + extras.ranking.entries.size());
         assertTrue(state.processed.size() <= 16);
+        assertEquals(16, run.names("r/").size(), "results kept only for the remembered checkpoints");
         assertTrue(out(topics.hopDetected).readValuesToList().size() >= 39);
     }
 }

@@ -1,41 +1,41 @@
-package dev.modehop.schemas;
+package dev.modehop.step;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.modehop.core.RunState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Stores a run's monitor state as JSON, for both engines (a Kafka Streams store value, a Flink state
- * value). JSON keeps stored state readable and lets fields be added without breaking old state.
+ * Encodes the stored parts of a run (header, series entries, results, extras) as JSON, for both engines. Each
+ * part is small (a series entry is bounded by the stability window), so JSON keeps stored state readable and
+ * lets fields be added, by the detectors too, without breaking old state.
  */
-public final class RunStateCodec {
+public final class PartCodec {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
             .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
-    private RunStateCodec() {
+    private PartCodec() {
     }
 
-    public static byte[] encode(RunState state) {
+    public static byte[] encode(Object part) {
         try {
-            return JSON.writeValueAsBytes(state);
+            return JSON.writeValueAsBytes(part);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode the state of run " + state.runId, e);
+            throw new UncheckedIOException("cannot encode a " + part.getClass().getSimpleName(), e);
         }
     }
 
-    public static RunState decode(byte[] bytes) {
+    public static <T> T decode(byte[] bytes, Class<T> type) {
         try {
-            return JSON.readValue(bytes, RunState.class);
+            return JSON.readValue(bytes, type);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot decode a stored run state", e);
+            throw new UncheckedIOException("cannot decode a stored " + type.getSimpleName(), e);
         }
     }
 

@@ -1,0 +1,31 @@
+package dev.modehop.step;
+
+/**
+ * The step's policies that are not semantics (those are {@code MonitorConfig}).
+ *
+ * @param idleExpiryMs   a run without input for this long (event time) is deleted; 0 keeps runs forever
+ * @param maxOutputBytes an output value larger than this is not produced (its input is dead-lettered): the
+ *                       broker's default {@code max.message.bytes} is 1 MiB, headers and key need a little room
+ */
+public record StepSettings(long idleExpiryMs, int maxOutputBytes) {
+    public static final long DEFAULT_IDLE_EXPIRY_MS = 14L * 24 * 3600 * 1000;
+    public static final int DEFAULT_MAX_OUTPUT_BYTES = 1_000_000;
+
+    public StepSettings {
+        if (idleExpiryMs < 0 || maxOutputBytes < 1) {
+            throw new IllegalArgumentException("idleExpiryMs must be >= 0 and maxOutputBytes >= 1");
+        }
+    }
+
+    public static StepSettings defaults() {
+        return new StepSettings(DEFAULT_IDLE_EXPIRY_MS, DEFAULT_MAX_OUTPUT_BYTES);
+    }
+
+    public StepSettings withIdleExpiryMs(long ms) {
+        return new StepSettings(ms, maxOutputBytes);
+    }
+
+    public StepSettings withMaxOutputBytes(int bytes) {
+        return new StepSettings(idleExpiryMs, bytes);
+    }
+}
