@@ -179,12 +179,13 @@ public final class RunMonitor {
             file(run, pending(run, r.step()), r);
             return new ArrayList<>();
         }
-        PendingCheckpoint done = run.processed.get(r.step());
-        if (done != null && run.parts().result(r.step(), r.taskKey()) != null) {
+        boolean remembered = run.processed.contains(r.step());
+        if (remembered && run.parts().result(r.step(), r.taskKey()) != null) {
             run.duplicatesIgnored++;
             return new ArrayList<>();
         }
-        if (done != null && done.skipped && !done.publishedLate) {
+        PendingCheckpoint done = run.skipped.get(r.step());
+        if (remembered && done != null && !done.publishedLate) {
             file(run, done, r);
             return done.complete() ? publishLate(run, done) : new ArrayList<>();
         }
@@ -239,6 +240,7 @@ public final class RunMonitor {
         run.lastProcessedStep = pc.step;
         pc.skipped = true;
         remember(run, pc);
+        run.skipped.put(pc.step, pc);
         String got = pc.expectedResults < 0 ? "no results" : pc.resultCount + " of " + pc.expectedResults + " results";
         String id = run.runId + "/" + pc.step + "/missing-scores";
         out.add(new Output.Alert(id, run.runId, "missing-scores", Severity.WARN, "checkpoint " + pc.step + " got "
@@ -345,9 +347,11 @@ public final class RunMonitor {
 
     /** Keeps the checkpoint (and its stored results) among the recent ones; the oldest is forgotten. */
     private static void remember(RunState run, PendingCheckpoint pc) {
-        run.processed.put(pc.step, pc);
+        run.processed.add(pc.step);
         while (run.processed.size() > PROCESSED_KEPT) {
-            run.parts().dropResults(run.processed.pollFirstEntry().getKey());
+            long forgotten = run.processed.pollFirst();
+            run.skipped.remove(forgotten);
+            run.parts().dropResults(forgotten);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.modehop.core;
 
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the monitor keeps about one run on every record: a few counters and the checkpoints in flight, each a
@@ -30,8 +31,10 @@ public final class RunState {
     public long firstParkedAt = -1;
 
     public TreeMap<Long, PendingCheckpoint> waiting = new TreeMap<>();
-    /** Recently processed or skipped checkpoints; their results stay stored, to tell duplicates from late results. */
-    public TreeMap<Long, PendingCheckpoint> processed = new TreeMap<>();
+    /** Steps of recently processed or skipped checkpoints; their results stay stored, to tell duplicates from late ones. */
+    public TreeSet<Long> processed = new TreeSet<>();
+    /** The skipped ones among them, still able to complete late. */
+    public TreeMap<Long, PendingCheckpoint> skipped = new TreeMap<>();
     /** Whether the run ever stored series or extras (a run that only saw rejected records stores nothing). */
     public boolean hasParts;
 

@@ -6,9 +6,9 @@ import java.util.Optional;
  * A scorer's sign of life while it scores a checkpoint: sent when it starts and periodically after, so a slow
  * checkpoint is not taken for a missing one.
  *
- * @param tasksDone tasks scored so far (0 at the start)
+ * @param itemsDone probe items scored so far (0 at the start)
  */
-public record ScoringProgress(String runId, long step, String scorerId, int tasksDone, int taskCount,
+public record ScoringProgress(String runId, long step, String scorerId, int itemsDone, int itemsTotal,
                               long producedAt) {
 
     public Optional<String> problem() {
@@ -18,8 +18,8 @@ public record ScoringProgress(String runId, long step, String scorerId, int task
         if (step < 0) {
             return Optional.of("negative step " + step);
         }
-        if (tasksDone < 0 || taskCount < 0) {
-            return Optional.of("negative task count");
+        if (itemsDone < 0 || itemsTotal < 0) {
+            return Optional.of("negative item count");
         }
         return Optional.empty();
     }

@@ -65,10 +65,10 @@ public record MonitorInput(Object value, String runId, long producedAt) {
         } else if (value instanceof ProbeScore s) {
             runId = s.getRunId();
             producedAt = s.getProducedAt();
-            tooBig = InputLimits.first(InputLimits.tooLong("id", s.getId(), 4 * InputLimits.MAX_ID),
-                    InputLimits.tooLong("suite", s.getSuite(), InputLimits.MAX_NAME),
-                    InputLimits.tooLong("family", s.getFamily(), InputLimits.MAX_NAME),
+            tooBig = InputLimits.first(InputLimits.tooLong("family", s.getFamily(), InputLimits.MAX_NAME),
                     InputLimits.tooLong("task", s.getTask(), InputLimits.MAX_NAME),
+                    InputLimits.tooLong("suite", s.getSuite(), InputLimits.MAX_NAME),
+                    InputLimits.tooLong("id", s.getId(), 4 * InputLimits.MAX_ID),
                     InputLimits.tooLong("scorerId", s.getScorerId(), InputLimits.MAX_ID));
         } else {
             dev.modehop.events.ScoringProgress p = (dev.modehop.events.ScoringProgress) value;
@@ -113,6 +113,6 @@ public record MonitorInput(Object value, String runId, long producedAt) {
         }
         dev.modehop.events.ScoringProgress p = (dev.modehop.events.ScoringProgress) value;
         return monitor.onProgress(state, new ScoringProgress(p.getRunId(), p.getStep(), p.getScorerId(),
-                p.getTasksDone(), p.getTaskCount(), eventTime(recordTimestamp)));
+                p.getItemsDone(), p.getItemsTotal(), eventTime(recordTimestamp)));
     }
 }
