@@ -73,9 +73,9 @@ public final class RunMonitor {
         if (problem.isPresent()) {
             return rejected(w.runId(), "invalid data window: " + problem.get());
         }
-        RunExtras extras = run.parts().extras();
-        WindowAttribution.remember(extras.windows, w);
-        run.parts().saveExtras(extras);
+        List<TrainingWindow> windows = run.parts().windows();
+        WindowAttribution.remember(windows, w);
+        run.parts().saveWindows(windows);
         run.hasParts = true;
         advanceTime(run, eventTime);
         return drain(run);
@@ -275,7 +275,9 @@ public final class RunMonitor {
         Map<String, SeriesPoint> points = points(parts.results(pc.step), gap, pc.step);
         Map<String, double[]> families = new TreeMap<>();
         List<Output> afterObservations = new ArrayList<>();
-        RunExtras extras = parts.extras();
+        CheckpointRanker.State ranking = parts.ranking();
+        List<TrainingWindow> windows = null;
+        SourceStatistics sources = null;
         for (Map.Entry<String, SeriesPoint> e : points.entrySet()) {
             SeriesPoint p = e.getValue();
             SeriesEntry entry = parts.series(e.getKey());
@@ -286,17 +288,22 @@ public final class RunMonitor {
             SeriesUpdate u = s.plain ? changePointDetector.observe(s, p) : hopDetector.observe(s, p);
             out.add(u.observation());
             entry.latest = u.observation();
+            List<RunState.HopRecord> hops = u.hop() == null && u.verdicts().isEmpty() ? null : parts.hops(s.series);
             if (u.hop() != null) {
-                Output.ModeHop hop = WindowAttribution.attribute(u.hop(), extras.windows);
+                if (windows == null) {
+                    windows = parts.windows();
+                    sources = parts.sources();
+                }
+                Output.ModeHop hop = WindowAttribution.attribute(u.hop(), windows);
                 out.add(hop);
-                extras.sources.record(hop);
-                entry.hops.add(new RunState.HopRecord(hop));
+                sources.record(hop);
+                hops.add(new RunState.HopRecord(hop));
                 afterObservations.addAll(config.rules().fire(new AlertRules.Trigger(run.runId, hop.id(), hop.series(),
                         hop.from(), hop.to(), hop.direction(), hop.step(), hop.step(), Verdict.PENDING)));
             }
             for (Output.HopStability v : u.verdicts()) {
                 afterObservations.add(v);
-                RunState.HopRecord record = entry.hop(v.hopId());
+                RunState.HopRecord record = RunState.HopRecord.find(hops, v.hopId());
                 if (record != null) {
                     record.verdict = v.verdict();
                     record.decidedAtStep = v.decidedAtStep();
@@ -305,11 +312,14 @@ public final class RunMonitor {
                             v.decidedAtStep(), v.verdict())));
                 }
                 if (!s.plain) {
-                    ranker.onVerdict(extras.ranking, run.runId, v.hopStep(), v.series(), v.verdict(), pc.step)
+                    ranker.onVerdict(ranking, run.runId, v.hopStep(), v.series(), v.verdict(), pc.step)
                             .ifPresent(afterObservations::add);
                 }
             }
-            entry.trimDecided(config.recentHopsKept());
+            if (hops != null) {
+                RunState.HopRecord.trimDecided(hops, config.recentHopsKept());
+                parts.saveHops(s.series, hops);
+            }
             parts.saveSeries(entry);
             if (!s.plain) {
                 boolean held = u.hop() == null && u.observation().mode() != Mode.UNDECIDED;
@@ -317,8 +327,13 @@ public final class RunMonitor {
             }
         }
         out.addAll(afterObservations);
-        ranker.onCheckpoint(extras.ranking, run.runId, pc.step, families).ifPresent(out::add);
-        parts.saveExtras(extras);
+        ranker.onCheckpoint(ranking, run.runId, pc.step, families).ifPresent(out::add);
+        if (!families.isEmpty()) {
+            parts.saveRanking(ranking);
+        }
+        if (sources != null) {
+            parts.saveSources(sources);
+        }
     }
 
     /** One point per series: counted results of a family pooled over its tasks, plain results each alone. */
@@ -363,12 +378,11 @@ public final class RunMonitor {
             if (e.latest != null) {
                 modes.add(e.latest);
             }
-            hops.addAll(e.hops);
+            hops.addAll(run.parts().hops(e.state.series));
         }
         hops.sort(Comparator.comparingLong((RunState.HopRecord h) -> h.hop.step()).thenComparing(h -> h.hop.series()));
-        RunExtras extras = run.parts().extras();
-        return new RunSummary(run.runId, run.lastProcessedStep, modes, hops, extras.ranking.bestStep,
-                extras.ranking.bestScore, ranker.leaderboard(extras.ranking), extras.sources, run.skippedCheckpoints,
-                run.waiting.size());
+        CheckpointRanker.State ranking = run.parts().ranking();
+        return new RunSummary(run.runId, run.lastProcessedStep, modes, hops, ranking.bestStep, ranking.bestScore,
+                ranker.leaderboard(ranking), run.parts().sources(), run.skippedCheckpoints, run.waiting.size());
     }
 }

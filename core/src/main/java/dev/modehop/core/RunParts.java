@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The parts of a run's state that most records do not touch: one {@link SeriesEntry} per series, each stored
- * probe result, and the run's {@link RunExtras}. {@link RunMonitor} asks for a part only when it needs it and
+ * The parts of a run's state that most records do not touch: one {@link SeriesEntry} per series, the hops of
+ * each series, each stored probe result, the data windows, source statistics and ranking state.
+ * {@link RunMonitor} asks for a part only when it needs it and
  * hands back what it changed, so one probe score costs the same whether its run has 4 series or 100. An engine
  * keeps each part under its own key (see the monitor step); {@link #inMemory()} keeps them in maps, for offline
  * detection and tests.
@@ -31,10 +32,26 @@ public interface RunParts {
 
     void dropResults(long step);
 
-    /** Windows, source statistics and ranking; an empty one for a new run. */
-    RunExtras extras();
+    /**
+     * The series' hops for queries and verdicts: every one whose verdict is pending, and the most recent
+     * decided ones; empty when none. Read only when the series hops or a verdict is decided.
+     */
+    List<RunState.HopRecord> hops(String series);
 
-    void saveExtras(RunExtras extras);
+    void saveHops(String series, List<RunState.HopRecord> hops);
+
+    /** The run's data windows (bounded, {@link WindowAttribution}), in start order; read when a hop is attributed. */
+    List<TrainingWindow> windows();
+
+    void saveWindows(List<TrainingWindow> windows);
+
+    SourceStatistics sources();
+
+    void saveSources(SourceStatistics sources);
+
+    CheckpointRanker.State ranking();
+
+    void saveRanking(CheckpointRanker.State ranking);
 
     static RunParts inMemory() {
         return new InMemory();
@@ -44,7 +61,10 @@ public interface RunParts {
     final class InMemory implements RunParts {
         private final TreeMap<String, SeriesEntry> series = new TreeMap<>();
         private final TreeMap<Long, TreeMap<String, ProbeResult>> results = new TreeMap<>();
-        private RunExtras extras;
+        private final TreeMap<String, List<RunState.HopRecord>> hops = new TreeMap<>();
+        private List<TrainingWindow> windows = new ArrayList<>();
+        private SourceStatistics sources = new SourceStatistics();
+        private CheckpointRanker.State ranking = new CheckpointRanker.State();
 
         @Override
         public SeriesEntry series(String name) {
@@ -84,16 +104,43 @@ public interface RunParts {
         }
 
         @Override
-        public RunExtras extras() {
-            if (extras == null) {
-                extras = new RunExtras();
-            }
-            return extras;
+        public List<RunState.HopRecord> hops(String name) {
+            return hops.getOrDefault(name, new ArrayList<>());
         }
 
         @Override
-        public void saveExtras(RunExtras e) {
-            extras = e;
+        public void saveHops(String name, List<RunState.HopRecord> h) {
+            hops.put(name, h);
+        }
+
+        @Override
+        public List<TrainingWindow> windows() {
+            return windows;
+        }
+
+        @Override
+        public void saveWindows(List<TrainingWindow> w) {
+            windows = w;
+        }
+
+        @Override
+        public SourceStatistics sources() {
+            return sources;
+        }
+
+        @Override
+        public void saveSources(SourceStatistics s) {
+            sources = s;
+        }
+
+        @Override
+        public CheckpointRanker.State ranking() {
+            return ranking;
+        }
+
+        @Override
+        public void saveRanking(CheckpointRanker.State r) {
+            ranking = r;
         }
     }
 }

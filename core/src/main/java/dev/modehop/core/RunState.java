@@ -35,7 +35,7 @@ public final class RunState {
     public TreeSet<Long> processed = new TreeSet<>();
     /** The skipped ones among them, still able to complete late. */
     public TreeMap<Long, PendingCheckpoint> skipped = new TreeMap<>();
-    /** Whether the run ever stored series or extras (a run that only saw rejected records stores nothing). */
+    /** Whether the run ever stored other parts (a run that only saw rejected records stores nothing). */
     public boolean hasParts;
 
     private transient RunParts parts;
@@ -65,7 +65,11 @@ public final class RunState {
         return !announced && waiting.isEmpty() && processed.isEmpty() && !hasParts;
     }
 
-    /** A detected hop and its verdict so far, for queries. */
+    /**
+     * A detected hop and its verdict so far, for queries. Of a series' hops, every one whose verdict is
+     * pending is kept (a verdict is never dropped), of decided ones only the most recent
+     * {@link MonitorConfig#recentHopsKept()}: bounded by the stability window per series, not by the run's length.
+     */
     public static final class HopRecord {
         public Output.ModeHop hop;
         public Verdict verdict = Verdict.PENDING;
@@ -76,6 +80,28 @@ public final class RunState {
 
         public HopRecord(Output.ModeHop hop) {
             this.hop = hop;
+        }
+
+        static HopRecord find(java.util.List<HopRecord> hops, String hopId) {
+            for (int i = hops.size() - 1; i >= 0; i--) {
+                if (hops.get(i).hop.id().equals(hopId)) {
+                    return hops.get(i);
+                }
+            }
+            return null;
+        }
+
+        /** Drops the oldest decided hops beyond {@code keptDecided}; pending ones always stay. */
+        static void trimDecided(java.util.List<HopRecord> hops, int keptDecided) {
+            long decided = hops.stream().filter(h -> h.verdict != Verdict.PENDING).count();
+            for (int i = 0; i < hops.size() && decided > keptDecided; ) {
+                if (hops.get(i).verdict != Verdict.PENDING) {
+                    hops.remove(i);
+                    decided--;
+                } else {
+                    i++;
+                }
+            }
         }
     }
 }

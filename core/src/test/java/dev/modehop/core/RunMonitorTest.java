@@ -54,7 +54,7 @@ class RunMonitorTest {
         assertEquals(List.of("w1"), hop.windows().stream().map(TrainingWindow::windowId).toList());
         assertEquals(RUN + "/flipped/650/hop", hop.id());
         assertEquals(List.of("warn"), only(out, Output.Alert.class).stream().map(Output.Alert::rule).toList());
-        assertEquals(1, run.parts().extras().sources.sources.get("iwl").hopsTowardParrot);
+        assertEquals(1, run.parts().sources().sources.get("iwl").hopsTowardParrot);
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.apache.flink.util.function.SerializableSupplier;
 /**
  * The Flink shell of the {@link MonitorStep}, one run per key: the run's parts live in a map state, each input
  * goes to the step, its records to the sink as the step encoded them (so both engines write the same bytes),
- * and one event-time timer per run stands at the step's next deadline (a waiting checkpoint's missing-scores
+ * and one event-time timer per run stands at (or before) the step's next deadline (a waiting checkpoint's missing-scores
  * timeout, held-back results of a run not announced yet, or the run's expiry). When the step says to delete
  * the run (expired, or every record rejected), its state and timer go.
  */
@@ -75,22 +75,30 @@ public final class RunMonitorFunction extends KeyedProcessFunction<String, Input
         }
         if (result.deleteRun()) {
             parts.clear();
-            reschedule(-1, ctx);
+            Long current = timer.value();
+            if (current != null) {
+                ctx.timerService().deleteEventTimeTimer(current);
+                timer.clear();
+            }
         } else if (result.nextDeadline() != MonitorStep.UNCHANGED) {
             reschedule(result.nextDeadline(), ctx);
         }
     }
 
-    /** One timer per run, at {@code deadline}; none for -1. */
+    /**
+     * One timer per run, at or before the step's next deadline. A timer no later than the new deadline stays:
+     * when it fires the step finds nothing due and names the next one (nearly every record moves a run's
+     * deadline on; this spares a timer deletion and registration for each).
+     */
     private void reschedule(long deadline, Context ctx) throws Exception {
         Long current = timer.value();
-        if (current != null && current != deadline) {
+        if (deadline < 0 || current != null && current <= deadline) {
+            return;
+        }
+        if (current != null) {
             ctx.timerService().deleteEventTimeTimer(current);
-            timer.clear();
         }
-        if (deadline >= 0 && (current == null || current != deadline)) {
-            ctx.timerService().registerEventTimeTimer(deadline);
-            timer.update(deadline);
-        }
+        ctx.timerService().registerEventTimeTimer(deadline);
+        timer.update(deadline);
     }
 }

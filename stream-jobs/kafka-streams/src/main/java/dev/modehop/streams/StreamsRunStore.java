@@ -41,10 +41,15 @@ final class StreamsRunStore implements RunStore {
     /** The run id of a store key that holds the part {@code name}, or null for other keys. */
     static String runOf(String key, String name) {
         int colon = key.indexOf(':');
-        if (colon < 0) {
+        int length;
+        try {
+            length = colon < 0 ? -1 : Integer.parseInt(key.substring(0, colon));
+        } catch (NumberFormatException e) {
+            length = -1;
+        }
+        if (length < 0) {
             return null;
         }
-        int length = Integer.parseInt(key.substring(0, colon));
         String rest = key.substring(colon + 1);
         return rest.length() == length + name.length() && rest.endsWith(name) ? rest.substring(0, length) : null;
     }

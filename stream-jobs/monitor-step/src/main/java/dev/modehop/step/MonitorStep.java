@@ -82,8 +82,8 @@ public final class MonitorStep {
             return new StepResult(List.of(deadLetter(in, checked.problem())), false, UNCHANGED, -1);
         }
         MonitorInput input = checked.input();
-        RunState stored = StoredRun.load(store);
-        RunState run = stored != null ? stored : StoredRun.fresh(store, input.runId());
+        RunState stored = StoredRun.load(store, settings.codec());
+        RunState run = stored != null ? stored : StoredRun.fresh(store, settings.codec(), input.runId());
         List<Output> outputs = input.applyTo(monitor, run, in.timestamp());
         long inputTime = input.eventTime(in.timestamp());
         run.lastInputAt = Math.max(run.lastInputAt, inputTime);
@@ -92,13 +92,13 @@ public final class MonitorStep {
             // Every record of this run so far was rejected: keep nothing of it.
             return new StepResult(out, stored != null, -1, inputTime);
         }
-        StoredRun.saveHeader(store, run);
+        StoredRun.saveHeader(store, settings.codec(), run);
         return new StepResult(out, false, nextDeadline(run), inputTime);
     }
 
     /** The event time of the run's deadline has come ({@code time} is the engine's event-time clock). */
     public StepResult onDeadline(RunStore store, long time) {
-        RunState run = StoredRun.load(store);
+        RunState run = StoredRun.load(store, settings.codec());
         if (run == null) {
             return new StepResult(List.of(), false, -1, -1);
         }
@@ -112,13 +112,13 @@ public final class MonitorStep {
             }
             return new StepResult(out, true, -1, -1);
         }
-        StoredRun.saveHeader(store, run);
+        StoredRun.saveHeader(store, settings.codec(), run);
         return new StepResult(out, false, nextDeadline(run), -1);
     }
 
     /** The run as queries see it, or empty when nothing is stored for it. */
     public Optional<RunSummary> summarize(RunStore store) {
-        RunState run = StoredRun.load(store);
+        RunState run = StoredRun.load(store, settings.codec());
         return run == null ? Optional.empty() : Optional.of(monitor.summarize(run));
     }
 

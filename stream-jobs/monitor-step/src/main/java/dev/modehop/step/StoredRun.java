@@ -1,10 +1,13 @@
 package dev.modehop.step;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.modehop.core.CheckpointRanker;
 import dev.modehop.core.ProbeResult;
-import dev.modehop.core.RunExtras;
 import dev.modehop.core.RunParts;
 import dev.modehop.core.RunState;
 import dev.modehop.core.SeriesEntry;
+import dev.modehop.core.SourceStatistics;
+import dev.modehop.core.TrainingWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,36 +16,45 @@ import java.util.Map;
 
 /**
  * A run's state laid out in an engine's {@link RunStore}: the header ({@link RunState}) under {@value #HEADER},
- * each series under {@code s/<series>}, each result under {@code r/<step, 19 digits>/<family/task>}, the extras
- * under {@value #EXTRAS}. A record reads and writes only the parts it concerns. Decoded parts are kept for one
+ * each series under {@code s/<series>} and its hops under {@code k/<series>}, each result under
+ * {@code r/<step, 19 digits>/<family/task>}, windows, source statistics and ranking under {@code x/...}. A
+ * record reads and writes only the parts it concerns. Decoded parts are kept for one
  * call only, so nothing outlives the store content it mirrors (a revived task starts from the store).
  */
 public final class StoredRun implements RunParts {
     static final String HEADER = "h";
-    static final String EXTRAS = "x";
     static final String SERIES = "s/";
+    static final String HOPS = "k/";
+    static final String WINDOWS = "x/windows";
+    static final String SOURCES = "x/sources";
+    static final String RANKING = "x/ranking";
+    private static final TypeReference<List<RunState.HopRecord>> HOP_LIST = new TypeReference<>() {
+    };
+    private static final TypeReference<List<TrainingWindow>> WINDOW_LIST = new TypeReference<>() {
+    };
     static final String RESULTS = "r/";
 
     private final RunStore store;
+    private final PartCodec codec;
     private final Map<String, SeriesEntry> series = new HashMap<>();
-    private RunExtras extras;
 
-    private StoredRun(RunStore store) {
+    private StoredRun(RunStore store, PartCodec codec) {
         this.store = store;
+        this.codec = codec;
     }
 
     /** The run's header with this layout attached, or null when nothing is stored for the run. */
-    public static RunState load(RunStore store) {
+    public static RunState load(RunStore store, PartCodec codec) {
         byte[] header = store.get(HEADER);
-        return header == null ? null : PartCodec.decode(header, RunState.class).attach(new StoredRun(store));
+        return header == null ? null : PartCodec.decode(header, RunState.class).attach(new StoredRun(store, codec));
     }
 
-    public static RunState fresh(RunStore store, String runId) {
-        return new RunState(runId).attach(new StoredRun(store));
+    public static RunState fresh(RunStore store, PartCodec codec, String runId) {
+        return new RunState(runId).attach(new StoredRun(store, codec));
     }
 
-    public static void saveHeader(RunStore store, RunState run) {
-        store.put(HEADER, PartCodec.encode(run));
+    public static void saveHeader(RunStore store, PartCodec codec, RunState run) {
+        store.put(HEADER, codec.encode(run));
     }
 
     @Override
@@ -61,7 +73,7 @@ public final class StoredRun implements RunParts {
     @Override
     public void saveSeries(SeriesEntry entry) {
         series.put(entry.state.series, entry);
-        store.put(SERIES + entry.state.series, PartCodec.encode(entry));
+        store.put(SERIES + entry.state.series, codec.encode(entry));
     }
 
     @Override
@@ -84,7 +96,7 @@ public final class StoredRun implements RunParts {
 
     @Override
     public void saveResult(ProbeResult r) {
-        store.put(resultName(r.step(), r.taskKey()), PartCodec.encode(r));
+        store.put(resultName(r.step(), r.taskKey()), codec.encode(r));
     }
 
     @Override
@@ -107,18 +119,47 @@ public final class StoredRun implements RunParts {
     }
 
     @Override
-    public RunExtras extras() {
-        if (extras == null) {
-            byte[] bytes = store.get(EXTRAS);
-            extras = bytes == null ? new RunExtras() : PartCodec.decode(bytes, RunExtras.class);
-        }
-        return extras;
+    public List<RunState.HopRecord> hops(String name) {
+        byte[] bytes = store.get(HOPS + name);
+        return bytes == null ? new ArrayList<>() : PartCodec.decode(bytes, HOP_LIST);
     }
 
     @Override
-    public void saveExtras(RunExtras e) {
-        extras = e;
-        store.put(EXTRAS, PartCodec.encode(e));
+    public void saveHops(String name, List<RunState.HopRecord> hops) {
+        store.put(HOPS + name, codec.encode(hops));
+    }
+
+    @Override
+    public List<TrainingWindow> windows() {
+        byte[] bytes = store.get(WINDOWS);
+        return bytes == null ? new ArrayList<>() : PartCodec.decode(bytes, WINDOW_LIST);
+    }
+
+    @Override
+    public void saveWindows(List<TrainingWindow> windows) {
+        store.put(WINDOWS, codec.encode(windows));
+    }
+
+    @Override
+    public SourceStatistics sources() {
+        byte[] bytes = store.get(SOURCES);
+        return bytes == null ? new SourceStatistics() : PartCodec.decode(bytes, SourceStatistics.class);
+    }
+
+    @Override
+    public void saveSources(SourceStatistics sources) {
+        store.put(SOURCES, codec.encode(sources));
+    }
+
+    @Override
+    public CheckpointRanker.State ranking() {
+        byte[] bytes = store.get(RANKING);
+        return bytes == null ? new CheckpointRanker.State() : PartCodec.decode(bytes, CheckpointRanker.State.class);
+    }
+
+    @Override
+    public void saveRanking(CheckpointRanker.State ranking) {
+        store.put(RANKING, codec.encode(ranking));
     }
 
     private static String stepPrefix(long step) {

@@ -69,7 +69,7 @@ class MonitorStepTest {
     @Test
     void aHugeFamilyNameIsRejectedAtValidationAndTheRunGoesOn() {
         MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults());
-        MapRunStore store = new MapRunStore();
+        MemoryRunStore store = new MemoryRunStore();
         step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
         String huge = "f".repeat(600 * 1024);
         StepResult bad = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, huge, 0.9, 1, T0), 1));
@@ -83,7 +83,7 @@ class MonitorStepTest {
     @Test
     void anOutputTooLargeToProduceSendsItsInputToTheDeadLetterTopicAndTheTaskGoesOn() {
         MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults().withMaxOutputBytes(120));
-        MapRunStore store = new MapRunStore();
+        MemoryRunStore store = new MemoryRunStore();
         step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
         String longName = "family-with-a-name-long-enough-to-push-the-observation-past-the-limit-" + "x".repeat(40);
         StepResult r = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, longName, 0.9, 1, T0), 1));
@@ -102,7 +102,7 @@ class MonitorStepTest {
     void withManyFamiliesEveryVerdictIsStillOwedItsAlert() {
         AlertRules rules = AlertRules.parse("judged: when * hops to PARROT and is STABLE then alert WARN");
         MonitorStep step = step(MonitorConfig.defaults().withRules(rules), StepSettings.defaults());
-        MapRunStore store = new MapRunStore();
+        MemoryRunStore store = new MemoryRunStore();
         int families = 157;
         long offset = 0;
         List<Alert> alerts = new ArrayList<>();
@@ -127,11 +127,11 @@ class MonitorStepTest {
     @Test
     void aRunWhoseRecordsWereAllRejectedLeavesNoState() {
         MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
-        MapRunStore store = new MapRunStore();
+        MemoryRunStore store = new MemoryRunStore();
         StepResult nan = step.onRecord(store, input(topics.probeScored, "ghost",
                 score("ghost", 50, "f", Double.NaN, 1, T0), 0));
         assertEquals(List.of(topics.probeScored.dlq()), topicsOf(nan.outputs()));
-        assertTrue(store.parts.isEmpty(), "an invalid first record stores nothing");
+        assertTrue(store.isEmpty(), "an invalid first record stores nothing");
         StepResult held = step.onRecord(store, input(topics.probeScored, "ghost", score("ghost", 50, "f", 0.9, 1, T0), 1));
         assertTrue(held.outputs().isEmpty(), "held back: it may have overtaken its announcement");
         assertEquals(T0 + 1_000, held.nextDeadline());
@@ -143,7 +143,7 @@ class MonitorStepTest {
     @Test
     void aRunExpiresAfterItsIdleTime() {
         MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults().withIdleExpiryMs(60_000));
-        MapRunStore store = new MapRunStore();
+        MemoryRunStore store = new MemoryRunStore();
         step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
         StepResult done = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "f", 0.9, 1, T0), 1));
         assertEquals(T0 + 60_000, done.nextDeadline(), "nothing waits: the next deadline is the expiry");
@@ -153,7 +153,7 @@ class MonitorStepTest {
     @Test
     void scorerProgressKeepsASlowCheckpointAliveAndALateOneIsPublishedFlagged() {
         MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
-        MapRunStore store = new MapRunStore();
+        MemoryRunStore store = new MemoryRunStore();
         step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
         for (int i = 1; i <= 5; i++) {
             ScoringProgress p = ScoringProgress.newBuilder().setRunId("r").setStep(50).setItemsDone(i)
@@ -185,16 +185,16 @@ class MonitorStepTest {
     /** Bytes stored for the scores of a checkpoint that are not its last, after 10 checkpoints of history. */
     private static double bytesPerWaitingScore(int series) {
         MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults());
-        MapRunStore store = new MapRunStore();
+        MemoryRunStore store = new MemoryRunStore();
         long offset = 0;
         for (int c = 1; c <= 11; c++) {
             step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50L * c, T0 + c), offset++));
-            long before = store.bytesWritten;
+            long before = store.bytesWritten();
             for (int f = 0; f < series; f++) {
                 step.onRecord(store, input(topics.probeScored, "r",
                         score("r", 50L * c, "family" + String.format("%03d", f), 0.9, series, T0 + c), offset++));
                 if (c == 11 && f == series - 2) {
-                    return (store.bytesWritten - before) / (double) (series - 1);
+                    return (store.bytesWritten() - before) / (double) (series - 1);
                 }
             }
         }

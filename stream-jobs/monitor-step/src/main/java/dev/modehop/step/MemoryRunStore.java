@@ -4,10 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/** A run's parts in a sorted map, counting the bytes written to it. */
-final class MapRunStore implements RunStore {
-    final TreeMap<String, byte[]> parts = new TreeMap<>();
-    long bytesWritten;
+/** One run's parts in a sorted map (offline use, tests, benchmarks), counting the bytes written to it. */
+public final class MemoryRunStore implements RunStore {
+    private final TreeMap<String, byte[]> parts = new TreeMap<>();
+    private long bytesWritten;
+
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    public boolean isEmpty() {
+        return parts.isEmpty();
+    }
 
     @Override
     public byte[] get(String name) {
