@@ -21,15 +21,18 @@ public final class Benchmarks {
             case "hops" -> PlantedHopBenchmark.main(rest);
             case "change-points" -> ChangePointBenchmark.main(rest);
             case "streams" -> StreamsBenchmark.main(rest);
+            case "step" -> StepBenchmark.main(rest);
             case "scoring" -> ScoringBenchmark.main(rest);
             default -> {
-                System.out.println("usage: Benchmarks detection | hops [--sweep] | change-points [PER_KIND [SEED]] | streams [--runs N --families F --checkpoints C]"
+                System.out.println("usage: Benchmarks detection | hops [--sweep] | change-points [PER_KIND [SEED]]"
+                        + " | streams [--runs N --families F --checkpoints C] | step [--records N]"
                         + " | scoring [--model toy|pythia-70m|pythia-160m] [--batches 1,4,16,64] [--device cpu|cuda]"
                         + " [--items N] [--storage bf16|f32] [--max-batch-tokens N] [--threads N] [--tokenizer FILE] [--repeats R]");
                 System.out.println("  detection  quality of hop and change-point detection on synthetic histories (all below)");
                 System.out.println("  hops [--sweep]  three-mode planted hops (100-2000 items) and GDsuite-sized series with wobble");
                 System.out.println("  change-points [PER_KIND [SEED]]  annotated generic series vs none, CUSUM, BOCPD");
                 System.out.println("  streams    Kafka Streams job vs raw pass-through on the in-process broker");
+                System.out.println("  step       the monitor step in process: cost per record against the run's series count");
                 System.out.println("  scoring    one scorer worker on a random-weight checkpoint: items/s, tokens/s, peak memory,"
                         + " batch size sweep, predictor cost");
             }

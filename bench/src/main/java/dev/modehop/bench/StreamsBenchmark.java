@@ -70,10 +70,23 @@ public final class StreamsBenchmark {
             rows.add(rawPassThrough(kafka, registry, load, paced));
             rows.add(streamsPassThrough(kafka, registry, load, paced, state));
             rows.add(modehopJob(kafka, registry, load, paced, state));
+            // Per-record cost against the run's size: one run, about the same number of input events.
+            List<String> flat = new ArrayList<>();
+            int events = intArg(args, "--flat-events", 10_000);
+            for (int series : new int[] {4, 100}) {
+                Workload one = new Workload(1, series, Math.max(2, events / (1 + series)));
+                double eps = jobThroughput(kafka, registry, one, state, "job-s" + series);
+                flat.add(String.format("| modehop job, 1 run x %d series (%d checkpoints) | %.0f | %.0f |", series,
+                        one.checkpoints(), eps, 1e6 / eps));
+            }
             System.out.println();
             System.out.println("| pipeline | throughput (events/s) | latency p50 (ms) | latency p99 (ms) |");
             System.out.println("|---|---|---|---|");
             rows.forEach(System.out::println);
+            System.out.println();
+            System.out.println("| run size | throughput (events/s) | cost per input event (us) |");
+            System.out.println("|---|---|---|");
+            flat.forEach(System.out::println);
         }
     }
 
@@ -131,6 +144,16 @@ public final class StreamsBenchmark {
             return job::close;
         });
         return r.row("modehop Kafka Streams job (exactly_once_v2)");
+    }
+
+    static double jobThroughput(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Workload w, Path state,
+                                String name) throws Exception {
+        return phase("job-" + name + "-t", kafka, registry, w, (topics, outTopic) -> {
+            MonitorStreamsJob job = MonitorStreamsJob.start(topics, new RunMonitor(MonitorConfig.defaults()),
+                    MonitorStreamsJob.config(kafka.bootstrapServers(), "bench-" + name + "-" + UUID.randomUUID(),
+                            state.resolve(name + "-" + UUID.randomUUID()).toString(), Map.of()));
+            return job::close;
+        }, false).eventsPerSecond;
     }
 
     // ---- measurement ----

@@ -13,7 +13,7 @@ package dev.modehop.core;
  * @param changePointWindow    points of the current regime its mean and trend predictors use
  * @param missingScoreTimeoutMs how long (in event time) to wait for an announced checkpoint's scores
  * @param leaderboardSize      checkpoints kept in the published ranking
- * @param recentHopsKept       hops per run kept for queries
+ * @param recentHopsKept       decided hops kept per series for queries (hops whose verdict is pending are always kept)
  */
 public record MonitorConfig(double modeBand, double modeZ, double hopZ, double hopMinEffect, int stabilityCheckpoints,
                             double changePointZ, double changePointMinDelta, int changePointWindow,

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Everything the monitor emits. Each engine routes each kind to its topic. */
-public sealed interface Output permits Output.ModeObservation, Output.ModeHop, Output.HopStability, Output.Alert,
+public sealed interface Output permits Output.ModeObservation, Output.LateObservation, Output.ModeHop, Output.HopStability, Output.Alert,
         Output.ControlCommand, Output.CheckpointRanking, Output.Rejection {
 
     String runId();
@@ -12,6 +12,15 @@ public sealed interface Output permits Output.ModeObservation, Output.ModeHop, O
     /** The mode of one series at one checkpoint. */
     record ModeObservation(String id, String runId, String series, long step, Mode mode, Mode confirmedMode,
                            double hardAccuracy, double softScore, Integer items, boolean gapBefore) implements Output {
+    }
+
+    /**
+     * The mode of one series at a checkpoint whose scores all arrived only after the run had moved past it (it
+     * had been skipped after the missing-scores timeout). Published so nothing scored is lost, flagged late; it
+     * feeds no detector, so no hop is reported from it. {@code confirmedMode} is the series' mode now.
+     */
+    record LateObservation(String id, String runId, String series, long step, Mode mode, Mode confirmedMode,
+                           double hardAccuracy, double softScore, Integer items) implements Output {
     }
 
     /**

@@ -1,17 +1,24 @@
 package dev.modehop.core;
 
-import java.util.TreeMap;
-
-/** A checkpoint the monitor knows of but has not processed: announced, partly scored, or both. */
+/**
+ * A checkpoint the monitor knows of: announced, partly scored, or both; while it waits, and for a while after
+ * it was processed or skipped. Its results are stored apart ({@link RunParts}), so this stays a few numbers.
+ */
 public final class PendingCheckpoint {
     public long step;
     public boolean announced;
-    /** Event time at which the monitor first heard of it; the missing-score timeout counts from here. */
+    /** Event time at which the monitor first heard of it. */
     public long firstSeenAt;
+    /** Event time of its last sign of life (announcement, a result, a scorer's progress); the deadline runs from here. */
+    public long lastSignOfLife;
     /** How many results the scorer said it sends; -1 until the first arrives. */
     public int expectedResults = -1;
-    /** Results so far, by family/task. */
-    public TreeMap<String, ProbeResult> results = new TreeMap<>();
+    /** Distinct results stored so far. */
+    public int resultCount;
+    /** Given up after the timeout; its results may still complete it, as a late observation. */
+    public boolean skipped;
+    /** A skipped checkpoint whose results all arrived afterwards and were published late. */
+    public boolean publishedLate;
 
     public PendingCheckpoint() {
     }
@@ -19,9 +26,19 @@ public final class PendingCheckpoint {
     public PendingCheckpoint(long step, long firstSeenAt) {
         this.step = step;
         this.firstSeenAt = firstSeenAt;
+        this.lastSignOfLife = firstSeenAt;
     }
 
     public boolean complete() {
-        return expectedResults > 0 && results.size() >= expectedResults;
+        return expectedResults > 0 && resultCount >= expectedResults;
+    }
+
+    /** When the missing-scores timeout gives it up, counted from its last sign of life. */
+    public long deadline(long timeoutMs) {
+        return Math.max(firstSeenAt, lastSignOfLife) + timeoutMs;
+    }
+
+    void alive(long eventTime) {
+        lastSignOfLife = Math.max(lastSignOfLife, eventTime);
     }
 }

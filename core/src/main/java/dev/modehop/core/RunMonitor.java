@@ -1,6 +1,7 @@
 package dev.modehop.core;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,15 +10,17 @@ import java.util.TreeMap;
 /**
  * The whole monitor for one run: orders checkpoints, turns their results into modes, hops, verdicts,
  * alerts, control commands and rankings. Stateless itself: each call takes the run's {@link RunState} and
- * changes it, so engines keep the state wherever they keep state. Outputs come in a deterministic order.
+ * changes it (and, through {@link RunState#parts()}, only the parts the record concerns), so engines keep the
+ * state wherever they keep state. Outputs come in a deterministic order.
  *
  * <p>Order: results may arrive out of step order. A run's checkpoints are processed in step order, each
- * once all its results arrived ({@code taskCount} of them). An announced checkpoint whose results do not
- * complete within the timeout (event time: the producers' timestamps) is skipped; the next processed
- * checkpoint is marked as following a gap, and no hop is reported across it.
+ * once all its results arrived ({@code taskCount} of them). An announced checkpoint that shows no sign of
+ * life (announcement, result, scorer progress) for the timeout (event time: the producers' timestamps) is
+ * skipped; the next processed checkpoint is marked as following a gap, and no hop is reported across it. If
+ * the skipped checkpoint's results all arrive later, they are published as late observations.
  */
 public final class RunMonitor {
-    /** Processed checkpoints remembered to recognise duplicate results. */
+    /** Processed checkpoints remembered (results kept) to recognise duplicate and late results. */
     static final int PROCESSED_KEPT = 16;
     /** Results held back for a run not announced yet; beyond this they are rejected at once. */
     static final int PARKED_KEPT = 10_000;
@@ -26,12 +29,14 @@ public final class RunMonitor {
     private final HopDetector hopDetector;
     private final ChangePointDetector changePointDetector;
     private final CheckpointRanker ranker;
+    private final ModeClassifier classifier;
 
     public RunMonitor(MonitorConfig config) {
         this.config = config;
         this.hopDetector = new HopDetector(config);
         this.changePointDetector = new ChangePointDetector(config);
         this.ranker = new CheckpointRanker(config.leaderboardSize());
+        this.classifier = new ModeClassifier(config);
     }
 
     public MonitorConfig config() {
@@ -41,24 +46,24 @@ public final class RunMonitor {
     public List<Output> onCheckpointReady(RunState run, CheckpointAnnouncement a) {
         Optional<String> problem = a.problem();
         if (problem.isPresent()) {
-            return List.of(new Output.Rejection(a.runId(), "invalid checkpoint.ready: " + problem.get()));
+            return rejected(a.runId(), "invalid checkpoint.ready: " + problem.get());
         }
         boolean first = !run.announced;
         run.announced = true;
         advanceTime(run, a.producedAt());
-        if (a.step() > run.lastProcessedStep) {
-            run.waiting.computeIfAbsent(a.step(), s -> new PendingCheckpoint(s, run.eventTime)).announced = true;
-        }
-        if (first && !run.parked.isEmpty()) {
-            List<Output> out = new ArrayList<>();
-            List<ProbeResult> held = new ArrayList<>(run.parked);
-            run.parked.clear();
+        if (first) {
+            // Results held back for it count from now, as if they had arrived with the announcement.
+            run.parkedCount = 0;
             run.firstParkedAt = -1;
-            for (ProbeResult r : held) {
-                out.addAll(accept(run, r, true));
+            for (PendingCheckpoint held : run.waiting.values()) {
+                held.firstSeenAt = run.eventTime;
+                held.alive(run.eventTime);
             }
-            out.addAll(drain(run));
-            return out;
+        }
+        if (a.step() > run.lastProcessedStep) {
+            PendingCheckpoint pc = pending(run, a.step());
+            pc.announced = true;
+            pc.alive(run.eventTime);
         }
         return drain(run);
     }
@@ -66,24 +71,48 @@ public final class RunMonitor {
     public List<Output> onWindow(RunState run, TrainingWindow w, long eventTime) {
         Optional<String> problem = w.problem();
         if (problem.isPresent()) {
-            return List.of(new Output.Rejection(w.runId(), "invalid data window: " + problem.get()));
+            return rejected(w.runId(), "invalid data window: " + problem.get());
         }
-        WindowAttribution.remember(run.windows, w);
+        List<TrainingWindow> windows = run.parts().windows();
+        WindowAttribution.remember(windows, w);
+        run.parts().saveWindows(windows);
+        run.hasParts = true;
         advanceTime(run, eventTime);
         return drain(run);
+    }
+
+    /** A scorer is working on a checkpoint: its missing-scores deadline moves on. */
+    public List<Output> onProgress(RunState run, ScoringProgress p) {
+        Optional<String> problem = p.problem();
+        if (problem.isPresent()) {
+            return rejected(p.runId(), "invalid scoring progress: " + problem.get());
+        }
+        advanceTime(run, p.producedAt());
+        if (run.announced && p.step() > run.lastProcessedStep) {
+            pending(run, p.step()).alive(run.eventTime);
+        }
+        List<Output> out = expireParked(run);
+        out.addAll(drain(run));
+        return out;
     }
 
     public List<Output> onResult(RunState run, ProbeResult r) {
         Optional<String> problem = r.problem();
         if (problem.isPresent()) {
-            return List.of(new Output.Rejection(r.runId(), "invalid probe score: " + problem.get()));
+            return rejected(r.runId(), "invalid probe score: " + problem.get());
         }
         advanceTime(run, r.producedAt());
         if (!run.announced) {
             return park(run, r);
         }
-        List<Output> out = accept(run, r, false);
+        List<Output> out = accept(run, r);
         out.addAll(drain(run));
+        return out;
+    }
+
+    private static List<Output> rejected(String runId, String reason) {
+        List<Output> out = new ArrayList<>();
+        out.add(new Output.Rejection(runId, reason));
         return out;
     }
 
@@ -93,10 +122,12 @@ public final class RunMonitor {
      * passes; then every held result is rejected as belonging to an unknown run.
      */
     private List<Output> park(RunState run, ProbeResult r) {
-        if (run.parked.size() >= PARKED_KEPT) {
-            return List.of(new Output.Rejection(r.runId(), unknownRun(r.runId())));
+        if (run.parkedCount >= PARKED_KEPT) {
+            return rejected(r.runId(), unknownRun(r.runId()));
         }
-        run.parked.add(r);
+        if (file(run, pending(run, r.step()), r)) {
+            run.parkedCount++;
+        }
         if (run.firstParkedAt < 0) {
             run.firstParkedAt = run.eventTime;
         }
@@ -104,14 +135,18 @@ public final class RunMonitor {
     }
 
     private List<Output> expireParked(RunState run) {
-        if (run.parked.isEmpty() || run.eventTime - run.firstParkedAt < config.missingScoreTimeoutMs()) {
-            return new ArrayList<>();
-        }
         List<Output> out = new ArrayList<>();
-        for (ProbeResult held : run.parked) {
-            out.add(new Output.Rejection(held.runId(), unknownRun(held.runId()), held));
+        if (run.announced || run.parkedCount == 0 || run.eventTime - run.firstParkedAt < config.missingScoreTimeoutMs()) {
+            return out;
         }
-        run.parked.clear();
+        for (PendingCheckpoint held : run.waiting.values()) {
+            for (ProbeResult r : run.parts().results(held.step)) {
+                out.add(new Output.Rejection(r.runId(), unknownRun(r.runId()), r));
+            }
+            run.parts().dropResults(held.step);
+        }
+        run.waiting.clear();
+        run.parkedCount = 0;
         run.firstParkedAt = -1;
         return out;
     }
@@ -121,27 +156,41 @@ public final class RunMonitor {
                 + config.missingScoreTimeoutMs() + " ms";
     }
 
-    /** Files a result of an announced run ({@code wasParked}: held back earlier); drains nothing. */
-    private List<Output> accept(RunState run, ProbeResult r, boolean wasParked) {
-        if (r.step() <= run.lastProcessedStep) {
-            List<String> keys = run.processed.get(r.step());
-            if (keys != null && keys.contains(r.taskKey())) {
-                run.duplicatesIgnored++;
-                return new ArrayList<>();
-            }
-            List<Output> out = new ArrayList<>();
-            out.add(new Output.Rejection(r.runId(), "late probe score for step " + r.step()
-                    + ": the run already moved past it (processed or skipped after the timeout)", wasParked ? r : null));
-            return out;
-        }
-        PendingCheckpoint pc = run.waiting.computeIfAbsent(r.step(), s -> new PendingCheckpoint(s, run.eventTime));
-        if (pc.results.containsKey(r.taskKey())) {
-            run.duplicatesIgnored++;
-        } else {
-            pc.results.put(r.taskKey(), r);
-        }
+    private static PendingCheckpoint pending(RunState run, long step) {
+        return run.waiting.computeIfAbsent(step, s -> new PendingCheckpoint(s, run.eventTime));
+    }
+
+    /** Stores a result of {@code pc} unless it is a duplicate; true when stored. */
+    private static boolean file(RunState run, PendingCheckpoint pc, ProbeResult r) {
         pc.expectedResults = Math.max(pc.expectedResults, r.taskCount());
-        return new ArrayList<>();
+        pc.alive(run.eventTime);
+        if (run.parts().result(r.step(), r.taskKey()) != null) {
+            run.duplicatesIgnored++;
+            return false;
+        }
+        run.parts().saveResult(r);
+        pc.resultCount++;
+        return true;
+    }
+
+    /** Files a result of an announced run; drains nothing. */
+    private List<Output> accept(RunState run, ProbeResult r) {
+        if (r.step() > run.lastProcessedStep) {
+            file(run, pending(run, r.step()), r);
+            return new ArrayList<>();
+        }
+        boolean remembered = run.processed.contains(r.step());
+        if (remembered && run.parts().result(r.step(), r.taskKey()) != null) {
+            run.duplicatesIgnored++;
+            return new ArrayList<>();
+        }
+        PendingCheckpoint done = run.skipped.get(r.step());
+        if (remembered && done != null && !done.publishedLate) {
+            file(run, done, r);
+            return done.complete() ? publishLate(run, done) : new ArrayList<>();
+        }
+        return rejected(r.runId(), "late probe score for step " + r.step()
+                + ": the run already moved past it (processed, or skipped and no longer remembered)");
     }
 
     /** Lets the missing-score timeout act when no record arrives (an engine's timer calls this). */
@@ -152,18 +201,30 @@ public final class RunMonitor {
         return out;
     }
 
+    /**
+     * The event time at which {@link #onTime} has something to do for this run (a waiting checkpoint's or held
+     * results' timeout), or -1 when nothing waits.
+     */
+    public long nextDeadline(RunState run) {
+        long timeout = config.missingScoreTimeoutMs();
+        if (!run.announced) {
+            return run.parkedCount > 0 && run.firstParkedAt >= 0 ? run.firstParkedAt + timeout : -1;
+        }
+        return run.waiting.isEmpty() ? -1 : run.waiting.firstEntry().getValue().deadline(timeout);
+    }
+
     private static void advanceTime(RunState run, long eventTime) {
         run.eventTime = Math.max(run.eventTime, eventTime);
     }
 
     private List<Output> drain(RunState run) {
         List<Output> out = new ArrayList<>();
-        while (!run.waiting.isEmpty()) {
+        while (run.announced && !run.waiting.isEmpty()) {
             PendingCheckpoint next = run.waiting.firstEntry().getValue();
             if (next.complete()) {
                 run.waiting.pollFirstEntry();
                 process(run, next, out);
-            } else if (run.eventTime - next.firstSeenAt >= config.missingScoreTimeoutMs()) {
+            } else if (run.eventTime >= next.deadline(config.missingScoreTimeoutMs())) {
                 run.waiting.pollFirstEntry();
                 skip(run, next, out);
             } else {
@@ -177,12 +238,30 @@ public final class RunMonitor {
         run.gapPending = true;
         run.skippedCheckpoints++;
         run.lastProcessedStep = pc.step;
+        pc.skipped = true;
         remember(run, pc);
-        String got = pc.expectedResults < 0 ? "no results" : pc.results.size() + " of " + pc.expectedResults + " results";
+        run.skipped.put(pc.step, pc);
+        String got = pc.expectedResults < 0 ? "no results" : pc.resultCount + " of " + pc.expectedResults + " results";
         String id = run.runId + "/" + pc.step + "/missing-scores";
         out.add(new Output.Alert(id, run.runId, "missing-scores", Severity.WARN, "checkpoint " + pc.step + " got "
                 + got + " within " + config.missingScoreTimeoutMs() + " ms; skipped, no hop is reported across it",
                 "", pc.step));
+    }
+
+    /** A skipped checkpoint completed after all: its points, flagged late, without touching the detectors. */
+    private List<Output> publishLate(RunState run, PendingCheckpoint pc) {
+        pc.publishedLate = true;
+        run.lateCheckpoints++;
+        List<Output> out = new ArrayList<>();
+        for (Map.Entry<String, SeriesPoint> e : points(run.parts().results(pc.step), false, pc.step).entrySet()) {
+            SeriesPoint p = e.getValue();
+            SeriesEntry entry = run.parts().series(e.getKey());
+            Mode now = entry == null ? Mode.UNDECIDED : entry.state.confirmed;
+            Mode mode = p.hasItems() ? classifier.classify(p.value(), p.items()) : Mode.UNDECIDED;
+            out.add(new Output.LateObservation(Ids.observation(run.runId, e.getKey(), pc.step), run.runId, e.getKey(),
+                    pc.step, mode, now, p.value(), p.softScore(), p.items()));
+        }
+        return out;
     }
 
     private void process(RunState run, PendingCheckpoint pc, List<Output> out) {
@@ -190,30 +269,41 @@ public final class RunMonitor {
         run.gapPending = false;
         run.lastProcessedStep = pc.step;
         remember(run, pc);
+        RunParts parts = run.parts();
+        run.hasParts = true;
 
-        Map<String, SeriesPoint> points = points(pc, gap);
+        Map<String, SeriesPoint> points = points(parts.results(pc.step), gap, pc.step);
         Map<String, double[]> families = new TreeMap<>();
         List<Output> afterObservations = new ArrayList<>();
+        CheckpointRanker.State ranking = parts.ranking();
+        List<TrainingWindow> windows = null;
+        SourceStatistics sources = null;
         for (Map.Entry<String, SeriesPoint> e : points.entrySet()) {
             SeriesPoint p = e.getValue();
-            SeriesState s = run.series.computeIfAbsent(e.getKey(), k -> new SeriesState(run.runId, k, !p.hasItems()));
+            SeriesEntry entry = parts.series(e.getKey());
+            if (entry == null) {
+                entry = new SeriesEntry(new SeriesState(run.runId, e.getKey(), !p.hasItems()));
+            }
+            SeriesState s = entry.state;
             SeriesUpdate u = s.plain ? changePointDetector.observe(s, p) : hopDetector.observe(s, p);
             out.add(u.observation());
-            run.latest.put(s.series, u.observation());
+            entry.latest = u.observation();
+            List<RunState.HopRecord> hops = u.hop() == null && u.verdicts().isEmpty() ? null : parts.hops(s.series);
             if (u.hop() != null) {
-                Output.ModeHop hop = WindowAttribution.attribute(u.hop(), run.windows);
-                out.add(hop);
-                run.sources.record(hop);
-                run.hops.add(new RunState.HopRecord(hop));
-                while (run.hops.size() > config.recentHopsKept()) {
-                    run.hops.remove(0);
+                if (windows == null) {
+                    windows = parts.windows();
+                    sources = parts.sources();
                 }
+                Output.ModeHop hop = WindowAttribution.attribute(u.hop(), windows);
+                out.add(hop);
+                sources.record(hop);
+                hops.add(new RunState.HopRecord(hop));
                 afterObservations.addAll(config.rules().fire(new AlertRules.Trigger(run.runId, hop.id(), hop.series(),
                         hop.from(), hop.to(), hop.direction(), hop.step(), hop.step(), Verdict.PENDING)));
             }
             for (Output.HopStability v : u.verdicts()) {
                 afterObservations.add(v);
-                RunState.HopRecord record = findHop(run, v.hopId());
+                RunState.HopRecord record = RunState.HopRecord.find(hops, v.hopId());
                 if (record != null) {
                     record.verdict = v.verdict();
                     record.decidedAtStep = v.decidedAtStep();
@@ -222,24 +312,35 @@ public final class RunMonitor {
                             v.decidedAtStep(), v.verdict())));
                 }
                 if (!s.plain) {
-                    ranker.onVerdict(run.ranking, run.runId, v.hopStep(), v.series(), v.verdict(), pc.step)
+                    ranker.onVerdict(ranking, run.runId, v.hopStep(), v.series(), v.verdict(), pc.step)
                             .ifPresent(afterObservations::add);
                 }
             }
+            if (hops != null) {
+                RunState.HopRecord.trimDecided(hops, config.recentHopsKept());
+                parts.saveHops(s.series, hops);
+            }
+            parts.saveSeries(entry);
             if (!s.plain) {
                 boolean held = u.hop() == null && u.observation().mode() != Mode.UNDECIDED;
                 families.put(s.series, new double[] {p.softScore(), held ? CheckpointRanker.HELD : CheckpointRanker.UNSURE});
             }
         }
         out.addAll(afterObservations);
-        ranker.onCheckpoint(run.ranking, run.runId, pc.step, families).ifPresent(out::add);
+        ranker.onCheckpoint(ranking, run.runId, pc.step, families).ifPresent(out::add);
+        if (!families.isEmpty()) {
+            parts.saveRanking(ranking);
+        }
+        if (sources != null) {
+            parts.saveSources(sources);
+        }
     }
 
     /** One point per series: counted results of a family pooled over its tasks, plain results each alone. */
-    static Map<String, SeriesPoint> points(PendingCheckpoint pc, boolean gap) {
+    static Map<String, SeriesPoint> points(List<ProbeResult> results, boolean gap, long step) {
         Map<String, double[]> pooled = new TreeMap<>();
         Map<String, SeriesPoint> points = new TreeMap<>();
-        for (ProbeResult r : pc.results.values()) {
+        for (ProbeResult r : results) {
             if (r.hasItemCount()) {
                 double[] acc = pooled.computeIfAbsent(r.family(), f -> new double[3]);
                 acc[0] += r.hardAccuracy() * r.items();
@@ -247,38 +348,41 @@ public final class RunMonitor {
                 acc[2] += r.items();
             } else {
                 double se = r.stderr() == null ? Double.NaN : r.stderr();
-                SeriesPoint p = SeriesPoint.plain(pc.step, r.hardAccuracy(), se);
+                SeriesPoint p = SeriesPoint.plain(step, r.hardAccuracy(), se);
                 points.put(r.series(), gap ? p.afterGap() : p);
             }
         }
         for (Map.Entry<String, double[]> e : pooled.entrySet()) {
             double[] acc = e.getValue();
-            SeriesPoint p = SeriesPoint.counted(pc.step, acc[0] / acc[2], acc[1] / acc[2], (int) acc[2]);
+            SeriesPoint p = SeriesPoint.counted(step, acc[0] / acc[2], acc[1] / acc[2], (int) acc[2]);
             points.put(e.getKey(), gap ? p.afterGap() : p);
         }
         return points;
     }
 
+    /** Keeps the checkpoint (and its stored results) among the recent ones; the oldest is forgotten. */
     private static void remember(RunState run, PendingCheckpoint pc) {
-        run.processed.put(pc.step, new ArrayList<>(pc.results.keySet()));
+        run.processed.add(pc.step);
         while (run.processed.size() > PROCESSED_KEPT) {
-            run.processed.pollFirstEntry();
+            long forgotten = run.processed.pollFirst();
+            run.skipped.remove(forgotten);
+            run.parts().dropResults(forgotten);
         }
     }
 
-    private static RunState.HopRecord findHop(RunState run, String hopId) {
-        for (int i = run.hops.size() - 1; i >= 0; i--) {
-            if (run.hops.get(i).hop.id().equals(hopId)) {
-                return run.hops.get(i);
-            }
-        }
-        return null;
-    }
-
-    /** The run as queries see it. */
+    /** The run as queries see it (reads every series of the run). */
     public RunSummary summarize(RunState run) {
-        return new RunSummary(run.runId, run.lastProcessedStep, List.copyOf(run.latest.values()),
-                List.copyOf(run.hops), run.ranking.bestStep, run.ranking.bestScore, ranker.leaderboard(run.ranking),
-                run.sources, run.skippedCheckpoints, run.waiting.size());
+        List<Output.ModeObservation> modes = new ArrayList<>();
+        List<RunState.HopRecord> hops = new ArrayList<>();
+        for (SeriesEntry e : run.parts().allSeries()) {
+            if (e.latest != null) {
+                modes.add(e.latest);
+            }
+            hops.addAll(run.parts().hops(e.state.series));
+        }
+        hops.sort(Comparator.comparingLong((RunState.HopRecord h) -> h.hop.step()).thenComparing(h -> h.hop.series()));
+        CheckpointRanker.State ranking = run.parts().ranking();
+        return new RunSummary(run.runId, run.lastProcessedStep, modes, hops, ranking.bestStep, ranking.bestScore,
+                ranker.leaderboard(ranking), run.parts().sources(), run.skippedCheckpoints, run.waiting.size());
     }
 }

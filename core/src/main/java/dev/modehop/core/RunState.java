@@ -1,12 +1,12 @@
 package dev.modehop.core;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Everything the monitor keeps about one run, bounded in size. A plain bean: engines store it as they
- * like; {@link RunMonitor} holds the logic that changes it.
+ * What the monitor keeps about one run on every record: a few counters and the checkpoints in flight, each a
+ * few numbers. Series, results, windows and ranking live in {@link RunParts}, attached with {@link #attach}
+ * (in memory by default). A plain bean: engines store it as they like; {@link RunMonitor} holds the logic.
  */
 public final class RunState {
     public String runId;
@@ -14,25 +14,31 @@ public final class RunState {
     public boolean announced;
     /** Highest event time (producer timestamp) seen for the run; the missing-score timeout runs on it. */
     public long eventTime;
+    /** Event time of the run's last input record; a run expires some time after it (engines decide how long). */
+    public long lastInputAt;
     public long lastProcessedStep = -1;
     /** An announced checkpoint was given up on: the next processed one follows a gap. */
     public boolean gapPending;
     public long skippedCheckpoints;
     public long duplicatesIgnored;
+    public long lateCheckpoints;
 
-    /** Results that arrived before the run's first checkpoint.ready (a race between topics), held back. */
-    public List<ProbeResult> parked = new ArrayList<>();
+    /**
+     * Results that arrived before the run's first checkpoint.ready (a race between topics): held back in
+     * {@link #waiting} until the announcement comes or the timeout passes.
+     */
+    public int parkedCount;
     public long firstParkedAt = -1;
 
     public TreeMap<Long, PendingCheckpoint> waiting = new TreeMap<>();
-    /** Recently processed checkpoints and their result keys, to tell duplicates from late results. */
-    public TreeMap<Long, List<String>> processed = new TreeMap<>();
-    public TreeMap<String, SeriesState> series = new TreeMap<>();
-    public TreeMap<String, Output.ModeObservation> latest = new TreeMap<>();
-    public List<TrainingWindow> windows = new ArrayList<>();
-    public SourceStatistics sources = new SourceStatistics();
-    public CheckpointRanker.State ranking = new CheckpointRanker.State();
-    public List<HopRecord> hops = new ArrayList<>();
+    /** Steps of recently processed or skipped checkpoints; their results stay stored, to tell duplicates from late ones. */
+    public TreeSet<Long> processed = new TreeSet<>();
+    /** The skipped ones among them, still able to complete late. */
+    public TreeMap<Long, PendingCheckpoint> skipped = new TreeMap<>();
+    /** Whether the run ever stored other parts (a run that only saw rejected records stores nothing). */
+    public boolean hasParts;
+
+    private transient RunParts parts;
 
     public RunState() {
     }
@@ -41,7 +47,29 @@ public final class RunState {
         this.runId = runId;
     }
 
-    /** A detected hop and its verdict so far, for queries. */
+    /** Where the run's parts live; engines attach their store after decoding the state. */
+    public RunState attach(RunParts runParts) {
+        this.parts = runParts;
+        return this;
+    }
+
+    public RunParts parts() {
+        if (parts == null) {
+            parts = RunParts.inMemory();
+        }
+        return parts;
+    }
+
+    /** Nothing worth keeping: no announcement, nothing waiting, nothing stored. */
+    public boolean holdsNothing() {
+        return !announced && waiting.isEmpty() && processed.isEmpty() && !hasParts;
+    }
+
+    /**
+     * A detected hop and its verdict so far, for queries. Of a series' hops, every one whose verdict is
+     * pending is kept (a verdict is never dropped), of decided ones only the most recent
+     * {@link MonitorConfig#recentHopsKept()}: bounded by the stability window per series, not by the run's length.
+     */
     public static final class HopRecord {
         public Output.ModeHop hop;
         public Verdict verdict = Verdict.PENDING;
@@ -52,6 +80,28 @@ public final class RunState {
 
         public HopRecord(Output.ModeHop hop) {
             this.hop = hop;
+        }
+
+        static HopRecord find(java.util.List<HopRecord> hops, String hopId) {
+            for (int i = hops.size() - 1; i >= 0; i--) {
+                if (hops.get(i).hop.id().equals(hopId)) {
+                    return hops.get(i);
+                }
+            }
+            return null;
+        }
+
+        /** Drops the oldest decided hops beyond {@code keptDecided}; pending ones always stay. */
+        static void trimDecided(java.util.List<HopRecord> hops, int keptDecided) {
+            long decided = hops.stream().filter(h -> h.verdict != Verdict.PENDING).count();
+            for (int i = 0; i < hops.size() && decided > keptDecided; ) {
+                if (hops.get(i).verdict != Verdict.PENDING) {
+                    hops.remove(i);
+                    decided--;
+                } else {
+                    i++;
+                }
+            }
         }
     }
 }

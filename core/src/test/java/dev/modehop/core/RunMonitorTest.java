@@ -54,7 +54,7 @@ class RunMonitorTest {
         assertEquals(List.of("w1"), hop.windows().stream().map(TrainingWindow::windowId).toList());
         assertEquals(RUN + "/flipped/650/hop", hop.id());
         assertEquals(List.of("warn"), only(out, Output.Alert.class).stream().map(Output.Alert::rule).toList());
-        assertEquals(1, run.sources.sources.get("iwl").hopsTowardParrot);
+        assertEquals(1, run.parts().sources().sources.get("iwl").hopsTowardParrot);
     }
 
     @Test
@@ -113,7 +113,14 @@ class RunMonitorTest {
         assertTrue(after.gapBefore());
         assertEquals(Mode.PARROT, after.confirmedMode());
         List<Output> late = monitor.onResult(run, score(100, "flipped", 0.5, 2_200));
-        assertEquals(1, only(late, Output.Rejection.class).size(), "a late result goes to the DLQ, not lost");
+        assertEquals(List.of(), only(late, Output.Rejection.class), "a late result is kept, not dead-lettered");
+        List<Output.LateObservation> published = only(late, Output.LateObservation.class);
+        assertEquals(1, published.size(), "the skipped checkpoint, complete after all, is published late");
+        assertEquals(100, published.get(0).step());
+        assertEquals(Mode.PARROT, published.get(0).confirmedMode());
+        assertEquals(List.of(), monitor.onResult(run, score(100, "flipped", 0.5, 2_300)), "its duplicate is ignored");
+        List<Output> tooLate = monitor.onResult(run, score(120, "flipped", 0.5, 2_300));
+        assertEquals(1, only(tooLate, Output.Rejection.class).size(), "a step never announced nor waited for: DLQ");
     }
 
     @Test
@@ -137,7 +144,7 @@ class RunMonitorTest {
         assertEquals(List.of(), monitor.onResult(run, score(50, "flipped", 0.95, 1)));
         List<Output> out = monitor.onCheckpointReady(run, ready(50, 2));
         assertEquals(1, only(out, Output.ModeObservation.class).size());
-        assertEquals(0, run.parked.size());
+        assertEquals(0, run.parkedCount);
     }
 
     @Test

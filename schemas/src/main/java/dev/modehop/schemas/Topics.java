@@ -1,6 +1,5 @@
 package dev.modehop.schemas;
 
-import dev.modehop.core.Output;
 import dev.modehop.events.Alert;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
@@ -12,6 +11,7 @@ import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RunFinished;
+import dev.modehop.events.ScoringProgress;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -23,11 +23,14 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class Topics {
     /** The monitor's inputs, in the order of {@link #inputs()}; they must be co-partitioned ({@link CoPartitioning}). */
-    private static final List<String> INPUT_SUFFIXES = List.of("checkpoint.ready", "datawindow.closed", "probe.scored");
+    private static final List<String> INPUT_SUFFIXES = List.of("checkpoint.ready", "datawindow.closed", "probe.scored",
+            "scoring.progress");
 
     public final Topic<CheckpointReady> checkpointReady;
     public final Topic<DataWindow> dataWindowClosed;
     public final Topic<ProbeScore> probeScored;
+    /** Scorer workers' signs of life while they score a checkpoint; read by the stream job with the scores. */
+    public final Topic<ScoringProgress> scoringProgress;
     /** Written by scorer workers next to probe.scored; read by dashboards and analyses, not by the stream job. */
     public final Topic<CheckpointPredictors> checkpointPredictors;
     public final Topic<ModeObservation> modeObserved;
@@ -43,6 +46,7 @@ public final class Topics {
         checkpointReady = topic(prefix, INPUT_SUFFIXES.get(0), CheckpointReady.class, serdeConfig);
         dataWindowClosed = topic(prefix, INPUT_SUFFIXES.get(1), DataWindow.class, serdeConfig);
         probeScored = topic(prefix, INPUT_SUFFIXES.get(2), ProbeScore.class, serdeConfig);
+        scoringProgress = topic(prefix, INPUT_SUFFIXES.get(3), ScoringProgress.class, serdeConfig);
         checkpointPredictors = topic(prefix, "checkpoint.predictors", CheckpointPredictors.class, serdeConfig);
         modeObserved = topic(prefix, "mode.observed", ModeObservation.class, serdeConfig);
         hopDetected = topic(prefix, "hop.detected", ModeHop.class, serdeConfig);
@@ -62,7 +66,7 @@ public final class Topics {
     }
 
     public List<Topic<?>> inputs() {
-        return List.of(checkpointReady, dataWindowClosed, probeScored);
+        return List.of(checkpointReady, dataWindowClosed, probeScored, scoringProgress);
     }
 
     /** The names of {@link #inputs()} under {@code prefix}, without building serdes (for tools and checks). */
@@ -72,29 +76,6 @@ public final class Topics {
 
     public List<Topic<?>> outputs() {
         return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked);
-    }
-
-    /** The output topic a monitor output is written to. */
-    public Topic<?> outputTopic(Output o) {
-        if (o instanceof Output.ModeObservation) {
-            return modeObserved;
-        }
-        if (o instanceof Output.ModeHop) {
-            return hopDetected;
-        }
-        if (o instanceof Output.HopStability) {
-            return hopStability;
-        }
-        if (o instanceof Output.Alert) {
-            return alertRaised;
-        }
-        if (o instanceof Output.ControlCommand) {
-            return runControl;
-        }
-        if (o instanceof Output.CheckpointRanking) {
-            return checkpointRanked;
-        }
-        throw new IllegalArgumentException("no output topic for " + o.getClass().getSimpleName());
     }
 
     /** Inputs, outputs, the scorers' predictors and the training jobs' end-of-run records. */

@@ -3,9 +3,11 @@ package dev.modehop.scorer.worker;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.events.ScoringProgress;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import dev.modehop.schemas.registry.TransientRegistryException;
+import dev.modehop.step.DeadLetters;
 import dev.modehop.scorer.checkpoint.CheckpointException;
 import dev.modehop.scorer.probe.ProbeSuite;
 import dev.modehop.scorer.scoring.ProgressListener;
@@ -58,14 +60,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code max.poll.records=1} and a long {@code max.poll.interval.ms}; override them in the properties.
  */
 public final class ScorerWorker implements Runnable, AutoCloseable {
-    /** Dead-letter headers; the same names as the stream job's dead letters. */
-    public static final String DLQ_REASON = "modehop.dlq.reason";
-    public static final String DLQ_TOPIC = "modehop.dlq.topic";
-    public static final String DLQ_PARTITION = "modehop.dlq.partition";
-    public static final String DLQ_OFFSET = "modehop.dlq.offset";
+    /** Dead-letter headers: the stream job's ({@link DeadLetters}). */
+    public static final String DLQ_REASON = DeadLetters.REASON;
+    public static final String DLQ_TOPIC = DeadLetters.SOURCE_TOPIC;
+    public static final String DLQ_PARTITION = DeadLetters.SOURCE_PARTITION;
+    public static final String DLQ_OFFSET = DeadLetters.SOURCE_OFFSET;
     /** The file a CheckpointException named. */
-    public static final String DLQ_FILE = "modehop.dlq.file";
-    public static final String DLQ_ERROR = "modehop.dlq.error";
+    public static final String DLQ_FILE = DeadLetters.FILE;
+    public static final String DLQ_ERROR = DeadLetters.ERROR;
 
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> deadLetters;
@@ -74,6 +76,8 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
     private final Topic<CheckpointReady> source;
     private final Topic<ProbeScore> sink;
     private final Topic<CheckpointPredictors> predictorSink;
+    /** Where signs of life go while a checkpoint is scored; null for none. */
+    private final Topic<ScoringProgress> progressSink;
     private final CheckpointScoring scoring;
     private final String scorerId;
     private final PrintStream log;
@@ -86,6 +90,19 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
                         Producer<String, ProbeScore> scores, Producer<String, CheckpointPredictors> predictors,
                         Topic<CheckpointReady> source, Topic<ProbeScore> sink, Topic<CheckpointPredictors> predictorSink,
                         CheckpointScoring scoring, String scorerId, PrintStream log) {
+        this(consumer, deadLetters, scores, predictors, source, sink, predictorSink, null, scoring, scorerId, log);
+    }
+
+    /**
+     * @param progressSink where the worker announces that it started scoring a checkpoint and how far it got
+     *                     (sent with the raw producer of {@code deadLetters}); null for no announcements
+     */
+    public ScorerWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> deadLetters,
+                        Producer<String, ProbeScore> scores, Producer<String, CheckpointPredictors> predictors,
+                        Topic<CheckpointReady> source, Topic<ProbeScore> sink, Topic<CheckpointPredictors> predictorSink,
+                        Topic<ScoringProgress> progressSink, CheckpointScoring scoring, String scorerId,
+                        PrintStream log) {
+        this.progressSink = progressSink;
         this.consumer = consumer;
         this.deadLetters = deadLetters;
         this.scores = scores;
@@ -139,7 +156,8 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
                 new KafkaProducer<>(dlq, new StringSerializer(), new ByteArraySerializer()),
                 new KafkaProducer<>(p, new StringSerializer(), topics.probeScored.valueSerde().serializer()),
                 new KafkaProducer<>(pred, new StringSerializer(), topics.checkpointPredictors.valueSerde().serializer()),
-                topics.checkpointReady, topics.probeScored, topics.checkpointPredictors, new CheckpointScoring(settings),
+                topics.checkpointReady, topics.probeScored, topics.checkpointPredictors, topics.scoringProgress,
+                new CheckpointScoring(settings),
                 scorerId, log);
     }
 
@@ -208,7 +226,11 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
         long t0 = System.nanoTime();
         CheckpointScoring.Result result;
         try {
-            ProgressListener progress = p -> log.println("[" + scorerId + "] " + label + " " + suite.name() + ": " + p.describe());
+            announce(event, suite.name(), 0, 0);
+            ProgressListener progress = p -> {
+                log.println("[" + scorerId + "] " + label + " " + suite.name() + ": " + p.describe());
+                announce(event, suite.name(), p.itemsDone(), p.itemsTotal());
+            };
             result = scoring.score(folder, suite, progress);
         } catch (CheckpointException e) {
             return deadLetter(record, e.getMessage(), e.file(), e);
@@ -238,6 +260,21 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
             log.println("[" + scorerId + "] " + label + " predictors: " + result.predictors().describe());
         }
         return Outcome.SCORED;
+    }
+
+    /**
+     * A sign of life for the stream job, whose missing-scores deadline counts from the last one: a slow
+     * checkpoint is not a missing one. Not awaited: a lost announcement only moves the deadline less.
+     */
+    private void announce(CheckpointReady event, String suite, int itemsDone, int itemsTotal) {
+        if (progressSink == null) {
+            return;
+        }
+        ScoringProgress p = ScoringProgress.newBuilder().setRunId(event.getRunId()).setStep(event.getStep())
+                .setSuite(suite).setScorerId(scorerId).setItemsDone(itemsDone).setItemsTotal(itemsTotal)
+                .setProducedAt(System.currentTimeMillis()).build();
+        deadLetters.send(new ProducerRecord<>(progressSink.name(), event.getRunId(),
+                progressSink.valueSerde().serializer().serialize(progressSink.name(), p)));
     }
 
     /** A local path or a {@code file:} URI. */

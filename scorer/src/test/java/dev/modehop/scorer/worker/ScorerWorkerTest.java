@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.events.ScoringProgress;
 import dev.modehop.schemas.Topic;
 import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.scorer.scoring.ScoringOptions;
@@ -41,6 +42,8 @@ class ScorerWorkerTest {
             PlainAvroSerde.of(ProbeScore.class));
     private final Topic<CheckpointPredictors> predictorTopic = new Topic<>("modehop.checkpoint.predictors",
             Serdes.String(), PlainAvroSerde.of(CheckpointPredictors.class));
+    private final Topic<ScoringProgress> progressTopic = new Topic<>("modehop.scoring.progress", Serdes.String(),
+            PlainAvroSerde.of(ScoringProgress.class));
     private final TopicPartition partition = new TopicPartition(ready.name(), 0);
     private TrackingConsumer consumer;
 
@@ -123,6 +126,26 @@ class ScorerWorkerTest {
                 && p.getParticipationRatio() <= 32, "PR " + p.getParticipationRatio());
         assertEquals("scorer-test", p.getScorerId());
         assertTrue(lines.contains("predictors: parameter L2 norm"), lines);
+    }
+
+    @Test
+    void announcesWhenItStartsAndAsItScoresSoASlowCheckpointIsNotTakenForAMissingOne() throws IOException {
+        ScorerWorker announcing = new ScorerWorker(consumer, dlq, scores, predictors, ready, scored, predictorTopic,
+                progressTopic, new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy")
+                .withScoring(ScoringOptions.defaults().withBatchSize(64))), "scorer-test",
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        Path folder = ToyCheckpoints.rigged(dir.resolve("step-100"));
+        assertEquals(ScorerWorker.Outcome.SCORED, announcing.handle(record(0, "run-a", 100, folder.toString())));
+        List<ScoringProgress> progress = dlq.history().stream()
+                .filter(r -> r.topic().equals(progressTopic.name()))
+                .map(r -> progressTopic.valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        assertTrue(progress.size() >= 2, "a start and at least the final report: " + progress.size());
+        assertEquals(0, progress.get(0).getItemsDone(), "the first says scoring started");
+        assertEquals("run-a", progress.get(0).getRunId());
+        assertEquals(100, progress.get(0).getStep());
+        ScoringProgress last = progress.get(progress.size() - 1);
+        assertEquals(last.getItemsTotal(), last.getItemsDone(), "the last reports every item scored");
+        assertTrue(dlq.history().stream().noneMatch(r -> r.topic().endsWith(".dlq")), "nothing dead-lettered");
     }
 
     @Test

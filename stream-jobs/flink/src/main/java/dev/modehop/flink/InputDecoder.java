@@ -1,6 +1,6 @@
 package dev.modehop.flink;
 
-import dev.modehop.schemas.MonitorInput;
+import dev.modehop.step.MonitorInput;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import java.io.Serializable;
@@ -47,18 +47,6 @@ public final class InputDecoder implements Serializable {
         r.runId = checked.input().runId();
         r.eventTime = checked.input().eventTime(r.timestamp);
         return r;
-    }
-
-    /**
-     * The input behind a record that {@link #classify} accepted (decoded again: records travel between
-     * operators as bytes, so the dead-letter path keeps the original ones).
-     */
-    public MonitorInput input(InputRecord r) {
-        MonitorInput.Checked checked = MonitorInput.check(source(r.topic), r.keyString(), r.headers(), r.value);
-        if (checked.problem() != null) {
-            throw new IllegalStateException(checked.problem());
-        }
-        return checked.input();
     }
 
     /** The dead-letter topic of the record's topic. */

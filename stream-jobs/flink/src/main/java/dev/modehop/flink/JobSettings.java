@@ -14,7 +14,7 @@ import org.apache.flink.util.function.SerializableSupplier;
  * @param topicPrefix        prepended to every topic name, as for the Kafka Streams job
  * @param serdeConfig        {@code AvroSerdes} settings (registry URL, optional serde classes)
  * @param monitorConfig      builds the semantics' configuration on each task (MonitorConfig is not serializable)
- * @param stateTtl           a run's state is dropped after this long without an update (processing time)
+ * @param stateTtl           a run without input for this long (event time) is deleted, state and timer (zero: kept)
  * @param outOfOrderness     how far behind the newest producer time a scorer may still deliver before the
  *                           watermark passes it (only the missing-score timers depend on it)
  * @param idleness           a partition without records for this long stops holding the watermark back

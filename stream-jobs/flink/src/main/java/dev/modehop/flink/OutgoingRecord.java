@@ -1,7 +1,7 @@
 package dev.modehop.flink;
 
+import dev.modehop.step.Outgoing;
 import java.io.Serializable;
-import dev.modehop.schemas.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 
@@ -31,19 +31,14 @@ public class OutgoingRecord implements Serializable {
         return r;
     }
 
-    /**
-     * The input, untouched, for its dead-letter topic, with the same headers the Kafka Streams job adds
-     * ({@link DeadLetters}).
-     */
-    static OutgoingRecord deadLetter(InputRecord in, String dlqTopic, String reason) {
-        OutgoingRecord r = new OutgoingRecord();
-        r.topic = dlqTopic;
-        r.key = in.key;
-        r.value = in.value;
-        r.timestamp = in.timestamp;
-        HeaderArrays h = HeaderArrays.of(DeadLetters.headers(in.headers(), reason, in.topic, in.partition, in.offset));
-        r.headerKeys = h.keys;
-        r.headerValues = h.values;
+    /** A record the monitor step produced, output or dead letter, byte for byte. */
+    static OutgoingRecord of(Outgoing o) {
+        OutgoingRecord r = of(o.topic(), o.key(), o.value(), o.timestamp());
+        if (o.headers() != null) {
+            HeaderArrays h = HeaderArrays.of(o.headers());
+            r.headerKeys = h.keys;
+            r.headerValues = h.values;
+        }
         return r;
     }
 

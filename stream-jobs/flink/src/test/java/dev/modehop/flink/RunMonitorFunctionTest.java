@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
-import dev.modehop.schemas.DeadLetters;
+import dev.modehop.step.DeadLetters;
 import dev.modehop.schemas.AvroSerdes;
-import dev.modehop.schemas.DeadLetters;
+import dev.modehop.step.DeadLetters;
 import dev.modehop.schemas.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,17 +61,19 @@ class RunMonitorFunctionTest {
     }
 
     @Test
-    void aTimerExistsOnlyWhileACheckpointWaitsAndCompletingItRemovesTimerAndTimerState() throws Exception {
+    void oneTimerPerRunAtTheMissingScoresDeadlineThenAtTheRunsExpiry() throws Exception {
         var topics = settings.decoder().topics();
         try (var h = harness()) {
             h.processElement(input(topics.checkpointReady, "r", RecordedStream.ready("r", 100, T0), T0), T0);
             assertEquals(1, h.numEventTimeTimers());
-            assertEquals(2, h.numKeyedStateEntries(), "run state and its timer");
+            assertEquals(2, h.numKeyedStateEntries(), "run parts and its timer");
             h.processElement(input(topics.probeScored, "r",
                     RecordedStream.scoreValue("r", 100, "flipped", "main", 0.9, 1, T0 + 1), T0 + 1), T0 + 1);
-            assertEquals(0, h.numEventTimeTimers());
-            assertEquals(1, h.numKeyedStateEntries(), "only the run state is left");
+            assertEquals(1, h.numEventTimeTimers(), "the run's expiry, nothing waits");
             assertTrue(topicsOf(h.extractOutputValues()).contains(topics.modeObserved.name()));
+            h.processWatermark(T0 + 1 + Duration.ofHours(1).toMillis());
+            assertEquals(0, h.numEventTimeTimers(), "expired: timer gone");
+            assertEquals(0, h.numKeyedStateEntries(), "expired: state gone");
         }
     }
 
@@ -85,7 +87,7 @@ class RunMonitorFunctionTest {
             h.processWatermark(T0 + TIMEOUT);
             List<OutgoingRecord> out = h.extractOutputValues();
             assertEquals(List.of(topics.alertRaised.name()), topicsOf(out));
-            assertEquals(0, h.numEventTimeTimers());
+            assertEquals(1, h.numEventTimeTimers(), "only the run's expiry is left");
         }
     }
 
@@ -109,7 +111,7 @@ class RunMonitorFunctionTest {
     }
 
     @Test
-    void stateSurvivesASnapshotAndExpiresAfterItsTtl() throws Exception {
+    void stateSurvivesASnapshotAndExpiresInEventTime() throws Exception {
         var topics = settings.decoder().topics();
         var snapshot = (org.apache.flink.runtime.checkpoint.OperatorSubtaskState) null;
         try (var h = harness()) {
@@ -122,7 +124,9 @@ class RunMonitorFunctionTest {
             h.initializeState(snapshot);
             h.open();
             assertEquals(1, h.numEventTimeTimers(), "the timer is restored with the state");
-            h.setStateTtlProcessingTime(Duration.ofHours(2).toMillis());
+            h.processWatermark(T0 + Duration.ofHours(2).toMillis());
+            assertEquals(0, h.numKeyedStateEntries(), "announced, never scored: the alert, then expiry");
+            h.getOutput().clear();
             h.processElement(input(topics.probeScored, "r",
                     RecordedStream.scoreValue("r", 100, "flipped", "main", 0.9, 1, T0 + 1), T0 + 1), T0 + 1);
             assertTrue(h.extractOutputValues().isEmpty(), "expired run: the score is held back, nothing emitted");

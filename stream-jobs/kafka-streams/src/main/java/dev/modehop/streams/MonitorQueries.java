@@ -1,8 +1,7 @@
 package dev.modehop.streams;
 
-import dev.modehop.core.RunMonitor;
 import dev.modehop.core.RunSummary;
-import dev.modehop.schemas.RunStateCodec;
+import dev.modehop.step.MonitorStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +16,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class MonitorQueries {
     private final KafkaStreams streams;
-    private final RunMonitor monitor;
+    private final MonitorStep step;
 
-    public MonitorQueries(KafkaStreams streams, RunMonitor monitor) {
+    public MonitorQueries(KafkaStreams streams, MonitorStep step) {
         this.streams = streams;
-        this.monitor = monitor;
+        this.step = step;
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> store() {
@@ -32,13 +31,17 @@ public final class MonitorQueries {
     public List<String> runs() {
         List<String> runs = new ArrayList<>();
         try (var it = store().all()) {
-            it.forEachRemaining(kv -> runs.add(kv.key));
+            it.forEachRemaining(kv -> {
+                String run = StreamsRunStore.runOf(kv.key, MonitorStep.HEADER_PART);
+                if (run != null) {
+                    runs.add(run);
+                }
+            });
         }
         return runs;
     }
 
     public Optional<RunSummary> run(String runId) {
-        byte[] stored = store().get(runId);
-        return stored == null ? Optional.empty() : Optional.of(monitor.summarize(RunStateCodec.decode(stored)));
+        return step.summarize(StreamsRunStore.reading(store(), runId));
     }
 }

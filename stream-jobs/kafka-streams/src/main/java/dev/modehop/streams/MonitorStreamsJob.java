@@ -4,6 +4,8 @@ import dev.modehop.core.RunMonitor;
 import dev.modehop.schemas.CoPartitioning;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
+import dev.modehop.step.MonitorStep;
+import dev.modehop.step.StepSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -23,9 +25,9 @@ public final class MonitorStreamsJob implements AutoCloseable {
     private final KafkaStreams streams;
     private final MonitorQueries queries;
 
-    private MonitorStreamsJob(KafkaStreams streams, RunMonitor monitor) {
+    private MonitorStreamsJob(KafkaStreams streams, MonitorStep step) {
         this.streams = streams;
-        this.queries = new MonitorQueries(streams, monitor);
+        this.queries = new MonitorQueries(streams, step);
     }
 
     /** The job's Kafka Streams settings; {@code overrides} (client settings, SASL/SSL...) win. */
@@ -59,8 +61,15 @@ public final class MonitorStreamsJob implements AutoCloseable {
 
     public static MonitorStreamsJob start(Topics topics, RunMonitor monitor, Properties config,
                                           ProcessingListener listener) {
+        return start(topics, new MonitorStep(topics, monitor, StepSettings.defaults()), config, listener);
+    }
+
+    /** With the step's own settings (run expiry, output size limit). */
+    public static MonitorStreamsJob start(Topics topics, MonitorStep step, Properties config,
+                                          ProcessingListener listener) {
         CoPartitioning.require(config, topics.inputs().stream().map(Topic::name).toList());
-        KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, monitor, listener), config);
+        KafkaStreams streams = new KafkaStreams(MonitorTopology.build(topics, step, MonitorTopology.DEFAULT_LATENESS,
+                listener), config);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.info("streams job {} -> {}", before, now);
@@ -81,7 +90,7 @@ public final class MonitorStreamsJob implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new MonitorStreamsJob(streams, monitor);
+        return new MonitorStreamsJob(streams, step);
     }
 
     public boolean isRunning() {

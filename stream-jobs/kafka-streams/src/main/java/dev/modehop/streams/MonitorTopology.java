@@ -3,21 +3,26 @@ package dev.modehop.streams;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
+import dev.modehop.step.MonitorStep;
+import dev.modehop.step.StepSettings;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The Kafka Streams topology: the three input topics (read as raw bytes so that undecodable records can
- * be sent to their dead-letter topics intact) feed one processor that runs {@link RunMonitor} per run on a
- * state store; its outputs go to their topics. Inputs must be co-partitioned (same partition count), as
- * they are all keyed by run id.
+ * The Kafka Streams topology: the input topics (read as raw bytes so that undecodable records can be sent to
+ * their dead-letter topics intact) feed one processor that runs the {@link MonitorStep} per run on a state
+ * store; its outputs, already encoded by the step, go to their topics. Inputs must be co-partitioned (same
+ * partition count), as they are all keyed by run id.
  */
 public final class MonitorTopology {
     public static final String STATE_STORE = "modehop-run-state";
+    public static final String DEADLINE_STORE = "modehop-run-deadlines";
     static final String PROCESSOR = "run-monitor";
+    /** How far behind the newest producer time deadlines fire, as the Flink job's out-of-orderness. */
+    public static final Duration DEFAULT_LATENESS = Duration.ofMinutes(1);
 
     private MonitorTopology() {
     }
@@ -27,19 +32,25 @@ public final class MonitorTopology {
     }
 
     public static Topology build(Topics topics, RunMonitor monitor, ProcessingListener listener) {
+        return build(topics, new MonitorStep(topics, monitor, StepSettings.defaults()), DEFAULT_LATENESS, listener);
+    }
+
+    public static Topology build(Topics topics, MonitorStep step, Duration lateness, ProcessingListener listener) {
         Topology t = new Topology();
-        List<String> sources = List.of("checkpoint-ready-source", "datawindow-source", "probe-scored-source");
-        t.addSource(sources.get(0), Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.checkpointReady.name());
-        t.addSource(sources.get(1), Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.dataWindowClosed.name());
-        t.addSource(sources.get(2), Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.probeScored.name());
-        t.addProcessor(PROCESSOR, () -> new RunMonitorProcessor(topics, monitor, listener), sources.toArray(String[]::new));
+        List<String> sources = topics.inputs().stream().map(in -> "source-" + in.name()).toList();
+        for (int i = 0; i < sources.size(); i++) {
+            t.addSource(sources.get(i), Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                    topics.inputs().get(i).name());
+        }
+        t.addProcessor(PROCESSOR, () -> new RunMonitorProcessor(step, lateness.toMillis(), listener),
+                sources.toArray(String[]::new));
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
                 Serdes.ByteArray()), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE), Serdes.String(),
+                Serdes.ByteArray()), PROCESSOR);
         for (Topic<?> out : topics.outputs()) {
-            t.addSink(sinkName(out.name()), out.name(), Serdes.String().serializer(), serializer(out), PROCESSOR);
+            t.addSink(sinkName(out.name()), out.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
+                    PROCESSOR);
         }
         for (Topic<?> in : topics.inputs()) {
             t.addSink(sinkName(in.dlq()), in.dlq(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
@@ -50,10 +61,5 @@ public final class MonitorTopology {
 
     static String sinkName(String topic) {
         return "sink-" + topic;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Serializer<Object> serializer(Topic<?> topic) {
-        return (Serializer<Object>) topic.valueSerde().serializer();
     }
 }

@@ -1,117 +1,158 @@
 package dev.modehop.streams;
 
-import dev.modehop.core.Output;
-import dev.modehop.core.RunMonitor;
-import dev.modehop.core.RunState;
-import dev.modehop.events.ProbeScore;
-import dev.modehop.schemas.DeadLetters;
-import dev.modehop.schemas.EventMapper;
-import dev.modehop.schemas.MonitorInput;
-import dev.modehop.schemas.RunStateCodec;
-import dev.modehop.schemas.Topic;
-import dev.modehop.schemas.Topics;
-import java.util.LinkedHashMap;
+import dev.modehop.step.MonitorStep;
+import dev.modehop.step.Outgoing;
+import dev.modehop.step.StepInput;
+import dev.modehop.step.StepResult;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Decodes each input record, runs the run's monitor on its stored state and routes the outputs. */
-final class RunMonitorProcessor implements Processor<String, byte[], String, Object> {
-    private static final Logger LOG = LoggerFactory.getLogger(RunMonitorProcessor.class);
+/**
+ * The Kafka Streams shell of the {@link MonitorStep}: each record goes to the step with its run's slice of the
+ * state store; outputs are forwarded as the step encoded them. Deadlines (one per run, in event time) are kept
+ * in a second store, ordered by time; they fire when the task's event-time clock (the highest producer time of
+ * its inputs, less the tolerated lateness) passes them, as Flink's watermark fires its timers.
+ */
+final class RunMonitorProcessor implements Processor<String, byte[], String, byte[]> {
+    /** The run's registered deadline, stored with its parts so it can be unregistered. */
+    static final String TIMER = "t";
 
-    private final Topics topics;
-    private final Map<String, Topic<?>> inputsByName = new java.util.HashMap<>();
-    private final RunMonitor monitor;
+    private final MonitorStep step;
+    private final long latenessMs;
     private final ProcessingListener listener;
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
-    /**
-     * Decoded states of this task's recent runs, so that a record costs one encode, not a decode too. This
-     * processor instance owns the task; Streams builds a new one (empty cache) after a rebalance or an
-     * aborted transaction, so the cache never outlives the store content it mirrors.
-     */
-    private final Map<String, RunState> decoded = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RunState> eldest) {
-            return size() > CACHED_RUNS;
-        }
-    };
-    static final int CACHED_RUNS = 1_000;
+    private KeyValueStore<String, byte[]> deadlines;
+    /** Derived from the inputs since init(): a revived task starts from its stores, never from this. */
+    private long clock;
+    private long earliestDeadline;
 
-    RunMonitorProcessor(Topics topics, RunMonitor monitor, ProcessingListener listener) {
-        this.topics = topics;
-        topics.inputs().forEach(t -> inputsByName.put(t.name(), t));
-        this.monitor = monitor;
+    RunMonitorProcessor(MonitorStep step, long latenessMs, ProcessingListener listener) {
+        this.step = step;
+        this.latenessMs = latenessMs;
         this.listener = listener;
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(MonitorTopology.STATE_STORE);
+        this.deadlines = context.getStateStore(MonitorTopology.DEADLINE_STORE);
+        this.clock = Long.MIN_VALUE;
+        this.earliestDeadline = Long.MAX_VALUE;
+        try (var it = deadlines.all()) {
+            if (it.hasNext()) {
+                earliestDeadline = timeOf(it.next().key);
+            }
+        }
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        String topic = meta.topic();
-        Topic<?> source = inputsByName.get(topic);
-        listener.onInput(topic);
-        MonitorInput.Checked checked = MonitorInput.check(source, record.key(), record.headers(), record.value());
-        if (checked.problem() != null) {
-            deadLetter(record, source, meta, checked.problem());
-            return;
+        listener.onInput(meta.topic());
+        StepInput in = new StepInput(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(),
+                record.value(), record.headers());
+        String runId = step.routingKey(in);
+        StreamsRunStore runStore = StreamsRunStore.of(store, runId == null ? "" : runId);
+        StepResult result = step.onRecord(runStore, in);
+        emit(result.outputs());
+        apply(result, runId, runStore);
+        if (result.inputTime() >= 0 && result.inputTime() - latenessMs > clock) {
+            clock = result.inputTime() - latenessMs;
         }
-        MonitorInput input = checked.input();
-        String runId = input.runId();
-        RunState state = decoded.get(runId);
-        if (state == null) {
-            byte[] stored = store.get(runId);
-            state = stored == null ? new RunState(runId) : RunStateCodec.decode(stored);
-            decoded.put(runId, state);
-        }
-        List<Output> outputs = input.applyTo(monitor, state, record.timestamp());
-        for (Output o : outputs) {
-            if (o instanceof Output.Rejection rejection) {
-                if (rejection.parked() == null) {
-                    deadLetter(record, source, meta, rejection.reason());
-                } else {
-                    deadLetterHeldBack(rejection, record.timestamp());
+        fireDeadlines();
+    }
+
+    /** Every deadline at or before the clock, earliest first, each with its own time as Flink's timers. */
+    private void fireDeadlines() {
+        while (earliestDeadline <= clock) {
+            List<KeyValue<String, byte[]>> due = new ArrayList<>();
+            try (var it = deadlines.range(key(Long.MIN_VALUE + 1, ""), key(clock, "\uffff"))) {
+                it.forEachRemaining(due::add);
+            }
+            for (KeyValue<String, byte[]> d : due) {
+                deadlines.delete(d.key);
+                long at = timeOf(d.key);
+                String runId = new String(d.value, java.nio.charset.StandardCharsets.UTF_8);
+                StreamsRunStore runStore = StreamsRunStore.of(store, runId);
+                runStore.delete(TIMER);
+                StepResult result = step.onDeadline(runStore, at);
+                emit(result.outputs());
+                apply(result, runId, runStore);
+            }
+            earliestDeadline = Long.MAX_VALUE;
+            try (var it = deadlines.all()) {
+                if (it.hasNext()) {
+                    earliestDeadline = timeOf(it.next().key);
                 }
-            } else {
-                Object wire = EventMapper.toWire(o, record.timestamp());
-                String target = topics.outputTopic(o).name();
-                context.forward(new Record<>(runId, wire, record.timestamp()), MonitorTopology.sinkName(target));
-                listener.onOutput(o, target);
             }
         }
-        store.put(runId, RunStateCodec.encode(state));
     }
 
-    /** A result held back earlier and given up now: it is re-encoded, since its original bytes are gone. */
-    private void deadLetterHeldBack(Output.Rejection rejection, long timestamp) {
-        Topic<ProbeScore> source = topics.probeScored;
-        byte[] bytes = MonitorInput.heldBackBytes(topics, rejection);
-        LOG.warn("held-back {} record of run {} to {}: {}", source.name(), rejection.runId(), source.dlq(),
-                rejection.reason());
-        Record<String, Object> dead = new Record<>(rejection.runId(), (Object) bytes, timestamp,
-                DeadLetters.headers(null, rejection.reason(), source.name(), -1, -1));
-        context.forward(dead, MonitorTopology.sinkName(source.dlq()));
-        listener.onDeadLetter(source.name(), rejection.reason());
+    private void apply(StepResult result, String runId, StreamsRunStore runStore) {
+        if (runId == null) {
+            return;
+        }
+        if (result.deleteRun()) {
+            unregister(runId, runStore);
+            runStore.deleteAll();
+            return;
+        }
+        if (result.nextDeadline() == MonitorStep.UNCHANGED) {
+            return;
+        }
+        byte[] current = runStore.get(TIMER);
+        long registered = current == null ? -1 : ByteBuffer.wrap(current).getLong();
+        // A registered deadline no later than the new one stays: when it fires the step finds nothing due and
+        // names the next one. Nearly every record moves a run's deadline on; this spares two writes for each.
+        if (registered >= 0 && (result.nextDeadline() < 0 || registered <= result.nextDeadline())) {
+            return;
+        }
+        unregister(runId, runStore);
+        if (result.nextDeadline() >= 0) {
+            deadlines.put(key(result.nextDeadline(), runId), runId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            runStore.put(TIMER, ByteBuffer.allocate(8).putLong(result.nextDeadline()).array());
+            earliestDeadline = Math.min(earliestDeadline, result.nextDeadline());
+        }
     }
 
-    private void deadLetter(Record<String, byte[]> record, Topic<?> source, RecordMetadata meta, String reason) {
-        LOG.warn("{} record at partition {} offset {} to {}: {}", source.name(), meta.partition(), meta.offset(),
-                source.dlq(), reason);
-        Record<String, Object> dead = new Record<>(record.key(), (Object) record.value(), record.timestamp(),
-                DeadLetters.headers(record.headers(), reason, source.name(), meta.partition(), meta.offset()));
-        context.forward(dead, MonitorTopology.sinkName(source.dlq()));
-        listener.onDeadLetter(source.name(), reason);
+    private void unregister(String runId, StreamsRunStore runStore) {
+        byte[] current = runStore.get(TIMER);
+        if (current != null) {
+            deadlines.delete(key(ByteBuffer.wrap(current).getLong(), runId));
+            runStore.delete(TIMER);
+        }
+    }
+
+    private void emit(List<Outgoing> outputs) {
+        for (Outgoing o : outputs) {
+            Record<String, byte[]> r = o.headers() == null ? new Record<>(o.key(), o.value(), o.timestamp())
+                    : new Record<>(o.key(), o.value(), o.timestamp(), o.headers());
+            context.forward(r, MonitorTopology.sinkName(o.topic()));
+            if (o.output() == null) {
+                listener.onDeadLetter(o.topic().substring(0, o.topic().length() - ".dlq".length()),
+                        dev.modehop.step.DeadLetters.reason(o.headers()));
+            } else {
+                listener.onOutput(o.output(), o.topic());
+            }
+        }
+    }
+
+    /** Deadline keys sort by time: a sign and 19 digits (event times are never negative in practice). */
+    static String key(long time, String runId) {
+        return String.format(Locale.ROOT, "%020d", Math.max(0, time)) + "/" + runId;
+    }
+
+    static long timeOf(String key) {
+        return Long.parseLong(key.substring(0, key.indexOf('/')));
     }
 }

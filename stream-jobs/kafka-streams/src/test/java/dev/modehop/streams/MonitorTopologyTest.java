@@ -16,11 +16,10 @@ import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.Verdict;
-import dev.modehop.schemas.DeadLetters;
+import dev.modehop.step.DeadLetters;
 import dev.modehop.schemas.AvroSerdes;
-import dev.modehop.schemas.DeadLetters;
-import dev.modehop.schemas.RunStateCodec;
-import dev.modehop.schemas.DeadLetters;
+import dev.modehop.core.CheckpointRanker;
+import dev.modehop.step.PartCodec;
 import dev.modehop.schemas.Topics;
 import java.util.List;
 import java.util.Map;
@@ -162,12 +161,17 @@ class MonitorTopologyTest {
             checkpoint("r", i * 50L, (i / 10) % 2 == 0 ? 0.95 : 0.05);
         }
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(MonitorTopology.STATE_STORE);
-        RunState state = RunStateCodec.decode(store.get("r"));
+        StreamsRunStore run = StreamsRunStore.of(store, "r");
+        RunState state = PartCodec.decode(run.get("h"), RunState.class);
+        List<?> windows = PartCodec.decode(run.get("x/windows"), List.class);
+        List<?> hops = PartCodec.decode(run.get("k/flipped"), List.class);
+        CheckpointRanker.State ranking = PartCodec.decode(run.get("x/ranking"), CheckpointRanker.State.class);
         assertEquals(0, state.waiting.size(), "nothing left waiting");
-        assertTrue(state.windows.size() <= 256, "windows bounded: " + state.windows.size());
-        assertTrue(state.hops.size() <= 20, "hops bounded: " + state.hops.size());
-        assertTrue(state.ranking.entries.size() <= 18, "ranking bounded: " + state.ranking.entries.size());
+        assertTrue(windows.size() <= 256, "windows bounded: " + windows.size());
+        assertTrue(hops.size() <= 20 + MonitorConfig.defaults().stabilityCheckpoints(), "hops bounded: " + hops.size());
+        assertTrue(ranking.entries.size() <= 18, "ranking bounded: " + ranking.entries.size());
         assertTrue(state.processed.size() <= 16);
+        assertEquals(16, run.names("r/").size(), "results kept only for the remembered checkpoints");
         assertTrue(out(topics.hopDetected).readValuesToList().size() >= 39);
     }
 }

@@ -1,18 +1,22 @@
-package dev.modehop.schemas;
+package dev.modehop.step;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Dead-letter records keep the original key and value bytes untouched (so they can be replayed once
- * fixed) and say why in headers, with the same names on both engines.
+ * Dead-letter records keep the original key and value bytes untouched (so they can be replayed once fixed)
+ * and say why in headers, with the same names from both stream engines and the scorer workers.
  */
 public final class DeadLetters {
     public static final String REASON = "modehop.dlq.reason";
     public static final String SOURCE_TOPIC = "modehop.dlq.topic";
     public static final String SOURCE_PARTITION = "modehop.dlq.partition";
     public static final String SOURCE_OFFSET = "modehop.dlq.offset";
+    /** The file a scorer could not use. */
+    public static final String FILE = "modehop.dlq.file";
+    /** The exception class behind the reason, where there was one. */
+    public static final String ERROR = "modehop.dlq.error";
 
     private DeadLetters() {
     }
@@ -31,7 +35,7 @@ public final class DeadLetters {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,52 +1,86 @@
-package dev.modehop.schemas;
+package dev.modehop.step;
 
-import dev.modehop.core.CheckpointAnnouncement;
 import dev.modehop.core.Mode;
 import dev.modehop.core.Output;
 import dev.modehop.core.ProbeResult;
 import dev.modehop.core.TrainingWindow;
 import dev.modehop.events.AttributedWindow;
+import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RankedCheckpoint;
+import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
 
-/** Maps wire records (Avro) to core's types and core's outputs back to wire records. */
-public final class EventMapper {
-    private EventMapper() {
+/**
+ * Where each monitor output goes and what it looks like there: its topic, its wire record (Avro) and bytes.
+ * Also re-encodes a held-back probe score, whose original bytes are gone, for its dead-letter topic.
+ */
+public final class OutputTable {
+    private final Topics topics;
+
+    public OutputTable(Topics topics) {
+        this.topics = topics;
     }
 
-    public static CheckpointAnnouncement toCore(dev.modehop.events.CheckpointReady r) {
-        return new CheckpointAnnouncement(r.getRunId(), r.getStep(), r.getTokensSeen(), r.getUri(), r.getProducedAt());
+    /** The output topic a monitor output is written to. */
+    public Topic<?> topicOf(Output o) {
+        if (o instanceof Output.ModeObservation || o instanceof Output.LateObservation) {
+            return topics.modeObserved;
+        }
+        if (o instanceof Output.ModeHop) {
+            return topics.hopDetected;
+        }
+        if (o instanceof Output.HopStability) {
+            return topics.hopStability;
+        }
+        if (o instanceof Output.Alert) {
+            return topics.alertRaised;
+        }
+        if (o instanceof Output.ControlCommand) {
+            return topics.runControl;
+        }
+        if (o instanceof Output.CheckpointRanking) {
+            return topics.checkpointRanked;
+        }
+        throw new IllegalArgumentException("no output topic for " + o.getClass().getSimpleName());
     }
 
-    public static TrainingWindow toCore(dev.modehop.events.DataWindow w) {
-        return new TrainingWindow(w.getRunId(), w.getWindowId(), w.getStartStep(), w.getEndStep(), w.getTokens(),
-                w.getMixture());
+    /** The value bytes of an output; {@code now} stamps the records that carry a time (the input's timestamp). */
+    @SuppressWarnings("unchecked")
+    public byte[] encode(Output o, long now) {
+        Topic<?> topic = topicOf(o);
+        return ((Serializer<Object>) topic.valueSerde().serializer()).serialize(topic.name(), wire(o, now));
     }
 
-    public static ProbeResult toCore(dev.modehop.events.ProbeScore s) {
-        return new ProbeResult(s.getRunId(), s.getStep(), s.getSuite(), s.getFamily(), s.getTask(), s.getSeedCount(),
-                s.getItems(), s.getHardAccuracy(), s.getSoftScore(), s.getStderr(), s.getTaskCount(), s.getProducedAt());
-    }
-
-    public static dev.modehop.events.ProbeScore toWire(ProbeResult r, String scorerId, long durationMs) {
-        return dev.modehop.events.ProbeScore.newBuilder().setId(r.id()).setRunId(r.runId()).setStep(r.step())
+    /** The probe.scored bytes of a result the monitor held back and gave up. */
+    public byte[] heldBack(ProbeResult r) {
+        Topic<ProbeScore> source = topics.probeScored;
+        ProbeScore wire = ProbeScore.newBuilder().setId(r.id()).setRunId(r.runId()).setStep(r.step())
                 .setSuite(r.suite()).setFamily(r.family()).setTask(r.task()).setSeedCount(r.seedCount())
                 .setItems(r.items()).setHardAccuracy(r.hardAccuracy()).setSoftScore(r.softScore())
-                .setStderr(r.stderr()).setTaskCount(r.taskCount()).setScorerId(scorerId).setDurationMs(durationMs)
+                .setStderr(r.stderr()).setTaskCount(r.taskCount()).setScorerId("").setDurationMs(0)
                 .setProducedAt(r.producedAt()).build();
+        return source.valueSerde().serializer().serialize(source.name(), wire);
     }
 
     /** The wire record of an output; rejections have none (they route the input to its DLQ). */
-    public static SpecificRecord toWire(Output o, long now) {
+    static SpecificRecord wire(Output o, long now) {
         if (o instanceof Output.ModeObservation m) {
             return dev.modehop.events.ModeObservation.newBuilder().setId(m.id())
                     .setRunId(m.runId()).setSeries(m.series()).setStep(m.step()).setMode(mode(m.mode()))
                     .setConfirmedMode(mode(m.confirmedMode())).setHardAccuracy(m.hardAccuracy())
                     .setSoftScore(m.softScore()).setItems(m.items()).setGapBefore(m.gapBefore()).build();
+        }
+        if (o instanceof Output.LateObservation m) {
+            return dev.modehop.events.ModeObservation.newBuilder().setId(m.id())
+                    .setRunId(m.runId()).setSeries(m.series()).setStep(m.step()).setMode(mode(m.mode()))
+                    .setConfirmedMode(mode(m.confirmedMode())).setHardAccuracy(m.hardAccuracy())
+                    .setSoftScore(m.softScore()).setItems(m.items()).setGapBefore(false).setLate(true).build();
         }
         if (o instanceof Output.ModeHop h) {
             return dev.modehop.events.ModeHop.newBuilder().setId(h.id()).setRunId(h.runId())

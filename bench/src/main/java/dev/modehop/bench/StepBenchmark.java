@@ -1,0 +1,160 @@
+package dev.modehop.bench;
+
+import dev.modehop.core.MonitorConfig;
+import dev.modehop.core.RunMonitor;
+import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
+import dev.modehop.step.MemoryRunStore;
+import dev.modehop.step.MonitorStep;
+import dev.modehop.step.PartCodec;
+import dev.modehop.step.RunStore;
+import dev.modehop.step.StepInput;
+import dev.modehop.step.StepSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The monitor step alone, in process, on an in-memory store: cost per input record for one run of N series,
+ * against a baseline that rewrites the whole run's state on every record (what the job did before state was
+ * stored per part): the same step, plus writing all of the run's parts as one JSON document after each record
+ * (parts it changed are parsed into that document; its cost is mostly the whole-state encoding).
+ */
+public final class StepBenchmark {
+    private StepBenchmark() {
+    }
+
+    /**
+     * The in-memory store; with {@code wholeState}, it also keeps every part as a parsed tree and, after each
+     * record, writes the whole run as one JSON document, as the job used to, counting only those bytes.
+     */
+    static final class MemoryStore implements RunStore {
+        final MemoryRunStore parts = new MemoryRunStore();
+        final TreeMap<String, com.fasterxml.jackson.databind.JsonNode> trees = new TreeMap<>();
+        final boolean wholeState;
+        long wholeBytes;
+
+        MemoryStore(boolean wholeState) {
+            this.wholeState = wholeState;
+        }
+
+        long bytesWritten() {
+            return wholeState ? wholeBytes : parts.bytesWritten();
+        }
+
+        @Override
+        public byte[] get(String name) {
+            return parts.get(name);
+        }
+
+        @Override
+        public void put(String name, byte[] value) {
+            parts.put(name, value);
+            if (wholeState) {
+                try {
+                    trees.put(name, PartCodec.jsonMapper().readTree(value));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        @Override
+        public void delete(String name) {
+            parts.delete(name);
+            trees.remove(name);
+        }
+
+        @Override
+        public List<String> names(String prefix) {
+            return parts.names(prefix);
+        }
+
+        void writeWholeState() {
+            try {
+                wholeBytes += PartCodec.jsonMapper().writeValueAsBytes(trees).length;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int records = StreamsBenchmark.intArg(args, "--records", 40_000);
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+            Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
+            System.out.printf("one run, %d input records per row after %d of warm-up, in process%n", records, records);
+            System.out.println("| series per run | per part, Smile: us/record | bytes/record | per part, JSON: us/record"
+                    + " | bytes/record | whole state, JSON: us/record | bytes/record |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            boolean partsOnly = java.util.Arrays.asList(args).contains("--parts-only");
+            for (int series : new int[] {4, 20, 100}) {
+                double[] smile = run(topics, series, records, PartCodec.binary(), false);
+                if (partsOnly) {
+                    System.out.printf("| %d | %.1f | %.0f | | | | |%n", series, smile[0], smile[1]);
+                    continue;
+                }
+                double[] json = run(topics, series, records, PartCodec.json(), false);
+                double[] whole = run(topics, series, records, PartCodec.json(), true);
+                System.out.printf("| %d | %.1f | %.0f | %.1f | %.0f | %.1f | %.0f |%n", series, smile[0], smile[1],
+                        json[0], json[1], whole[0], whole[1]);
+            }
+        }
+    }
+
+    /** {us per record, bytes written per record} over {@code records} after as many of warm-up. */
+    static double[] run(Topics topics, int series, int records, PartCodec codec, boolean rewriteAll) {
+        MonitorStep step = new MonitorStep(topics, new RunMonitor(MonitorConfig.defaults()),
+                StepSettings.defaults().withCodec(codec));
+        MemoryStore store = new MemoryStore(rewriteAll);
+        List<StepInput> inputs = inputs(topics, series, 2 * records);
+        long t0 = 0;
+        long bytes0 = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            if (i == records) {
+                t0 = System.nanoTime();
+                bytes0 = store.bytesWritten();
+            }
+            step.onRecord(store, inputs.get(i));
+            if (rewriteAll) {
+                store.writeWholeState();
+            }
+        }
+        long ns = System.nanoTime() - t0;
+        return new double[] {ns / 1e3 / records, (store.bytesWritten() - bytes0) / (double) records};
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<StepInput> inputs(Topics topics, int series, int count) {
+        List<StepInput> out = new ArrayList<>(count);
+        long t = 1_767_225_600_000L;
+        for (int c = 1; out.size() < count; c++) {
+            long stepNo = 50L * c;
+            out.add(input(topics.checkpointReady, CheckpointReady.newBuilder().setRunId("run").setStep(stepNo)
+                    .setUri("/ckpt/" + stepNo).setProducedAt(t + c).build(), out.size(), t + c));
+            for (int f = 0; f < series && out.size() < count; f++) {
+                double acc = ((c + f) / 10) % 2 == 0 ? 0.95 : 0.05;
+                out.add(input(topics.probeScored, ProbeScore.newBuilder().setId("run/" + stepNo + "/f" + f + "/main")
+                        .setRunId("run").setStep(stepNo).setSuite("bench").setFamily("family" + f).setTask("main")
+                        .setItems(512).setHardAccuracy(acc).setSoftScore(2 * acc - 1).setTaskCount(series)
+                        .setProducedAt(t + c).build(), out.size(), t + c));
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static StepInput input(Topic<?> topic, Object value, long offset, long at) {
+        byte[] bytes = ((Serializer<Object>) topic.valueSerde().serializer()).serialize(topic.name(), value);
+        return new StepInput(topic.name(), 0, offset, at, "run", bytes, new RecordHeaders());
+    }
+}

@@ -1,0 +1,146 @@
+package dev.modehop.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The parts of a run's state that most records do not touch: one {@link SeriesEntry} per series, the hops of
+ * each series, each stored probe result, the data windows, source statistics and ranking state.
+ * {@link RunMonitor} asks for a part only when it needs it and
+ * hands back what it changed, so one probe score costs the same whether its run has 4 series or 100. An engine
+ * keeps each part under its own key (see the monitor step); {@link #inMemory()} keeps them in maps, for offline
+ * detection and tests.
+ */
+public interface RunParts {
+    /** The series' entry, or null when the run has not seen the series yet. */
+    SeriesEntry series(String series);
+
+    void saveSeries(SeriesEntry entry);
+
+    /** Every series entry of the run, in series order (queries only: it reads them all). */
+    List<SeriesEntry> allSeries();
+
+    /** The stored result of one (family, task) at one step, or null. */
+    ProbeResult result(long step, String taskKey);
+
+    void saveResult(ProbeResult result);
+
+    /** The stored results of one step, in task-key order. */
+    List<ProbeResult> results(long step);
+
+    void dropResults(long step);
+
+    /**
+     * The series' hops for queries and verdicts: every one whose verdict is pending, and the most recent
+     * decided ones; empty when none. Read only when the series hops or a verdict is decided.
+     */
+    List<RunState.HopRecord> hops(String series);
+
+    void saveHops(String series, List<RunState.HopRecord> hops);
+
+    /** The run's data windows (bounded, {@link WindowAttribution}), in start order; read when a hop is attributed. */
+    List<TrainingWindow> windows();
+
+    void saveWindows(List<TrainingWindow> windows);
+
+    SourceStatistics sources();
+
+    void saveSources(SourceStatistics sources);
+
+    CheckpointRanker.State ranking();
+
+    void saveRanking(CheckpointRanker.State ranking);
+
+    static RunParts inMemory() {
+        return new InMemory();
+    }
+
+    /** All parts in maps. */
+    final class InMemory implements RunParts {
+        private final TreeMap<String, SeriesEntry> series = new TreeMap<>();
+        private final TreeMap<Long, TreeMap<String, ProbeResult>> results = new TreeMap<>();
+        private final TreeMap<String, List<RunState.HopRecord>> hops = new TreeMap<>();
+        private List<TrainingWindow> windows = new ArrayList<>();
+        private SourceStatistics sources = new SourceStatistics();
+        private CheckpointRanker.State ranking = new CheckpointRanker.State();
+
+        @Override
+        public SeriesEntry series(String name) {
+            return series.get(name);
+        }
+
+        @Override
+        public void saveSeries(SeriesEntry entry) {
+            series.put(entry.state.series, entry);
+        }
+
+        @Override
+        public List<SeriesEntry> allSeries() {
+            return new ArrayList<>(series.values());
+        }
+
+        @Override
+        public ProbeResult result(long step, String taskKey) {
+            Map<String, ProbeResult> atStep = results.get(step);
+            return atStep == null ? null : atStep.get(taskKey);
+        }
+
+        @Override
+        public void saveResult(ProbeResult r) {
+            results.computeIfAbsent(r.step(), s -> new TreeMap<>()).put(r.taskKey(), r);
+        }
+
+        @Override
+        public List<ProbeResult> results(long step) {
+            Map<String, ProbeResult> atStep = results.get(step);
+            return atStep == null ? new ArrayList<>() : new ArrayList<>(atStep.values());
+        }
+
+        @Override
+        public void dropResults(long step) {
+            results.remove(step);
+        }
+
+        @Override
+        public List<RunState.HopRecord> hops(String name) {
+            return hops.getOrDefault(name, new ArrayList<>());
+        }
+
+        @Override
+        public void saveHops(String name, List<RunState.HopRecord> h) {
+            hops.put(name, h);
+        }
+
+        @Override
+        public List<TrainingWindow> windows() {
+            return windows;
+        }
+
+        @Override
+        public void saveWindows(List<TrainingWindow> w) {
+            windows = w;
+        }
+
+        @Override
+        public SourceStatistics sources() {
+            return sources;
+        }
+
+        @Override
+        public void saveSources(SourceStatistics s) {
+            sources = s;
+        }
+
+        @Override
+        public CheckpointRanker.State ranking() {
+            return ranking;
+        }
+
+        @Override
+        public void saveRanking(CheckpointRanker.State r) {
+            ranking = r;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.modehop.flink;
+
+import dev.modehop.step.RunStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.MapState;
+
+/** The current key's (run's) parts in a Flink map state, name to bytes. */
+final class FlinkRunStore implements RunStore {
+    private final MapState<String, byte[]> parts;
+
+    FlinkRunStore(MapState<String, byte[]> parts) {
+        this.parts = parts;
+    }
+
+    @Override
+    public byte[] get(String name) {
+        try {
+            return parts.get(name);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read run state part " + name, e);
+        }
+    }
+
+    @Override
+    public void put(String name, byte[] value) {
+        try {
+            parts.put(name, value);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write run state part " + name, e);
+        }
+    }
+
+    @Override
+    public void delete(String name) {
+        try {
+            parts.remove(name);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot delete run state part " + name, e);
+        }
+    }
+
+    @Override
+    public List<String> names(String prefix) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (String name : parts.keys()) {
+                if (name.startsWith(prefix)) {
+                    names.add(name);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list run state parts", e);
+        }
+        names.sort(null);
+        return names;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.modehop.step;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** One run's parts in a sorted map (offline use, tests, benchmarks), counting the bytes written to it. */
+public final class MemoryRunStore implements RunStore {
+    private final TreeMap<String, byte[]> parts = new TreeMap<>();
+    private long bytesWritten;
+
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    public boolean isEmpty() {
+        return parts.isEmpty();
+    }
+
+    @Override
+    public byte[] get(String name) {
+        return parts.get(name);
+    }
+
+    @Override
+    public void put(String name, byte[] value) {
+        parts.put(name, value);
+        bytesWritten += value.length;
+    }
+
+    @Override
+    public void delete(String name) {
+        parts.remove(name);
+    }
+
+    @Override
+    public List<String> names(String prefix) {
+        List<String> names = new ArrayList<>();
+        for (String name : parts.tailMap(prefix, true).keySet()) {
+            if (!name.startsWith(prefix)) {
+                break;
+            }
+            names.add(name);
+        }
+        return names;
+    }
+}

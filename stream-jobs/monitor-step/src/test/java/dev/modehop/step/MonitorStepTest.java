@@ -1,0 +1,203 @@
+package dev.modehop.step;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modehop.core.AlertRules;
+import dev.modehop.core.MonitorConfig;
+import dev.modehop.core.RunMonitor;
+import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.events.Alert;
+import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.ModeObservation;
+import dev.modehop.events.ProbeScore;
+import dev.modehop.events.ScoringProgress;
+import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.schemas.Topic;
+import dev.modehop.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine-neutral step on an in-memory store: limits, poison outputs, owed verdicts, state left behind, cost. */
+class MonitorStepTest {
+    static final long T0 = 1_767_225_600_000L;
+    static EmbeddedSchemaRegistry registry;
+    static Topics topics;
+
+    @BeforeAll
+    static void start() {
+        registry = EmbeddedSchemaRegistry.start();
+        topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        registry.close();
+    }
+
+    private static MonitorStep step(MonitorConfig config, StepSettings settings) {
+        return new MonitorStep(topics, new RunMonitor(config), settings);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static StepInput input(Topic<?> topic, String key, Object value, long offset) {
+        byte[] bytes = ((Serializer<Object>) topic.valueSerde().serializer()).serialize(topic.name(), value);
+        return new StepInput(topic.name(), 0, offset, T0 + offset, key, bytes, new RecordHeaders());
+    }
+
+    private static CheckpointReady ready(String run, long step, long at) {
+        return CheckpointReady.newBuilder().setRunId(run).setStep(step).setUri("/ckpt/" + step).setProducedAt(at)
+                .build();
+    }
+
+    private static ProbeScore score(String run, long step, String family, double acc, int taskCount, long at) {
+        return ProbeScore.newBuilder().setId(run + "/" + step + "/" + family + "/main").setRunId(run).setStep(step)
+                .setSuite("toy").setFamily(family).setTask("main").setItems(512).setHardAccuracy(acc)
+                .setSoftScore(2 * acc - 1).setTaskCount(taskCount).setProducedAt(at).build();
+    }
+
+    private static List<String> topicsOf(List<Outgoing> out) {
+        return out.stream().map(Outgoing::topic).toList();
+    }
+
+    @Test
+    void aHugeFamilyNameIsRejectedAtValidationAndTheRunGoesOn() {
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults());
+        MemoryRunStore store = new MemoryRunStore();
+        step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
+        String huge = "f".repeat(600 * 1024);
+        StepResult bad = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, huge, 0.9, 1, T0), 1));
+        assertEquals(List.of(topics.probeScored.dlq()), topicsOf(bad.outputs()));
+        String reason = DeadLetters.reason(bad.outputs().get(0).headers());
+        assertTrue(reason.contains("family is 614400 characters, more than the limit of " + InputLimits.MAX_NAME), reason);
+        StepResult good = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "flipped", 0.9, 1, T0), 2));
+        assertTrue(topicsOf(good.outputs()).contains(topics.modeObserved.name()), "the run goes on");
+    }
+
+    @Test
+    void anOutputTooLargeToProduceSendsItsInputToTheDeadLetterTopicAndTheTaskGoesOn() {
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults().withMaxOutputBytes(120));
+        MemoryRunStore store = new MemoryRunStore();
+        step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
+        String longName = "family-with-a-name-long-enough-to-push-the-observation-past-the-limit-" + "x".repeat(40);
+        StepResult r = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, longName, 0.9, 1, T0), 1));
+        assertTrue(r.outputs().stream().noneMatch(o -> o.topic().equals(topics.modeObserved.name())),
+                "the observation is not produced");
+        Outgoing dead = r.outputs().get(r.outputs().size() - 1);
+        assertEquals(topics.probeScored.dlq(), dead.topic());
+        assertTrue(DeadLetters.reason(dead.headers()).contains("larger than the limit of 120 bytes"),
+                DeadLetters.reason(dead.headers()));
+        step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 100, T0 + 10), 2));
+        StepResult next = step.onRecord(store, input(topics.probeScored, "r", score("r", 100, "f", 0.9, 1, T0 + 10), 3));
+        assertTrue(topicsOf(next.outputs()).contains(topics.modeObserved.name()), "the task goes on");
+    }
+
+    @Test
+    void withManyFamiliesEveryVerdictIsStillOwedItsAlert() {
+        AlertRules rules = AlertRules.parse("judged: when * hops to PARROT and is STABLE then alert WARN");
+        MonitorStep step = step(MonitorConfig.defaults().withRules(rules), StepSettings.defaults());
+        MemoryRunStore store = new MemoryRunStore();
+        int families = 157;
+        long offset = 0;
+        List<Alert> alerts = new ArrayList<>();
+        double[] accuracy = {0.95, 0.95, 0.05, 0.05, 0.05};
+        for (int c = 0; c < accuracy.length; c++) {
+            long stepNo = 50L * (c + 1);
+            long at = T0 + 1000L * c;
+            step.onRecord(store, input(topics.checkpointReady, "r", ready("r", stepNo, at), offset++));
+            for (int f = 0; f < families; f++) {
+                StepResult r = step.onRecord(store, input(topics.probeScored, "r",
+                        score("r", stepNo, "family" + f, accuracy[c], families, at), offset++));
+                for (Outgoing o : r.outputs()) {
+                    if (o.topic().equals(topics.alertRaised.name())) {
+                        alerts.add(topics.alertRaised.valueSerde().deserializer().deserialize(o.topic(), o.value()));
+                    }
+                }
+            }
+        }
+        assertEquals(families, alerts.size(), "one STABLE alert per family's hop, none dropped before its verdict");
+    }
+
+    @Test
+    void aRunWhoseRecordsWereAllRejectedLeavesNoState() {
+        MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
+        MemoryRunStore store = new MemoryRunStore();
+        StepResult nan = step.onRecord(store, input(topics.probeScored, "ghost",
+                score("ghost", 50, "f", Double.NaN, 1, T0), 0));
+        assertEquals(List.of(topics.probeScored.dlq()), topicsOf(nan.outputs()));
+        assertTrue(store.isEmpty(), "an invalid first record stores nothing");
+        StepResult held = step.onRecord(store, input(topics.probeScored, "ghost", score("ghost", 50, "f", 0.9, 1, T0), 1));
+        assertTrue(held.outputs().isEmpty(), "held back: it may have overtaken its announcement");
+        assertEquals(T0 + 1_000, held.nextDeadline());
+        StepResult expired = step.onDeadline(store, T0 + 1_000);
+        assertEquals(List.of(topics.probeScored.dlq()), topicsOf(expired.outputs()), "given up, to the DLQ");
+        assertTrue(expired.deleteRun(), "and the run is deleted");
+    }
+
+    @Test
+    void aRunExpiresAfterItsIdleTime() {
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults().withIdleExpiryMs(60_000));
+        MemoryRunStore store = new MemoryRunStore();
+        step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
+        StepResult done = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "f", 0.9, 1, T0), 1));
+        assertEquals(T0 + 60_000, done.nextDeadline(), "nothing waits: the next deadline is the expiry");
+        assertTrue(step.onDeadline(store, T0 + 60_000).deleteRun());
+    }
+
+    @Test
+    void scorerProgressKeepsASlowCheckpointAliveAndALateOneIsPublishedFlagged() {
+        MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
+        MemoryRunStore store = new MemoryRunStore();
+        step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
+        for (int i = 1; i <= 5; i++) {
+            ScoringProgress p = ScoringProgress.newBuilder().setRunId("r").setStep(50).setItemsDone(i)
+                    .setItemsTotal(10).setProducedAt(T0 + 800L * i).build();
+            StepResult r = step.onRecord(store, input(topics.scoringProgress, "r", p, i));
+            assertTrue(r.outputs().isEmpty(), "no missing-scores alert while the scorer reports progress");
+            assertEquals(T0 + 800L * i + 1_000, r.nextDeadline(), "the deadline runs from the last sign of life");
+        }
+        StepResult scored = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "f", 0.9, 1, T0 + 4_500), 6));
+        assertTrue(topicsOf(scored.outputs()).contains(topics.modeObserved.name()), "4.5 s of scoring, processed");
+
+        step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 100, T0 + 5_000), 7));
+        step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 150, T0 + 5_001), 8));
+        step.onRecord(store, input(topics.probeScored, "r", score("r", 150, "f", 0.9, 1, T0 + 7_000), 9));
+        StepResult late = step.onRecord(store, input(topics.probeScored, "r", score("r", 100, "f", 0.1, 1, T0 + 7_100), 10));
+        assertEquals(List.of(topics.modeObserved.name()), topicsOf(late.outputs()));
+        ModeObservation o = topics.modeObserved.valueSerde().deserializer().deserialize("t", late.outputs().get(0).value());
+        assertEquals(100, o.getStep());
+        assertTrue(o.getLate(), "flagged late");
+    }
+
+    @Test
+    void aScoreCostsTheSameBytesWhetherItsRunHasFourSeriesOrAHundred() {
+        double four = bytesPerWaitingScore(4);
+        assertEquals(four, bytesPerWaitingScore(100), four * 0.05,
+                "bytes written for one score that does not complete its checkpoint");
+    }
+
+    /** Bytes stored for the scores of a checkpoint that are not its last, after 10 checkpoints of history. */
+    private static double bytesPerWaitingScore(int series) {
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults());
+        MemoryRunStore store = new MemoryRunStore();
+        long offset = 0;
+        for (int c = 1; c <= 11; c++) {
+            step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50L * c, T0 + c), offset++));
+            long before = store.bytesWritten();
+            for (int f = 0; f < series; f++) {
+                step.onRecord(store, input(topics.probeScored, "r",
+                        score("r", 50L * c, "family" + String.format("%03d", f), 0.9, series, T0 + c), offset++));
+                if (c == 11 && f == series - 2) {
+                    return (store.bytesWritten() - before) / (double) (series - 1);
+                }
+            }
+        }
+        throw new AssertionError("unreachable");
+    }
+}
