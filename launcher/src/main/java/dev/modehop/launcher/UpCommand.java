@@ -86,7 +86,7 @@ final class UpCommand implements Callable<Integer> {
             throw new UserInputException(option + " and " + other + " are both " + port);
         }
         try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-            probe.setReuseAddress(false);
+            probe.setReuseAddress(true); // as the broker and servers bind: a port held only by TIME_WAIT sockets after a kill is free
             probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
         } catch (java.io.IOException e) {
             throw new UserInputException("port " + port + " (" + option + ") is in use on 127.0.0.1 (" + e.getMessage()
