@@ -77,8 +77,12 @@ public final class Sampler {
         }
         List<Completion> out = new ArrayList<>(settings.samples());
         try (NDManager manager = NDManager.newBaseManager(model.device())) {
-            DecoderModel.Decoded shared = settings.sharePromptCache()
-                    ? model.decode(manager, manager.create(promptIds, new Shape(1, promptIds.length)), null) : null;
+            DecoderModel.Decoded shared = null;
+            if (settings.sharePromptCache()) {
+                try (NDArray ids = manager.create(promptIds, new Shape(1, promptIds.length))) {
+                    shared = model.decode(manager, ids, null);
+                }
+            }
             for (int start = 0; start < settings.samples(); start += settings.batchSize()) {
                 int n = Math.min(settings.batchSize(), settings.samples() - start);
                 out.addAll(batch(manager, questionId, promptIds, start, n, settings, shared));
@@ -102,7 +106,9 @@ public final class Sampler {
             for (int r = 0; r < n; r++) {
                 System.arraycopy(prompt, 0, copies, r * prompt.length, prompt.length);
             }
-            step = model.decode(manager, manager.create(copies, new Shape(n, prompt.length)), null);
+            try (NDArray ids = manager.create(copies, new Shape(n, prompt.length))) {
+                step = model.decode(manager, ids, null);
+            }
         }
         KeyValueCache cache = step.cache();
         float[] logits = step.logits().toFloatArray();
@@ -143,7 +149,10 @@ public final class Sampler {
                 if (step != shared) {
                     step.logits().close();
                 }
-                DecoderModel.Decoded next = model.decode(manager, manager.create(feed, new Shape(n, 1)), cache);
+                DecoderModel.Decoded next;
+                try (NDArray ids = manager.create(feed, new Shape(n, 1))) {
+                    next = model.decode(manager, ids, cache);
+                }
                 if (cache != (shared == null ? null : shared.cache())) {
                     cache.close();
                 }
