@@ -118,6 +118,48 @@ public class DecoderModel implements CausalLanguageModel {
         return projected(manager, tokenIds, null, prefix);
     }
 
+    /**
+     * One decoding step: runs {@code tokenIds} [b, s] after {@code past} (or from the start when null) and returns
+     * the logits of each row's last position (float32 [b, vocab], owned by {@code manager}) with a new cache of
+     * {@code past} followed by these positions (owned by a sub-manager of {@code manager}; {@code past} is left
+     * unchanged, so a prompt's batch-1 cache can start any number of sample batches, broadcast rather than
+     * recomputed). Prefill the prompt with {@code past == null}, then feed one token per row per step.
+     */
+    public Decoded decode(NDManager manager, NDArray tokenIds, KeyValueCache past) {
+        if (tokenIds.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("token ids must be [batch, seq], got " + tokenIds.getShape());
+        }
+        long batch = tokenIds.getShape().get(0);
+        int seq = (int) tokenIds.getShape().get(1);
+        if (past != null && past.batch() != 1 && past.batch() != batch) {
+            throw new IllegalArgumentException("a cache of batch " + past.batch() + " cannot serve a batch of " + batch);
+        }
+        KeyValueCache next = new KeyValueCache(manager, config.numLayers());
+        try (NDManager scope = manager.newSubManager(device)) {
+            NDArray ids = scope.create(asLongs(tokenIds), tokenIds.getShape());
+            long[] rows = new long[(int) batch];
+            for (int b = 0; b < batch; b++) {
+                rows[b] = (long) b * seq + seq - 1;
+            }
+            NDArray out = run(ids, LOGITS, scope.create(rows), past, next);
+            if (out.getDataType() != DataType.FLOAT32) {
+                out = out.toType(DataType.FLOAT32, false);
+            }
+            if (!out.getDevice().equals(manager.getDevice())) {
+                out = out.toDevice(manager.getDevice(), false);
+            }
+            out.attach(manager);
+            return new Decoded(out, next);
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
+    }
+
+    /** What {@link #decode} returns: the last positions' logits [b, vocab] and the longer cache. */
+    public record Decoded(NDArray logits, KeyValueCache cache) {
+    }
+
     /** The forward path, optionally after a cached prefix ({@code past}) and optionally filling a cache ({@code fill}). */
     private NDArray run(NDArray ids, int depth, NDArray headRows, KeyValueCache past, KeyValueCache fill) {
         checkDepth(depth, headRows);
@@ -125,9 +167,6 @@ public class DecoderModel implements CausalLanguageModel {
         long batch = ids.getShape().get(0);
         int seq = (int) ids.getShape().get(1);
         int start = past == null ? 0 : past.length();
-        if (past != null && config.prevTokenEmbedding()) {
-            throw new IllegalArgumentException("the toy previous-token embedding needs the whole text, not a cache");
-        }
         if (config.learnedPositions() && start + seq > config.maxPositions()) {
             throw new IllegalArgumentException("sequence of " + seq + " exceeds max_position_embeddings "
                     + config.maxPositions());
@@ -138,9 +177,17 @@ public class DecoderModel implements CausalLanguageModel {
             x = x.mul(TransformerOps.scalar(x, (float) Math.sqrt(config.hiddenSize())));
         }
         if (config.prevTokenEmbedding()) {
-            NDArray bos = m.full(new Shape(batch, 1), config.bosTokenId(), DataType.INT64);
-            NDArray prev = seq == 1 ? bos : bos.concat(ids.get(":, 0:" + (seq - 1)), 1);
+            NDArray prev;
+            if (past != null) {
+                prev = past.previousTokens(ids);
+            } else {
+                NDArray bos = m.full(new Shape(batch, 1), config.bosTokenId(), DataType.INT64);
+                prev = seq == 1 ? bos : bos.concat(ids.get(":, 0:" + (seq - 1)), 1);
+            }
             x = x.add(embedding(prev, weights.get(TensorLayout.EMBED_PREV)));
+        }
+        if (fill != null) {
+            fill.putLastTokens(ids);
         }
         if (config.learnedPositions()) {
             NDArray positions = m.arange(start, start + seq, 1, DataType.INT64);
@@ -227,12 +274,13 @@ public class DecoderModel implements CausalLanguageModel {
         int rotaryDims = config.rotaryDims();
         q = TransformerOps.rotary(q, rotaryDims, cosSin[0], cosSin[1]);
         k = TransformerOps.rotary(k, rotaryDims, cosSin[0], cosSin[1]);
-        if (fill != null) {
-            fill.put(layer, k, v);
-        }
         if (past != null) {
             k = past.keysBefore(layer, k);
             v = past.valuesBefore(layer, v);
+        }
+        if (fill != null) {
+            // after the join: a decoding step's new cache holds the past and the step's positions
+            fill.put(layer, k, v);
         }
         NDArray ctx = TransformerOps.mergeHeads(TransformerOps.attention(q, k, v, mask));
         return linear(ctx, weights.get(p + arch.output() + "weight"), optional(p + arch.output() + "bias"));

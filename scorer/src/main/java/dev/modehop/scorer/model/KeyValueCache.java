@@ -8,12 +8,15 @@ import ai.djl.ndarray.NDManager;
  * continuations of that prefix run only their own positions: {@link DecoderModel#prefill} fills it once,
  * {@link DecoderModel#logits(NDManager, NDArray, KeyValueCache)} reads it for any number of continuations
  * without changing it. A cache of batch 1 serves a batch of continuations (one shared prefix); otherwise the
- * batches must match. Its tensors live in its own manager, which {@link #close} releases.
+ * batches must match. {@link DecoderModel#decode} makes a new, longer cache from one (one decoding step).
+ * Its tensors live in its own manager, which {@link #close} releases.
  */
 public final class KeyValueCache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
+    /** The prefix's last token per row [b, 1], which the toy previous-token embedding of the next position reads. */
+    private NDArray lastTokens;
     private int length = -1;
 
     KeyValueCache(NDManager parent, int layers) {
@@ -40,6 +43,23 @@ public final class KeyValueCache implements AutoCloseable {
         keys[layer] = kc;
         values[layer] = vc;
         length = (int) k.getShape().get(2);
+    }
+
+    void putLastTokens(NDArray ids) {
+        long seq = ids.getShape().get(1);
+        NDArray last = ids.get(":, " + (seq - 1) + ":" + seq).duplicate();
+        last.attach(manager);
+        lastTokens = last;
+    }
+
+    /** The token before each position of {@code ids} [b, s] that continue the prefix: its last token, then ids. */
+    NDArray previousTokens(NDArray ids) {
+        long batch = ids.getShape().get(0);
+        long seq = ids.getShape().get(1);
+        NDArray first = lastTokens.getShape().get(0) == batch ? lastTokens : lastTokens.broadcast(batch, 1);
+        NDArray out = seq == 1 ? first.duplicate() : first.concat(ids.get(":, 0:" + (seq - 1)), 1);
+        out.attach(ids.getManager());
+        return out;
     }
 
     /** Layer {@code layer}'s cached keys followed by {@code k} [b, kvHeads, s, headDim], in {@code k}'s manager. */
