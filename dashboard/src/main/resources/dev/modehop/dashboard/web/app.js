@@ -1010,7 +1010,7 @@
     if (!list.length) {
       return logSeen ? el('span', { class: 'delivery pending', 'data-testid': 'delivery' }, ' — not delivered yet') : null;
     }
-    const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
     const parts = list.map((d) => {
       const mark = d.status === 'delivered' ? '✓' : d.status === 'suppressed' ? '–' : '✗';
       const extra = d.status === 'delivered' ? '' : ' ' + d.status + (d.detail ? ' ' + d.detail : '');
