@@ -36,15 +36,8 @@ final class UpCommand implements Callable<Integer> {
             description = "lets the dashboard send control commands (default: $MODEHOP_CONTROL_TOKEN; none = read-only)")
     String controlToken;
 
-    @Option(names = "--read-token", defaultValue = "${env:MODEHOP_READ_TOKEN}",
-            description = "lets the dashboard be read only with this token or the control token (default: "
-                    + "$MODEHOP_READ_TOKEN; with no token at all reads are open)")
-    String readToken;
-
-    @Option(names = "--allowed-host", split = ",", defaultValue = "${env:MODEHOP_DASHBOARD_ALLOWED_HOSTS}",
-            description = "host names the dashboard may be reached under besides 127.0.0.1 and localhost, e.g. a "
-                    + "reverse proxy's (default: $MODEHOP_DASHBOARD_ALLOWED_HOSTS, comma-separated)")
-    java.util.List<String> allowedHosts;
+    @Mixin
+    DashboardDoorOptions doors;
 
     @Option(names = "--engine", defaultValue = "streams", paramLabel = "streams|flink|none",
             description = "engine of the detection job: streams (exactly-once), flink (a local MiniCluster, "
@@ -121,9 +114,9 @@ final class UpCommand implements Callable<Integer> {
         EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort, partitions, config, chosen);
         DashboardServer dashboard;
         try {
-            dashboard = dashboardPort < 0 ? null : DashboardServer.start(DashboardSettings.of(
-                    stack.kafka.bootstrapServers(), stack.registry.url()).withAddress("127.0.0.1", dashboardPort)
-                    .withControlToken(controlToken).withReadToken(readToken).withAllowedHosts(allowedHosts));
+            dashboard = dashboardPort < 0 ? null : DashboardServer.start(doors.applyTo(DashboardSettings
+                    .of(stack.kafka.bootstrapServers(), stack.registry.url()).withAddress("127.0.0.1", dashboardPort)
+                    .withControlToken(controlToken)));
         } catch (RuntimeException e) {
             stack.close();
             throw e;
