@@ -44,6 +44,14 @@ await withPage(url, { width: 1280, height: 900 }, async (page, context) => {
   const states = await page.locator('#runs .state').allTextContents();
   check(states.includes('RUNNING') && states.includes('IDLE'), 'runs are RUNNING or IDLE by their last record');
 
+  // ---- alerts and their deliveries -----------------------------------------------------------------------
+  const alertLines = await page.locator('[data-testid=alerts] li').allTextContents();
+  const sent = alertLines.find((t) => t.includes('(parrot)'));
+  check(sent && /ml-oncall ✓ \d\d:\d\d/.test(sent) && /incident-hook ✗ \d\d:\d\d rejected HTTP 400/.test(sent),
+        'an alert shows its deliveries next to it: ' + sent);
+  const pending = alertLines.find((t) => t.includes('(parrot-stable)'));
+  check(pending && pending.includes('not delivered yet'), 'an alert the notifier has not handled says so: ' + pending);
+
   // ---- timeline ------------------------------------------------------------------------------------------
   const tl = page.locator('[data-testid=timeline]');
   const d = await tl.evaluate((e) => ({ ...e.dataset }));

@@ -51,6 +51,8 @@ public final class RunViews {
     private final LongSupplier clock;
     /** Access order, so the least recently updated run is evicted first. */
     private final LinkedHashMap<String, RunView> runs = new LinkedHashMap<>(16, 0.75f, true);
+    /** Whether any record of the notifier's delivery log was read: then a notifier is (or was) at work. */
+    private boolean deliveryLogSeen;
 
     /**
      * @param idleAfter a run whose newest record is older than this is IDLE rather than RUNNING
@@ -107,6 +109,9 @@ public final class RunViews {
             (run = run(r.getRunId())).control(r);
         } else if (record instanceof RunFinished r) {
             (run = run(r.getRunId())).finished(r);
+        } else if (record instanceof Delivery r) {
+            deliveryLogSeen = true;
+            (run = run(r.runId())).delivery(r);
         } else {
             return Optional.empty();
         }
@@ -267,6 +272,12 @@ public final class RunViews {
         RunFinished finished;
         final Deque<Alert> alerts = new ArrayDeque<>();
         final Deque<ControlCommand> controls = new ArrayDeque<>();
+        /**
+         * Per alert id, per route, the latest outcome in log order (the log is compacted by that key, so its
+         * last record is the current one). Deliveries may come before their alert (other topic), so more alert
+         * ids are kept than alerts.
+         */
+        final LinkedHashMap<String, Map<String, Delivery>> deliveries = new LinkedHashMap<>();
 
         RunView(String runId) {
             this.runId = runId;
@@ -373,6 +384,14 @@ public final class RunViews {
         void ranking(CheckpointRanking r) {
             if (ranking == null || r.getAsOfStep() >= ranking.getAsOfStep()) {
                 ranking = r;
+            }
+            touch();
+        }
+
+        void delivery(Delivery d) {
+            deliveries.computeIfAbsent(d.alertId(), k -> new TreeMap<>()).put(d.route(), d);
+            while (deliveries.size() > 4L * limits.recentEvents()) {
+                deliveries.remove(deliveries.keySet().iterator().next());
             }
             touch();
         }
@@ -536,7 +555,11 @@ public final class RunViews {
                 ao.put("message", a.getMessage());
                 ao.put("hopId", a.getHopId());
                 ao.put("step", a.getStep());
+                ArrayNode dl = ao.putArray("deliveries");
+                deliveries.getOrDefault(a.getId(), Map.of()).values().forEach(d -> d.json(dl.addObject()));
             });
+            // lets the page tell "not delivered yet" (a notifier writes the log) from "no notifier here"
+            o.put("deliveryLogSeen", deliveryLogSeen);
             ArrayNode controlList = o.putArray("controls");
             controls.descendingIterator().forEachRemaining(c -> {
                 ObjectNode co = controlList.addObject();

@@ -53,6 +53,9 @@ final class TopicTail implements AutoCloseable {
         for (Topic<?> t : topics) {
             decoders.put(t.name(), t.valueSerde().deserializer());
         }
+        // the notifier's delivery log: absent until a notifier runs, and a subscription to a missing topic
+        // simply assigns nothing, so a stack without notify shows no deliveries rather than an error
+        decoders.put(Delivery.topicName(topicPrefix), new Delivery.Decoder());
         this.views = views;
         this.onChange = onChange;
         this.topicPrefix = topicPrefix;

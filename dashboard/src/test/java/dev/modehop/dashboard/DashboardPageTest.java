@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,11 +127,31 @@ class DashboardPageTest {
             views.apply(ModeHop.newBuilder().setId(run + "/loss/" + lossHop + "/hop").setRunId(run).setSeries("loss")
                     .setStep(lossHop).setPrevStep(lossHop - 100).setAnchorStep(lossHop - 100).setDirection(Direction.UP)
                     .setBefore(3.2).setAfter(3.5).setZScore(8).setWindows(List.of()).build(), writtenAt);
+            if (r == 0) {
+                alertsWithDeliveries(views, run, 100L * (hopAt + 1), writtenAt);
+            }
             long mid = 100L * CHECKPOINTS / 2;
             views.apply(DataWindow.newBuilder().setRunId(run).setWindowId("w0").setStartStep(0).setEndStep(mid)
                     .setMixture(Map.of("icl", 0.9, "iwl", 0.1)).build(), writtenAt);
             views.apply(DataWindow.newBuilder().setRunId(run).setWindowId("w1").setStartStep(mid)
                     .setEndStep(100L * CHECKPOINTS).setMixture(Map.of("icl", 0.1, "iwl", 0.9)).build(), writtenAt);
+        }
+    }
+
+    /** Two alerts: one the notifier sent to Slack and the webhook refused, one it has not handled yet. */
+    private static void alertsWithDeliveries(RunViews views, String run, long step, long writtenAt) {
+        String hopId = run + "/" + family(0) + "/" + step + "/hop";
+        for (String rule : new String[] {"parrot", "parrot-stable"}) {
+            views.apply(dev.modehop.events.Alert.newBuilder().setId(hopId + "/" + rule).setRunId(run).setRule(rule)
+                    .setSeverity(dev.modehop.events.Severity.WARN).setMessage(family(0) + " hopped (" + rule + ")")
+                    .setHopId(hopId).setStep(step).build(), writtenAt);
+        }
+        Delivery.Decoder decode = new Delivery.Decoder();
+        for (String[] d : new String[][] {{"ml-oncall", "delivered", "null"}, {"incident-hook", "rejected", "\"HTTP 400\""}}) {
+            String json = "{\"alertId\":\"" + hopId + "/parrot\",\"route\":\"" + d[0] + "\",\"runId\":\"" + run
+                    + "\",\"rule\":\"parrot\",\"status\":\"" + d[1] + "\",\"attempts\":1,\"detail\":" + d[2]
+                    + ",\"at\":" + writtenAt + "}";
+            views.apply(decode.deserialize(Delivery.topicName(""), json.getBytes(StandardCharsets.UTF_8)), writtenAt);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modehop.events.Alert;
 import dev.modehop.events.AttributedWindow;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
@@ -20,6 +21,7 @@ import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RankedCheckpoint;
 import dev.modehop.events.RunFinished;
+import dev.modehop.events.Severity;
 import dev.modehop.events.Verdict;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,61 @@ class RunViewsTest {
         return CheckpointPredictors.newBuilder().setId(run + "/" + step + "/predictors").setRunId(run).setStep(step)
                 .setSuite("toy").setParameterL2Norm(norm).setLayer(layer).setPrompts(layer == null ? 0 : 256)
                 .setRankMe(rankMe).setParticipationRatio(pr).setScorerId("test").build();
+    }
+
+    static byte[] deliveryJson(String alertId, String route, String status, int attempts, String detail, long at) {
+        return ("{\"alertId\":\"" + alertId + "\",\"route\":\"" + route + "\",\"runId\":\"r\",\"rule\":\"parrot\","
+                + "\"status\":\"" + status + "\",\"attempts\":" + attempts + ",\"detail\":"
+                + (detail == null ? "null" : "\"" + detail + "\"") + ",\"at\":" + at + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void foldsDeliveriesPerAlertAndRouteLatestRecordWins() {
+        RunViews views = new RunViews();
+        Delivery.Decoder decode = new Delivery.Decoder();
+        String topic = Delivery.topicName("");
+        String alertId = "r/flipped/150/hop/parrot";
+        views.apply(ready("r", 150));
+        views.apply(Alert.newBuilder().setId(alertId).setRunId("r").setRule("parrot").setSeverity(Severity.WARN)
+                .setMessage("flipped hopped").setHopId("r/flipped/150/hop").setStep(150).build());
+        assertFalse(views.runJson("r").orElseThrow().path("deliveryLogSeen").asBoolean(),
+                "no delivery log read yet: the page must not claim a notifier");
+        // a delivery of an alert the dashboard has not seen yet (other topic) is kept for when it comes
+        views.apply(decode.deserialize(topic, deliveryJson("r/other/1/hop/x", "ml-oncall", "delivered", 1, null, 5)));
+        views.apply(decode.deserialize(topic, deliveryJson(alertId, "ml-oncall", "rejected", 1, "HTTP 500", 10)));
+        views.apply(decode.deserialize(topic, deliveryJson(alertId, "incident-hook", "rejected", 1, "HTTP 400 bad", 20)));
+        views.apply(decode.deserialize(topic, deliveryJson(alertId, "ml-oncall", "delivered", 3, null, 30)));
+        JsonNode run = views.runJson("r").orElseThrow();
+        assertTrue(run.path("deliveryLogSeen").asBoolean());
+        JsonNode deliveries = run.path("alerts").get(0).path("deliveries");
+        assertEquals(2, deliveries.size(), deliveries.toString());
+        JsonNode hook = deliveries.get(0);
+        assertEquals("incident-hook", hook.path("route").asText());
+        assertEquals("rejected", hook.path("status").asText());
+        assertEquals("HTTP 400 bad", hook.path("detail").asText());
+        JsonNode slack = deliveries.get(1);
+        assertEquals("ml-oncall", slack.path("route").asText());
+        assertEquals("delivered", slack.path("status").asText(), "the later record for (alert, route) wins");
+        assertEquals(3, slack.path("attempts").asInt());
+        assertEquals(30, slack.path("at").asLong());
+        assertFalse(slack.has("detail"));
+
+        views.apply(Alert.newBuilder().setId("r/other/1/hop/x").setRunId("r").setRule("x").setSeverity(Severity.INFO)
+                .setMessage("later").setHopId("r/other/1/hop").setStep(160).build());
+        JsonNode early = views.runJson("r").orElseThrow().path("alerts").get(0);
+        assertEquals("r/other/1/hop/x", early.path("id").asText());
+        assertEquals("delivered", early.path("deliveries").get(0).path("status").asText(),
+                "a delivery read before its alert is shown once the alert arrives");
+    }
+
+    @Test
+    void aDeliveryRecordWithoutItsKeysIsNotOne() {
+        Delivery.Decoder decode = new Delivery.Decoder();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> decode.deserialize("t",
+                "{\"route\":\"a\",\"status\":\"delivered\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> decode.deserialize("t",
+                "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test

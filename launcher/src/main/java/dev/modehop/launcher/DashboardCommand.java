@@ -34,15 +34,8 @@ final class DashboardCommand implements Callable<Integer> {
             description = "token that allows pause/resume/adjust from the page (default: $MODEHOP_CONTROL_TOKEN; none = read-only)")
     String token;
 
-    @Option(names = "--read-token", defaultValue = "${env:MODEHOP_READ_TOKEN}",
-            description = "token that allows reading only (default: $MODEHOP_READ_TOKEN). With a control token, reads "
-                    + "need one of the two; without any token reads are open")
-    String readToken;
-
-    @Option(names = "--allowed-host", split = ",", defaultValue = "${env:MODEHOP_DASHBOARD_ALLOWED_HOSTS}",
-            description = "host names the page may be reached under besides the bound address and localhost, e.g. a "
-                    + "reverse proxy's (default: $MODEHOP_DASHBOARD_ALLOWED_HOSTS, comma-separated)")
-    java.util.List<String> allowedHosts;
+    @Mixin
+    DashboardDoorOptions doors;
 
     @Option(names = "--idle-after", defaultValue = "${env:MODEHOP_DASHBOARD_IDLE_AFTER:-PT10M}",
             description = "a run without new records for this long shows IDLE, ISO-8601 (default: ${DEFAULT-VALUE})")
@@ -51,10 +44,9 @@ final class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GracefulShutdown shutdown = GracefulShutdown.onSignal("dashboard");
-        DashboardServer server = shutdown.register("dashboard", DashboardServer.start(
+        DashboardServer server = shutdown.register("dashboard", DashboardServer.start(doors.applyTo(
                 DashboardSettings.of(connection.bootstrap, connection.registry).withTopicPrefix(connection.topicPrefix)
-                        .withAddress(host, port).withControlToken(token).withReadToken(readToken)
-                        .withAllowedHosts(allowedHosts).withIdleAfter(idleAfter)));
+                        .withAddress(host, port).withControlToken(token).withIdleAfter(idleAfter))));
         if (healthPort >= 0) {
             ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics("dashboard"));
             HealthServer health = shutdown.register("health", HealthServer.start(healthPort, metrics));

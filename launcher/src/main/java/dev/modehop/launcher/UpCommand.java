@@ -1,6 +1,7 @@
 package dev.modehop.launcher;
 
 import dev.modehop.dashboard.DashboardServer;
+import dev.modehop.dashboard.DashboardSettings;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -34,6 +35,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--control-token", defaultValue = "${env:MODEHOP_CONTROL_TOKEN}",
             description = "lets the dashboard send control commands (default: $MODEHOP_CONTROL_TOKEN; none = read-only)")
     String controlToken;
+
+    @Mixin
+    DashboardDoorOptions doors;
 
     @Option(names = "--engine", defaultValue = "streams", paramLabel = "streams|flink|none",
             description = "engine of the detection job: streams (exactly-once), flink (a local MiniCluster, "
@@ -110,8 +114,9 @@ final class UpCommand implements Callable<Integer> {
         EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort, partitions, config, chosen);
         DashboardServer dashboard;
         try {
-            dashboard = dashboardPort < 0 ? null : DashboardServer.start(stack.kafka.bootstrapServers(),
-                    stack.registry.url(), "", dashboardPort, controlToken);
+            dashboard = dashboardPort < 0 ? null : DashboardServer.start(doors.applyTo(DashboardSettings
+                    .of(stack.kafka.bootstrapServers(), stack.registry.url()).withAddress("127.0.0.1", dashboardPort)
+                    .withControlToken(controlToken)));
         } catch (RuntimeException e) {
             stack.close();
             throw e;

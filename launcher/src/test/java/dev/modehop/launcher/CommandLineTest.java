@@ -155,4 +155,15 @@ class CommandLineTest {
             assertTrue(r.out().contains("Usage:"), String.join(" ", cmd) + ": " + r.out());
         }
     }
+
+    @Test
+    void upTakesTheDashboardsReadTokenAndAllowedHosts() {
+        picocli.CommandLine.ParseResult parsed = new picocli.CommandLine(new Modehop()).parseArgs("up",
+                "--read-token", "reader", "--allowed-host", "modehop.example.com,proxy.internal");
+        UpCommand up = (UpCommand) parsed.subcommand().commandSpec().userObject();
+        assertEquals("reader", up.doors.readToken);
+        assertEquals(java.util.List.of("modehop.example.com", "proxy.internal"), up.doors.allowedHosts);
+        Run help = run("up", "--help");
+        assertTrue(help.out().contains("--read-token") && help.out().contains("--allowed-host"), help.out());
+    }
 }

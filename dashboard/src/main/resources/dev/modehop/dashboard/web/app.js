@@ -1003,9 +1003,27 @@
         el('td', {}, String(i + 1)), el('td', {}, String(e.step)), el('td', {}, fmt(e.score)))));
   }
 
+  // One alert's outcome per route, from the notifier's delivery log: "slack ✓ 12:03, hook ✗ rejected 400".
+  // Nothing when no notifier ever wrote the log here; "not delivered yet" when one did but not for this alert.
+  function deliveryText(alert, logSeen) {
+    const list = alert.deliveries || [];
+    if (!list.length) {
+      return logSeen ? el('span', { class: 'delivery pending', 'data-testid': 'delivery' }, ' — not delivered yet') : null;
+    }
+    const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+    const parts = list.map((d) => {
+      const mark = d.status === 'delivered' ? '✓' : d.status === 'suppressed' ? '–' : '✗';
+      const extra = d.status === 'delivered' ? '' : ' ' + d.status + (d.detail ? ' ' + d.detail : '');
+      const tries = d.attempts > 1 ? ' (' + d.attempts + ' attempts)' : '';
+      return d.route + ' ' + mark + ' ' + time(d.at) + extra + tries;
+    });
+    return el('span', { class: 'delivery', 'data-testid': 'delivery' }, ' — ' + parts.join(', '));
+  }
+
   function renderEvents() {
     $('alerts').replaceChildren(...state.run.alerts.map((a) => el('li', {},
-      el('span', { class: 'sev-' + a.severity }, a.severity), ' step ' + a.step + ': ' + a.message)));
+      el('span', { class: 'sev-' + a.severity }, a.severity), ' step ' + a.step + ': ' + a.message,
+      deliveryText(a, state.run.deliveryLogSeen))));
     $('controls').replaceChildren(...state.run.controls.map((c) => el('li', {},
       el('b', {}, c.action), ' ' + mixtureText(c.mixture) + ' by ' + c.issuedBy + ' at step ' + c.step +
       (c.reason ? ' (' + c.reason + ')' : ''))));
