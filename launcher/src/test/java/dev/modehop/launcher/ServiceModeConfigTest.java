@@ -68,6 +68,34 @@ class ServiceModeConfigTest {
         assertInstanceOf(RegistryAvroDeserializer.class, named.probeScored.valueSerde().deserializer());
     }
 
+    @Test
+    void dashboardAndNotifyTakeTheirSettingsFromTheFileLikeEveryService() throws IOException {
+        Path file = Files.writeString(dir.resolve("service.properties"), """
+                bootstrap.servers=broker-1:9092
+                registry.url=http://registry:8080/apis/ccompat/v7
+                dashboard.port=8123
+                dashboard.host=0.0.0.0
+                notify.config=/etc/modehop/notify.yaml
+                """);
+        ServiceConfig cfg = ServiceConfig.load(file, Map.of("MODEHOP_DASHBOARD_PORT", "8124"));
+        DashboardCommand dashboard = new DashboardCommand();
+        new CommandLine(dashboard).setDefaultValueProvider(new ServiceConfigDefaults(cfg)).parseArgs();
+        assertEquals("broker-1:9092", dashboard.connection.bootstrap);
+        assertEquals("http://registry:8080/apis/ccompat/v7", dashboard.connection.registry);
+        assertEquals("0.0.0.0", dashboard.host);
+        assertEquals(8124, dashboard.port, "the environment beats the file");
+
+        NotifyCommand notify = new NotifyCommand();
+        new CommandLine(notify).setDefaultValueProvider(new ServiceConfigDefaults(cfg)).parseArgs("--group", "g");
+        assertEquals(Path.of("/etc/modehop/notify.yaml"), notify.config);
+        assertEquals("g", notify.group, "the command line beats both");
+
+        DashboardCommand unset = new DashboardCommand();
+        new CommandLine(unset).setDefaultValueProvider(new ServiceConfigDefaults(ServiceConfig.load(null, Map.of())))
+                .parseArgs();
+        assertEquals(-1, unset.healthPort, "unset keys leave the option's own default");
+    }
+
     @CommandLine.Command(name = "holder")
     static final class Holder {
         @CommandLine.Mixin
