@@ -25,21 +25,24 @@ import picocli.CommandLine.Option;
  * {@value #REACH_TIMEOUT_SECONDS} s, that the broker lists its topics within as long again, and that the
  * modehop input topics exist: a wrong address or a broker that is not running is one clear line within
  * 15 s at most (exit code 2), not a client retrying for half a minute.
+ *
+ * <p>Each option's {@code descriptionKey} is its ServiceConfig key: service commands with
+ * {@link ServiceConfigDefaults} take it from the settings file too.
  */
 public final class Connection {
     static final int REACH_TIMEOUT_SECONDS = 5;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+    @Option(names = "--bootstrap", descriptionKey = "bootstrap.servers", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (default: $MODEHOP_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}, where 'modehop up' listens)",
             defaultValue = "${env:MODEHOP_BOOTSTRAP_SERVERS:-127.0.0.1:9092}")
     String bootstrap;
 
-    @Option(names = "--registry", paramLabel = "URL",
+    @Option(names = "--registry", descriptionKey = "registry.url", paramLabel = "URL",
             description = "schema registry URL, Confluent protocol (default: $MODEHOP_REGISTRY_URL or ${DEFAULT-VALUE})",
             defaultValue = "${env:MODEHOP_REGISTRY_URL:-http://127.0.0.1:8081}")
     String registry;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "prefix of every topic name (default: none)",
+    @Option(names = "--topic-prefix", descriptionKey = "topic.prefix", paramLabel = "PREFIX", description = "prefix of every topic name (default: none)",
             defaultValue = "${env:MODEHOP_TOPIC_PREFIX:-}")
     String topicPrefix;
 

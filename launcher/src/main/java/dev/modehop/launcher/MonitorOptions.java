@@ -10,13 +10,14 @@ import picocli.CommandLine.Option;
 
 /** Detection settings shared by the commands that run the monitor. */
 public final class MonitorOptions {
-    @Option(names = "--stability-checkpoints", paramLabel = "K", defaultValue = "2",
+    // Defaults come from core's MonitorConfig, the one place they are written (picocli shows the initial value).
+    @Option(names = "--stability-checkpoints", paramLabel = "K",
             description = "checkpoints after a hop that judge it STABLE or TRANSIENT (default: ${DEFAULT-VALUE})")
-    int stabilityCheckpoints;
+    int stabilityCheckpoints = MonitorConfig.defaults().stabilityCheckpoints();
 
-    @Option(names = "--missing-timeout", paramLabel = "SECONDS", defaultValue = "600",
+    @Option(names = "--missing-timeout", paramLabel = "SECONDS",
             description = "how long to wait for an announced checkpoint's scores before skipping it (default: ${DEFAULT-VALUE})")
-    long missingTimeoutSeconds;
+    long missingTimeoutSeconds = MonitorConfig.defaults().missingScoreTimeoutMs() / 1000;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "alert and control rules (see README: 'Rules')")
     Path rules;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "notify", mixinStandardHelpOptions = true,
+@Command(name = "notify", mixinStandardHelpOptions = true, defaultValueProvider = ServiceConfigDefaults.class,
         description = "Delivers alerts from modehop.alert.raised to Slack incoming webhooks and signed JSON "
                 + "webhooks, once per alert and route (routes, severity filters, cooldowns: --config, format in "
                 + "notify/README.md). Runs until stopped; as a service it serves /health/live, /health/ready and "
@@ -22,11 +22,11 @@ final class NotifyCommand implements Callable<Integer> {
     @Mixin
     Connection connection;
 
-    @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:MODEHOP_NOTIFY_CONFIG}",
+    @Option(names = "--config", paramLabel = "FILE", descriptionKey = "notify.config", defaultValue = "${env:MODEHOP_NOTIFY_CONFIG}",
             description = "routes file, YAML (default: $MODEHOP_NOTIFY_CONFIG)")
     Path config;
 
-    @Option(names = "--group", defaultValue = "${env:MODEHOP_GROUP_ID:-modehop-notify}",
+    @Option(names = "--group", descriptionKey = "group.id", defaultValue = "${env:MODEHOP_GROUP_ID:-modehop-notify}",
             description = "consumer group; its committed offsets say what was handled (default: $MODEHOP_GROUP_ID or ${DEFAULT-VALUE})")
     String group;
 
@@ -34,7 +34,7 @@ final class NotifyCommand implements Callable<Integer> {
             + "alert instead of new ones only")
     boolean fromStart;
 
-    @Option(names = "--health-port", defaultValue = "${env:MODEHOP_HEALTH_PORT:--1}",
+    @Option(names = "--health-port", descriptionKey = "health.port", defaultValue = "${env:MODEHOP_HEALTH_PORT:--1}",
             description = "health and metrics port, -1 for none (default: $MODEHOP_HEALTH_PORT or none)")
     int healthPort;
 

@@ -9,7 +9,6 @@ import dev.modehop.ops.KafkaStreamsHealth;
 import dev.modehop.ops.ServiceConfig;
 import dev.modehop.ops.ServiceMetrics;
 import dev.modehop.ops.TopicProvisioner;
-import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topics;
 import dev.modehop.scorer.worker.ScorerSettings;
 import dev.modehop.scorer.worker.ScorerWorker;
@@ -40,10 +39,23 @@ final class ServiceCommands {
         }
     }
 
+    /** The topics with the serde the configuration names (value.serializer, serde.*), else the default one. */
     static Topics topics(ServiceConfig cfg) {
-        Map<String, Object> serde = new HashMap<>();
-        serde.put(AvroSerdes.REGISTRY_URL, cfg.registryUrl());
-        return Topics.create(cfg.topicPrefix(), serde);
+        return Topics.create(cfg.topicPrefix(), cfg.serdeConfig());
+    }
+
+    /**
+     * The monitor settings of the service mode: stability.checkpoints, missing.timeout.seconds and rules.file
+     * from the configuration, core's MonitorConfig defaults where unset; {@code --rules} wins over rules.file.
+     */
+    static MonitorOptions monitorOptions(ServiceConfig cfg, Path rulesOption) {
+        MonitorOptions options = new MonitorOptions();
+        options.rules = rulesOption != null ? rulesOption
+                : cfg.getNonBlank(ServiceConfig.RULES_FILE).map(Path::of).orElse(null);
+        options.stabilityCheckpoints = cfg.getInt(ServiceConfig.STABILITY_CHECKPOINTS, options.stabilityCheckpoints);
+        options.missingTimeoutSeconds = cfg.getInt(ServiceConfig.MISSING_TIMEOUT_SECONDS,
+                (int) options.missingTimeoutSeconds);
+        return options;
     }
 
     static Map<String, Object> kafka(ServiceConfig cfg) {
@@ -58,30 +70,24 @@ final class ServiceCommands {
         @Option(names = "--config", paramLabel = "FILE", description = "settings file (default: $MODEHOP_CONFIG_FILE)")
         Path config;
 
-        @Option(names = "--rules", paramLabel = "FILE", defaultValue = "${env:MODEHOP_RULES_FILE}",
-                description = "alert and control rules (default: $MODEHOP_RULES_FILE)")
+        @Option(names = "--rules", paramLabel = "FILE",
+                description = "alert and control rules (default: rules.file, $MODEHOP_RULES_FILE)")
         Path rules;
 
         @Override
         public Integer call() throws Exception {
             ServiceConfig cfg = load(config);
-            MonitorOptions options = new MonitorOptions();
-            options.rules = rules;
-            options.stabilityCheckpoints = cfg.getInt("stability.checkpoints", 2);
-            options.missingTimeoutSeconds = cfg.getInt("missing.timeout.seconds", 600);
-            MonitorConfig monitorConfig = options.config();
+            MonitorConfig monitorConfig = monitorOptions(cfg, rules).config();
             GracefulShutdown shutdown = GracefulShutdown.onSignal("streams");
             ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
             Map<String, Object> overrides = kafka(cfg);
             overrides.remove("bootstrap.servers");
-            String appServer = System.getenv("MODEHOP_STREAMS_APPLICATION_SERVER");
-            if (appServer != null && !appServer.isBlank()) {
-                overrides.put("application.server", appServer);
-            }
+            cfg.getNonBlank(ServiceConfig.STREAMS_APPLICATION_SERVER)
+                    .ifPresent(server -> overrides.put("application.server", server));
             // Kafka Streams appends each stream thread's index to it.
             cfg.groupInstanceId().ifPresent(id -> overrides.put(ServiceConfig.GROUP_INSTANCE_ID, id));
-            String stateDir = System.getenv().getOrDefault("MODEHOP_STREAMS_STATE_DIR", "/tmp/modehop-streams");
-            Properties props = MonitorStreamsJob.config(cfg.bootstrapServers(), cfg.groupId(), stateDir, overrides);
+            Properties props = MonitorStreamsJob.config(cfg.bootstrapServers(), cfg.groupId(), cfg.streamsStateDir(),
+                    overrides);
             ProcessingListener counting = new ProcessingListener() {
                 @Override
                 public void onInput(String topic) {
@@ -121,8 +127,8 @@ final class ServiceCommands {
         @Option(names = "--config", paramLabel = "FILE", description = "settings file (default: $MODEHOP_CONFIG_FILE)")
         Path config;
 
-        @Option(names = "--suite", defaultValue = "${env:MODEHOP_SUITE:-starter-en}",
-                description = "default probe suite when an event names none (default: $MODEHOP_SUITE or ${DEFAULT-VALUE})")
+        @Option(names = "--suite",
+                description = "default probe suite when an event names none (default: suite, $MODEHOP_SUITE, or starter-en)")
         String suite;
 
         @Override
@@ -130,7 +136,9 @@ final class ServiceCommands {
             ServiceConfig cfg = load(config);
             GracefulShutdown shutdown = GracefulShutdown.onSignal("scorer");
             ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
-            ScorerSettings settings = ScorerSettings.defaults().withDevice(cfg.device()).withDefaultSuite(suite);
+            ScorerSettings base = ScorerSettings.defaults().withDevice(cfg.device());
+            ScorerSettings settings = base.withDefaultSuite(suite != null ? suite
+                    : cfg.getNonBlank(ServiceConfig.SUITE).orElse(base.defaultSuite()));
             ScorerWorker worker = ScorerWorker.create(kafka(cfg), cfg.groupId(), cfg.groupInstanceId().orElse(null),
                     topics(cfg), settings, cfg.serviceName(), System.out);
             Thread loop = new Thread(worker::run, "scorer-worker");

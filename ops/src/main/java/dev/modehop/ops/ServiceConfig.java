@@ -1,5 +1,6 @@
 package dev.modehop.ops;
 
+import dev.modehop.schemas.AvroSerdes;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -51,24 +52,54 @@ public final class ServiceConfig {
     public static final String SERVICE_NAME = "service.name";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
     public static final String TOPICS_TIMEOUT_MS = "topics.timeout.ms";
+    /**
+     * The value serializer and deserializer class (default: modehop's registry serde, Confluent protocol);
+     * keys under {@code serde.} go to them unchanged (minus the prefix), e.g. Apicurio's own settings.
+     */
+    public static final String VALUE_SERIALIZER = "value.serializer";
+    public static final String VALUE_DESERIALIZER = "value.deserializer";
+    static final String SERDE_PREFIX = "serde.";
+    /** Monitor settings; unset means core's {@code MonitorConfig.defaults()}. */
+    public static final String STABILITY_CHECKPOINTS = "stability.checkpoints";
+    public static final String MISSING_TIMEOUT_SECONDS = "missing.timeout.seconds";
+    public static final String RULES_FILE = "rules.file";
+    /** Kafka Streams service: local state folder, and the host:port other instances reach it under. */
+    public static final String STREAMS_STATE_DIR = "streams.state.dir";
+    public static final String STREAMS_APPLICATION_SERVER = "streams.application.server";
+    public static final String STREAMS_QUERY_PORT = "streams.query.port";
+    public static final String SUITE = "suite";
+    public static final String DASHBOARD_HOST = "dashboard.host";
+    public static final String DASHBOARD_PORT = "dashboard.port";
+    public static final String DASHBOARD_STREAMS_URL = "dashboard.streams.url";
+    public static final String DASHBOARD_ALLOWED_HOSTS = "dashboard.allowed.hosts";
+    public static final String DASHBOARD_IDLE_AFTER = "dashboard.idle.after";
+    public static final String CONTROL_TOKEN = "control.token";
+    public static final String READ_TOKEN = "read.token";
+    public static final String NOTIFY_CONFIG = "notify.config";
 
     private static final Map<String, String> DEFAULTS;
     static {
         Map<String, String> d = new LinkedHashMap<>();
         d.put(BOOTSTRAP_SERVERS, "localhost:9092");
-        d.put(REGISTRY_URL, "http://localhost:8080/apis/registry/v3");
+        // Apicurio's Confluent-compatible API: the protocol the default serde speaks.
+        d.put(REGISTRY_URL, "http://localhost:8080/apis/ccompat/v7");
         d.put(TOPIC_PREFIX, "");
         d.put(GROUP_ID, "modehop");
         d.put(DEVICE, "cpu");
         d.put(HEALTH_PORT, "8081");
         d.put(SERVICE_NAME, "modehop");
         d.put(TOPICS_TIMEOUT_MS, "60000");
+        d.put(STREAMS_STATE_DIR, "/tmp/modehop-streams");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
-    /** Keys this class knows about; used to catch misspelt keys in a file. */
+    /** Keys this class knows about (ops/README.md documents each); used to catch misspelt keys in a file. */
     private static final List<String> KNOWN_KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, TOPIC_PREFIX,
-            GROUP_ID, GROUP_INSTANCE_ID, DEVICE, HEALTH_PORT, SERVICE_NAME, TOPICS_REPLICATION_FACTOR, TOPICS_TIMEOUT_MS);
+            GROUP_ID, GROUP_INSTANCE_ID, DEVICE, HEALTH_PORT, SERVICE_NAME, TOPICS_REPLICATION_FACTOR, TOPICS_TIMEOUT_MS,
+            VALUE_SERIALIZER, VALUE_DESERIALIZER, STABILITY_CHECKPOINTS, MISSING_TIMEOUT_SECONDS, RULES_FILE,
+            STREAMS_STATE_DIR, STREAMS_APPLICATION_SERVER, STREAMS_QUERY_PORT, SUITE, DASHBOARD_HOST, DASHBOARD_PORT,
+            DASHBOARD_STREAMS_URL, DASHBOARD_ALLOWED_HOSTS, DASHBOARD_IDLE_AFTER, CONTROL_TOKEN, READ_TOKEN,
+            NOTIFY_CONFIG);
 
     private final Map<String, String> values;
     private final Map<String, String> sources;
@@ -142,6 +173,25 @@ public final class ServiceConfig {
         return cfg;
     }
 
+    /** The documented keys, in the order ops/README.md lists them (pass-through prefixes excluded). */
+    public static List<String> knownKeys() {
+        return KNOWN_KEYS;
+    }
+
+    /** Whether {@code key} is documented or under a pass-through prefix ({@code kafka.}, {@code serde.}). */
+    public static boolean isKnownKey(String key) {
+        return KNOWN_KEYS.contains(key) || (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length())
+                || (key.startsWith(SERDE_PREFIX) && key.length() > SERDE_PREFIX.length());
+    }
+
+    /** The key a {@code MODEHOP_*} variable sets, e.g. {@code MODEHOP_STREAMS_STATE_DIR} -> {@code streams.state.dir}. */
+    public static String keyForVariable(String envName) {
+        if (!envName.startsWith(ENV_PREFIX)) {
+            throw new IllegalArgumentException(envName + " does not start with " + ENV_PREFIX);
+        }
+        return keyForEnv(envName);
+    }
+
     /** {@code MODEHOP_KAFKA_SASL_JAAS_CONFIG} -> {@code kafka.sasl.jaas.config}. */
     static String keyForEnv(String envName) {
         return envName.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
@@ -202,7 +252,7 @@ public final class ServiceConfig {
 
     /** A known key within edit distance 2 of {@code key} (but not equal), else null. */
     static String closeKnownKey(String key) {
-        if (KNOWN_KEYS.contains(key) || key.startsWith(KAFKA_PREFIX)) {
+        if (KNOWN_KEYS.contains(key) || key.startsWith(KAFKA_PREFIX) || key.startsWith(SERDE_PREFIX)) {
             return null;
         }
         for (String known : KNOWN_KEYS) {
@@ -321,8 +371,37 @@ public final class ServiceConfig {
         return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(intValue(TOPICS_REPLICATION_FACTOR));
     }
 
+    /** Local state folder of the Kafka Streams service. */
+    public String streamsStateDir() {
+        return values.get(STREAMS_STATE_DIR).trim();
+    }
+
     public long topicsTimeoutMs() {
         return intValue(TOPICS_TIMEOUT_MS);
+    }
+
+    /**
+     * The serde settings for {@code schemas}' AvroSerdes: the registry URL, the serializer and deserializer
+     * classes when set, and every {@code serde.*} key with the prefix removed.
+     */
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(AvroSerdes.REGISTRY_URL, registryUrl());
+        get(VALUE_SERIALIZER).filter(v -> !v.isBlank())
+                .ifPresent(v -> out.put(AvroSerdes.SERIALIZER, v.trim()));
+        get(VALUE_DESERIALIZER).filter(v -> !v.isBlank())
+                .ifPresent(v -> out.put(AvroSerdes.DESERIALIZER, v.trim()));
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getKey().startsWith(SERDE_PREFIX) && e.getKey().length() > SERDE_PREFIX.length()) {
+                out.put(e.getKey().substring(SERDE_PREFIX.length()), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** A non-blank value of {@code key}, trimmed. */
+    public Optional<String> getNonBlank(String key) {
+        return get(key).map(String::trim).filter(v -> !v.isEmpty());
     }
 
     /** Any key, including service-specific ones such as {@code scorer.batch.size}. */

@@ -53,7 +53,7 @@ class ServiceConfigTest {
         assertEquals("file " + f, cfg.sourceOf(ServiceConfig.GROUP_ID));
         assertEquals("gpu:1", cfg.device());
         assertEquals("staging.modehop.probe.scored", cfg.topic("modehop.probe.scored"));
-        assertEquals("http://localhost:8080/apis/registry/v3", cfg.registryUrl());
+        assertEquals("http://localhost:8080/apis/ccompat/v7", cfg.registryUrl());
     }
 
     @Test
@@ -176,5 +176,54 @@ class ServiceConfigTest {
                 "MODEHOP_GROUP_INSTANCE_ID", "worker-a")).groupInstanceId().orElseThrow());
         assertEquals(java.util.Optional.empty(), ServiceConfig.load(null, Map.of("POD_NAME", "streams-0",
                 "MODEHOP_GROUP_INSTANCE_ID", "none")).groupInstanceId(), "none turns static membership off");
+    }
+
+    @Test
+    void defaultRegistryUrlIsTheConfluentProtocolTheDefaultSerdeSpeaks() {
+        ServiceConfig cfg = ServiceConfig.load(null, Map.of());
+        assertTrue(cfg.registryUrl().endsWith("/apis/ccompat/v7"), cfg.registryUrl());
+        assertEquals(Map.of(dev.modehop.schemas.AvroSerdes.REGISTRY_URL, cfg.registryUrl()), cfg.serdeConfig());
+    }
+
+    @Test
+    void serializerAndItsSettingsComeFromFileAndEnvironment() throws IOException {
+        Path f = file("""
+                value.serializer=io.apicurio.registry.serde.avro.AvroKafkaSerializer
+                serde.apicurio.registry.url=http://registry:8080/apis/registry/v3
+                """);
+        ServiceConfig cfg = ServiceConfig.load(f, Map.of("MODEHOP_VALUE_DESERIALIZER",
+                "io.apicurio.registry.serde.avro.AvroKafkaDeserializer"));
+        Map<String, Object> serde = cfg.serdeConfig();
+        assertEquals("io.apicurio.registry.serde.avro.AvroKafkaSerializer", serde.get(dev.modehop.schemas.AvroSerdes.SERIALIZER));
+        assertEquals("io.apicurio.registry.serde.avro.AvroKafkaDeserializer",
+                serde.get(dev.modehop.schemas.AvroSerdes.DESERIALIZER));
+        assertEquals("http://registry:8080/apis/registry/v3", serde.get("apicurio.registry.url"));
+    }
+
+    @Test
+    void streamsSettingsAreOrdinaryKeysFromFileOrEnvironment() throws IOException {
+        assertEquals("/tmp/modehop-streams", ServiceConfig.load(null, Map.of()).streamsStateDir());
+        Path f = file("""
+                streams.state.dir=/data/state
+                streams.application.server=streams-0:8090
+                """);
+        ServiceConfig fromFile = ServiceConfig.load(f, Map.of());
+        assertEquals("/data/state", fromFile.streamsStateDir());
+        assertEquals("streams-0:8090", fromFile.getNonBlank(ServiceConfig.STREAMS_APPLICATION_SERVER).orElseThrow());
+        ServiceConfig fromEnv = ServiceConfig.load(f, Map.of("MODEHOP_STREAMS_STATE_DIR", "/var/lib/state"));
+        assertEquals("/var/lib/state", fromEnv.streamsStateDir());
+        assertEquals("environment variable MODEHOP_STREAMS_STATE_DIR", fromEnv.sourceOf(ServiceConfig.STREAMS_STATE_DIR));
+    }
+
+    @Test
+    void everyKnownKeyRoundTripsThroughItsVariable() {
+        for (String key : ServiceConfig.knownKeys()) {
+            assertEquals(key, ServiceConfig.keyForVariable(ServiceConfig.envForKey(key)), key);
+            assertTrue(ServiceConfig.isKnownKey(key), key);
+        }
+        assertTrue(ServiceConfig.isKnownKey("kafka.security.protocol"));
+        assertTrue(ServiceConfig.isKnownKey("serde.apicurio.registry.url"));
+        assertFalse(ServiceConfig.isKnownKey("streams.statedir"));
+        assertFalse(ServiceConfig.isKnownKey("kafka."));
     }
 }

@@ -98,7 +98,7 @@ class ComposeFileTest {
         for (String name : List.of("topics-init", "streams", "scorer", "dashboard", "notify")) {
             ServiceConfig cfg = ServiceConfig.load(null, environment(name));
             assertEquals("kafka:9092", cfg.bootstrapServers(), name);
-            assertEquals("http://registry:8080/apis/registry/v3", cfg.registryUrl(), name);
+            assertEquals("http://registry:8080/apis/ccompat/v7", cfg.registryUrl(), name);
             assertEquals(8081, cfg.healthPort(), name);
             assertEquals(name, cfg.serviceName(), name);
         }
@@ -109,6 +109,23 @@ class ComposeFileTest {
             assertTrue(groups.add(environment(name).get("MODEHOP_GROUP_ID")), "distinct group ids: " + name);
         }
         assertEquals("false", environment("kafka").get("KAFKA_AUTO_CREATE_TOPICS_ENABLE"));
+    }
+
+    @Test
+    void flinkJobIsSubmittedWithKafkaAndTheRegistryOfTheOtherServices() {
+        Map<String, Object> job = service("flink-job");
+        List<Object> command = list(job.get("command"), "flink-job command");
+        assertEquals(List.of("sh", "-c"), command.subList(0, 2));
+        String line = command.get(2).toString();
+        assertTrue(line.contains("flink run") && line.contains("/opt/modehop/flink/modehop-flink.jar"), line);
+        // $$ is compose's literal $: the container's shell expands these from its own environment.
+        assertTrue(line.contains("--bootstrap \"$$MODEHOP_BOOTSTRAP_SERVERS\""), line);
+        assertTrue(line.contains("--registry \"$$MODEHOP_REGISTRY_URL\""), line);
+        assertTrue(line.contains("--topic-prefix \"$$MODEHOP_TOPIC_PREFIX\""), line);
+        assertFalse(line.contains("--prefix ") || line.contains("--checkpoint-interval-ms"), line);
+        Map<String, String> env = environment("flink-job");
+        assertEquals(environment("streams").get("MODEHOP_BOOTSTRAP_SERVERS"), env.get("MODEHOP_BOOTSTRAP_SERVERS"));
+        assertEquals(environment("streams").get("MODEHOP_REGISTRY_URL"), env.get("MODEHOP_REGISTRY_URL"));
     }
 
     @Test
@@ -148,10 +165,10 @@ class ComposeFileTest {
         assertTrue(list(notify.get("volumes"), "notify volumes").contains("./notify.yaml:/etc/modehop/notify.yaml:ro"));
         Map<String, String> env = new HashMap<>(environment("notify"));
         assertEquals("/etc/modehop/notify.yaml", env.get("MODEHOP_NOTIFY_CONFIG"));
-        env.put("MODEHOP_DASHBOARD_URL", "http://localhost:8000");
-        env.put("MODEHOP_SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X");
-        env.put("MODEHOP_WEBHOOK_URL", "https://hooks.example.com/modehop");
-        env.put("MODEHOP_WEBHOOK_SECRET", "s");
+        env.put("DASHBOARD_URL", "http://localhost:8000");
+        env.put("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X");
+        env.put("WEBHOOK_URL", "https://hooks.example.com/modehop");
+        env.put("WEBHOOK_SECRET", "s");
         dev.modehop.notify.NotifyConfig routes = dev.modehop.notify.NotifyConfig.load(deploy.resolve("notify.yaml"), env);
         assertEquals(2, routes.routes().size());
         assertEquals("http://localhost:8000", routes.dashboardUrl());

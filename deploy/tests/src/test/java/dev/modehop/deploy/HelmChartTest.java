@@ -241,7 +241,7 @@ class HelmChartTest {
         podEnv.putAll(nonNullEnv(container(workload(production(), "Deployment", "scorer"))));
         ServiceConfig cfg = ServiceConfig.load(null, podEnv);
         assertEquals("kafka-0.kafka.svc:9093,kafka-1.kafka.svc:9093,kafka-2.kafka.svc:9093", cfg.bootstrapServers());
-        assertEquals("http://apicurio-registry.schema-registry.svc:8080/apis/registry/v3", cfg.registryUrl());
+        assertEquals("http://apicurio-registry.schema-registry.svc:8080/apis/ccompat/v7", cfg.registryUrl());
         assertEquals("modehop-scorer", cfg.groupId());
         assertEquals("gpu", cfg.device());
         assertEquals(8081, cfg.healthPort());
@@ -387,6 +387,27 @@ class HelmChartTest {
         assertEquals("modehop-config", str(flink, "spec.podTemplate.spec.containers.0.envFrom.0.configMapRef.name"));
         assertTrue(ofKind(docs, "StatefulSet").isEmpty(), "streams disabled");
         assertNull(env(container(workload(docs, "Deployment", "dashboard"))).get("MODEHOP_DASHBOARD_STREAMS_URL"));
+    }
+
+    @Test
+    void flinkJobGetsKafkaAndTheRegistryFromTheServicesValuesAndTheClustersCheckpointInterval() {
+        List<Map<String, Object>> docs = ChartRendering.renderWith(tmp, """
+                kafka:
+                  topicPrefix: staging.
+                flink:
+                  enabled: true
+                  args: [--stability-checkpoints, 3]
+                """, ChartRendering.gpuValues());
+        Map<String, Object> flink = one(docs, "FlinkDeployment", "modehop-flink");
+        Map<String, String> commonEnv = stringMap(at(one(docs, "ConfigMap", "modehop-config"), "data"));
+        List<Object> args = list(at(flink, "spec.job.args"), "job args");
+        assertEquals(List.of("--bootstrap", commonEnv.get("MODEHOP_BOOTSTRAP_SERVERS"),
+                "--registry", commonEnv.get("MODEHOP_REGISTRY_URL"), "--topic-prefix", "staging.",
+                "--stability-checkpoints", "3"), args);
+        assertTrue(commonEnv.get("MODEHOP_REGISTRY_URL").endsWith("/apis/ccompat/v7"));
+        assertFalse(args.contains("--checkpoint-interval-ms"), "the job takes flinkConfiguration's interval");
+        assertFalse(args.contains("--prefix"), "one spelling: --topic-prefix");
+        assertEquals("30s", stringMap(at(flink, "spec.flinkConfiguration")).get("execution.checkpointing.interval"));
     }
 
     // ---- helpers ----

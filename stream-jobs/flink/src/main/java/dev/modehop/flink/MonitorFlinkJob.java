@@ -1,14 +1,10 @@
 package dev.modehop.flink;
 
-import dev.modehop.core.AlertRules;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.CoPartitioning;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -26,7 +22,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.ParameterTool;
 import org.apache.flink.util.function.SerializableSupplier;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -207,19 +202,11 @@ public final class MonitorFlinkJob {
         return runLocal(bootstrapServers, registryUrl, topicPrefix, parallelism, MonitorConfig::defaults);
     }
 
-    /**
-     * {@code flink run modehop-flink-job.jar --bootstrap HOST:9092 --registry URL [--prefix P] [--rules FILE]
-     * [--checkpoint-interval-ms 1000]}.
-     */
+    /** {@code flink run modehop-flink-job.jar --bootstrap HOST:9092 --registry URL ...}: see {@link JobArguments}. */
     public static void main(String[] args) throws Exception {
-        ParameterTool params = ParameterTool.fromArgs(args);
-        String rulesText = params.has("rules") ? Files.readString(Path.of(params.get("rules"))) : "";
-        JobSettings settings = JobSettings.defaults(params.get("prefix", ""),
-                        Map.of(AvroSerdes.REGISTRY_URL, params.getRequired("registry")))
-                .withMonitorConfig(() -> MonitorConfig.defaults().withRules(AlertRules.parse(rulesText)))
-                .withCheckpointInterval(Duration.ofMillis(params.getLong("checkpoint-interval-ms", 1000)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        onKafka(params.getRequired("bootstrap"), settings, new Properties()).build(env);
+        JobArguments parsed = JobArguments.parse(args, env.getCheckpointConfig(), System.err);
+        onKafka(parsed.bootstrapServers(), parsed.settings(), new Properties()).build(env);
         env.execute(JOB_NAME);
     }
 }
