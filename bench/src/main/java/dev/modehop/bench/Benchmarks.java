@@ -2,7 +2,7 @@ package dev.modehop.bench;
 
 import java.util.Arrays;
 
-/** Entry point: {@code mvn -pl bench exec:java -Dexec.args="detection|streams|scoring [options]"}. */
+/** Entry point: {@code mvn -pl bench exec:java -Dexec.args="detection|streams|scoring|prefix-sharing [options]"}. */
 public final class Benchmarks {
     private Benchmarks() {
     }
@@ -14,10 +14,13 @@ public final class Benchmarks {
             case "detection" -> DetectionBenchmark.main(rest);
             case "streams" -> StreamsBenchmark.main(rest);
             case "scoring" -> ScoringBenchmark.main(rest);
+            case "prefix-sharing" -> PrefixSharingBenchmark.main(rest);
             default -> {
                 System.out.println("usage: Benchmarks detection | streams [--runs N --families F --checkpoints C]"
                         + " | scoring [--model toy|pythia-70m|pythia-160m] [--batches 1,4,16,64] [--device cpu|cuda]"
                         + " [--items N] [--storage bf16|f32] [--max-batch-tokens N] [--threads N] [--tokenizer FILE] [--repeats R]");
+                System.out.println("  prefix-sharing --tree DIR --config FILE [--model pythia-70m,pythia-160m] [--rows R]"
+                        + " [--seeds S] [--batch B] [--device cpu|cuda]: GDsuite scoring with and without shared prefixes");
                 System.out.println("  detection  quality of hop and change-point detection on synthetic histories");
                 System.out.println("  streams    Kafka Streams job vs raw pass-through on the in-process broker");
                 System.out.println("  scoring    one scorer worker on a random-weight checkpoint: items/s, tokens/s, peak memory,"
