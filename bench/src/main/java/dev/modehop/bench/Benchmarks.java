@@ -2,7 +2,7 @@ package dev.modehop.bench;
 
 import java.util.Arrays;
 
-/** Entry point: {@code mvn -pl bench exec:java -Dexec.args="detection|streams|scoring [options]"}. */
+/** Entry point: {@code mvn -pl bench exec:java -Dexec.args="detection|streams|scoring|prefix-sharing [options]"}. */
 public final class Benchmarks {
     private Benchmarks() {
     }
@@ -24,15 +24,18 @@ public final class Benchmarks {
             case "step" -> StepBenchmark.main(rest);
             case "scoring" -> ScoringBenchmark.main(rest);
             case "generation" -> GenerationBenchmark.main(rest);
+            case "prefix-sharing" -> PrefixSharingBenchmark.main(rest);
             default -> {
                 System.out.println("usage: Benchmarks detection | hops [--sweep] | change-points [PER_KIND [SEED]]"
                         + " | streams [--runs N --families F --checkpoints C] | step [--records N]"
                         + " | scoring [--model toy|pythia-70m|pythia-160m] [--batches 1,4,16,64] [--device cpu|cuda]"
                         + " [--items N] [--storage bf16|f32] [--max-batch-tokens N] [--threads N] [--tokenizer FILE] [--repeats R]");
+                System.out.println("  prefix-sharing --tree DIR --config FILE [--model pythia-70m,pythia-160m] [--rows R]"
+                        + " [--seeds S] [--batch B] [--device cpu|cuda]: GDsuite scoring with and without shared prefixes");
+                System.out.println("  detection  quality of hop and change-point detection on synthetic histories (all below)");
                 System.out.println("  generation [--model toy|pythia-70m] [--batches 1,8,64] [--samples 64] [--prompt-tokens N]"
                         + " [--new-tokens N] [--device cpu|cuda]  sampling: s/question and tokens/s, shared prompt cache vs"
                         + " per-sample prefill");
-                System.out.println("  detection  quality of hop and change-point detection on synthetic histories (all below)");
                 System.out.println("  hops [--sweep]  three-mode planted hops (100-2000 items) and GDsuite-sized series with wobble");
                 System.out.println("  change-points [PER_KIND [SEED]]  annotated generic series vs none, CUSUM, BOCPD");
                 System.out.println("  streams    Kafka Streams job vs raw pass-through on the in-process broker");

@@ -35,13 +35,22 @@ final class ScoreCommandLine implements Callable<Integer> {
                     + "narrowed as they load)")
     String dtype;
 
+    @Option(names = "--no-prefix-sharing",
+            description = "run every sequence whole instead of each shared demo prefix once into a key/value cache "
+                    + "(same scores within 1e-4, more forward tokens)")
+    boolean noPrefixSharing;
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(checkpoint)) {
             throw new UserInputException(checkpoint + ": no such checkpoint folder");
         }
         int rc = ScoreCommand.run(checkpoint, suite, families == null ? java.util.Set.of() : new LinkedHashSet<>(families),
-                ScorerSettings.defaults().withDevice(device).withDtype(dtype), System.out, System.err);
+                withSharing(ScorerSettings.defaults().withDevice(device).withDtype(dtype)), System.out, System.err);
         return rc == ScoreCommand.OK ? 0 : 2;
+    }
+
+    private ScorerSettings withSharing(ScorerSettings settings) {
+        return settings.withScoring(settings.scoring().withPrefixSharing(!noPrefixSharing));
     }
 }

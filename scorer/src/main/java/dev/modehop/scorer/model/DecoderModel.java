@@ -160,6 +160,23 @@ public class DecoderModel implements CausalLanguageModel {
     public record Decoded(NDArray logits, KeyValueCache cache) {
     }
 
+    /**
+     * The rows of {@link #logits(NDManager, NDArray, KeyValueCache)} at the flattened continuation positions
+     * {@code rows} ({@code batch * seq + t}): only those go through the final norm and the head.
+     */
+    public NDArray logitsAt(NDManager manager, NDArray tokenIds, long[] rows, KeyValueCache prefix) {
+        long batch = tokenIds.getShape().dimension() == 2 ? tokenIds.getShape().get(0) : -1;
+        if (prefix.batch() != 1 && prefix.batch() != batch) {
+            throw new IllegalArgumentException("a cache of batch " + prefix.batch() + " cannot serve a batch of " + batch);
+        }
+        return projected(manager, tokenIds, CausalLanguageModel.checkRows(tokenIds, rows), prefix);
+    }
+
+    /** False for the toy previous-token embedding, which needs the whole text in one pass. */
+    public boolean cachesPrefixes() {
+        return !config.prevTokenEmbedding();
+    }
+
     /** The forward path, optionally after a cached prefix ({@code past}) and optionally filling a cache ({@code fill}). */
     private NDArray run(NDArray ids, int depth, NDArray headRows, KeyValueCache past, KeyValueCache fill) {
         checkDepth(depth, headRows);

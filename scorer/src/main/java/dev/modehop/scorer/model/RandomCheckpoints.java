@@ -45,6 +45,11 @@ public final class RandomCheckpoints {
         return ModelConfig.gptNeoX(50304, 768, 12, 12, 3072, 2048, 0.25);
     }
 
+    /** Pythia-1B's shape (GPT-NeoX, 16 layers, d 2048, 8 heads), for GPU benchmarks. */
+    public static ModelConfig pythia1b() {
+        return ModelConfig.gptNeoX(50304, 2048, 16, 8, 8192, 2048, 0.25);
+    }
+
     /**
      * An OLMo-2 block at about 100M parameters: 8 layers, d 640, 10 heads of 64, SwiGLU MLP 1792, post-norm RMSNorm,
      * q/k RMSNorm over all heads, rope theta 500000, untied, vocab 50304 (Pythia's, to compare with it).
@@ -63,16 +68,17 @@ public final class RandomCheckpoints {
                 .maxPositions(4096).rope(Rope.plain(1_000_000)).tied(true).build();
     }
 
-    /** {@code toy}, {@code pythia-70m}, {@code pythia-160m}, {@code olmo2-100m} or {@code qwen3-100m}. */
+    /** {@code toy}, {@code pythia-70m}, {@code pythia-160m}, {@code pythia-1b}, {@code olmo2-100m} or {@code qwen3-100m}. */
     public static ModelConfig shape(String name) {
         return switch (name) {
             case "toy" -> toyRun();
             case "pythia-70m" -> pythia70m();
             case "pythia-160m" -> pythia160m();
+            case "pythia-1b" -> pythia1b();
             case "olmo2-100m" -> olmo2At100m();
             case "qwen3-100m" -> qwen3At100m();
             default -> throw new IllegalArgumentException("unknown model shape '" + name
-                    + "' (toy, pythia-70m, pythia-160m, olmo2-100m, qwen3-100m)");
+                    + "' (toy, pythia-70m, pythia-160m, pythia-1b, olmo2-100m, qwen3-100m)");
         };
     }
 

@@ -14,9 +14,18 @@ import java.time.Duration;
  *                           candidate
  * @param maxSequenceLength  longest input the model accepts (0 = unchecked); longer rows fail with their id
  * @param progressInterval   least time between two progress callbacks (the last one always comes)
+ * @param prefixSharing      run the longest common token prefix of a (family, task, seed) group (or else of a
+ *                           row's two candidates) once into a key/value cache and only the suffixes against it;
+ *                           off = every sequence runs whole
+ * @param minSharedPrefix    shortest common prefix (tokens) worth a cache; shorter ones run as full sequences
  */
 public record ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSingleTokenAnswers, int maxSequenceLength,
-                             Duration progressInterval) {
+                             Duration progressInterval, boolean prefixSharing, int minSharedPrefix) {
+
+    public ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSingleTokenAnswers, int maxSequenceLength,
+                          Duration progressInterval) {
+        this(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, true, 32);
+    }
 
     public ScoringOptions {
         if (batchSize < 1) {
@@ -24,6 +33,9 @@ public record ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSin
         }
         if (maxBatchTokens < 1) {
             throw new IllegalArgumentException("maxBatchTokens must be >= 1: " + maxBatchTokens);
+        }
+        if (minSharedPrefix < 1) {
+            throw new IllegalArgumentException("minSharedPrefix must be >= 1: " + minSharedPrefix);
         }
         if (maxSequenceLength < 0) {
             throw new IllegalArgumentException("maxSequenceLength must be >= 0: " + maxSequenceLength);
@@ -35,22 +47,32 @@ public record ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSin
     }
 
     public ScoringOptions withBatchSize(int size) {
-        return new ScoringOptions(size, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval);
+        return new ScoringOptions(size, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix);
     }
 
     public ScoringOptions withMaxBatchTokens(int tokens) {
-        return new ScoringOptions(batchSize, tokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval);
+        return new ScoringOptions(batchSize, tokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix);
     }
 
     public ScoringOptions withShareSingleTokenAnswers(boolean share) {
-        return new ScoringOptions(batchSize, maxBatchTokens, share, maxSequenceLength, progressInterval);
+        return new ScoringOptions(batchSize, maxBatchTokens, share, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix);
     }
 
     public ScoringOptions withMaxSequenceLength(int length) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, length, progressInterval);
+        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, length, progressInterval, prefixSharing, minSharedPrefix);
     }
 
     public ScoringOptions withProgressInterval(Duration interval) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, interval);
+        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, interval, prefixSharing, minSharedPrefix);
+    }
+
+    public ScoringOptions withPrefixSharing(boolean share) {
+        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval,
+                share, minSharedPrefix);
+    }
+
+    public ScoringOptions withMinSharedPrefix(int tokens) {
+        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval,
+                prefixSharing, tokens);
     }
 }

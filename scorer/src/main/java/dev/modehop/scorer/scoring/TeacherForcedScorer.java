@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.modehop.scorer.model.CausalLanguageModel;
+import dev.modehop.scorer.model.DecoderModel;
+import dev.modehop.scorer.model.KeyValueCache;
 import dev.modehop.scorer.probe.ProbeItem;
 import dev.modehop.scorer.probe.ProbeSuite;
 import java.util.ArrayList;
@@ -79,61 +81,199 @@ public final class TeacherForcedScorer {
     private record Sequence(long[] input, List<Readout> readouts) {
     }
 
+    /** Sequences that run against one cached prefix of {@code prefix} tokens (a token-level prefix of each). */
+    private record SharedGroup(int prefix, List<Sequence> sequences) {
+    }
+
     private record Run(List<ItemScore> scores, long sequences, long tokens) {
     }
 
-    private Run run(List<ProbeItem> rows, ProgressListener listener) {
-        long t0 = System.nanoTime();
-        List<Sequence> sequences = new ArrayList<>();
-        Readout[][] readouts = new Readout[rows.size()][2];
-        boolean[] merged = new boolean[rows.size()];
-        for (int r = 0; r < rows.size(); r++) {
-            plan(r, rows.get(r), sequences, readouts, merged);
-        }
-        sequences.sort(Comparator.comparingInt((Sequence s) -> s.input().length).reversed());
-
-        int[] pending = new int[rows.size()];
-        java.util.Arrays.fill(pending, 2);
-        int done = 0;
-        long tokens = 0;
+    /** Counts forward tokens and finished rows, and reports progress at most every interval. */
+    private final class Progress {
+        final ProgressListener listener;
+        final int[] pending;
+        final long t0 = System.nanoTime();
+        final long intervalNanos;
         long lastReport = System.nanoTime();
-        long intervalNanos = options.progressInterval() == null ? 0 : options.progressInterval().toNanos();
-        int i = 0;
-        while (i < sequences.size()) {
-            int longest = sequences.get(i).input().length;
-            int end = i + 1;
-            while (end < sequences.size() && end - i < options.batchSize()
-                    && (long) (end - i + 1) * longest <= options.maxBatchTokens()) {
-                end++;
-            }
-            List<Sequence> batch = sequences.subList(i, end);
-            runBatch(batch, longest);
+        long tokens;
+        int done;
+
+        Progress(ProgressListener listener, int rows) {
+            this.listener = listener;
+            this.pending = new int[rows];
+            java.util.Arrays.fill(pending, 2);
+            this.intervalNanos = options.progressInterval() == null ? 0 : options.progressInterval().toNanos();
+        }
+
+        void finished(List<Sequence> batch, long forwardTokens, boolean last) {
+            tokens += forwardTokens;
             for (Sequence s : batch) {
-                tokens += s.input().length;
                 for (Readout ro : s.readouts()) {
                     if (--pending[ro.row] == 0) {
                         done++;
                     }
                 }
             }
-            i = end;
             long now = System.nanoTime();
-            if (i == sequences.size() || now - lastReport >= intervalNanos) {
+            if (last || now - lastReport >= intervalNanos) {
                 lastReport = now;
-                listener.onProgress(new ScoringProgress(done, rows.size(), tokens, (now - t0) / 1e9));
+                listener.onProgress(new ScoringProgress(done, pending.length, tokens, (now - t0) / 1e9));
             }
         }
+    }
+
+    private Run run(List<ProbeItem> rows, ProgressListener listener) {
+        List<Sequence> sequences = new ArrayList<>();
+        Readout[][] readouts = new Readout[rows.size()][2];
+        boolean[] merged = new boolean[rows.size()];
+        List<List<Sequence>> byGroup = new ArrayList<>();
+        java.util.Map<String, List<Sequence>> groups = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < rows.size(); r++) {
+            ProbeItem item = rows.get(r);
+            int before = sequences.size();
+            plan(r, item, sequences, readouts, merged);
+            groups.computeIfAbsent(item.family() + '\u0000' + item.task() + '\u0000' + item.seed(),
+                    k -> new ArrayList<>()).addAll(sequences.subList(before, sequences.size()));
+        }
+        byGroup.addAll(groups.values());
+
+        List<SharedGroup> shared = new ArrayList<>();
+        List<Sequence> unshared = new ArrayList<>();
+        if (options.prefixSharing() && model instanceof DecoderModel d && d.cachesPrefixes()) {
+            for (List<Sequence> group : byGroup) {
+                split(group, shared, unshared);
+            }
+        } else {
+            unshared.addAll(sequences);
+        }
+        unshared.sort(Comparator.comparingInt((Sequence s) -> s.input().length).reversed());
+
+        Progress progress = new Progress(listener, rows.size());
+        int g = 0;
+        for (SharedGroup group : shared) {
+            runShared((DecoderModel) model, group, progress, ++g == shared.size() && unshared.isEmpty());
+        }
+        int i = 0;
+        while (i < unshared.size()) {
+            int longest = unshared.get(i).input().length;
+            int end = i + 1;
+            while (end < unshared.size() && end - i < options.batchSize()
+                    && (long) (end - i + 1) * longest <= options.maxBatchTokens()) {
+                end++;
+            }
+            List<Sequence> batch = unshared.subList(i, end);
+            runBatch(batch, longest);
+            progress.finished(batch, batch.stream().mapToLong(s -> s.input().length).sum(), end == unshared.size());
+            i = end;
+        }
         if (sequences.isEmpty()) {
-            listener.onProgress(new ScoringProgress(0, 0, 0, (System.nanoTime() - t0) / 1e9));
+            listener.onProgress(new ScoringProgress(0, 0, 0, (System.nanoTime() - progress.t0) / 1e9));
         }
         List<ItemScore> scores = new ArrayList<>(rows.size());
         for (int r = 0; r < rows.size(); r++) {
-            Readout g = readouts[r][0];
-            Readout p = readouts[r][1];
-            scores.add(new ItemScore(rows.get(r), g.probabilitySum / g.tokens(), p.probabilitySum / p.tokens(),
-                    g.tokens(), p.tokens(), merged[r], g.logProbabilitySum, p.logProbabilitySum));
+            Readout gen = readouts[r][0];
+            Readout par = readouts[r][1];
+            scores.add(new ItemScore(rows.get(r), gen.probabilitySum / gen.tokens(), par.probabilitySum / par.tokens(),
+                    gen.tokens(), par.tokens(), merged[r], gen.logProbabilitySum, par.logProbabilitySum));
         }
-        return new Run(scores, sequences.size(), tokens);
+        return new Run(scores, sequences.size(), progress.tokens);
+    }
+
+    /**
+     * A (family, task, seed) group shares its longest common token prefix when that is long enough (the demos of
+     * {@code balanced} and {@code ordered}); otherwise each row's candidates share their prompt ({@code random});
+     * what shares nothing useful runs as full sequences.
+     */
+    private void split(List<Sequence> group, List<SharedGroup> shared, List<Sequence> unshared) {
+        int prefix = sharedPrefix(group);
+        if (group.size() > 1 && prefix >= options.minSharedPrefix()) {
+            shared.add(new SharedGroup(prefix, group));
+            return;
+        }
+        java.util.Map<Integer, List<Sequence>> byRow = new java.util.LinkedHashMap<>();
+        for (Sequence s : group) {
+            byRow.computeIfAbsent(s.readouts().get(0).row, k -> new ArrayList<>()).add(s);
+        }
+        for (List<Sequence> row : byRow.values()) {
+            int p = sharedPrefix(row);
+            if (row.size() > 1 && p >= options.minSharedPrefix()) {
+                shared.add(new SharedGroup(p, row));
+            } else {
+                unshared.addAll(row);
+            }
+        }
+    }
+
+    /**
+     * The longest common token prefix of the group's inputs, cut so that every readout's first prediction (at
+     * position start - 1) stays in its continuation: the cache holds only positions no readout needs.
+     */
+    private static int sharedPrefix(List<Sequence> group) {
+        long[] first = group.get(0).input();
+        int n = first.length;
+        for (Sequence s : group) {
+            long[] in = s.input();
+            int max = Math.min(n, in.length);
+            int k = 0;
+            while (k < max && in[k] == first[k]) {
+                k++;
+            }
+            n = k;
+            for (Readout ro : s.readouts()) {
+                n = Math.min(n, ro.start - 1);
+            }
+        }
+        return Math.max(n, 0);
+    }
+
+    /** One prefill of the group's prefix, then its suffixes in batches against it; the cache closes with the group. */
+    private void runShared(DecoderModel decoder, SharedGroup group, Progress progress, boolean last) {
+        int p = group.prefix();
+        List<Sequence> seqs = new ArrayList<>(group.sequences());
+        seqs.sort(Comparator.comparingInt((Sequence s) -> s.input().length).reversed());
+        try (NDManager scope = manager.newSubManager();
+             KeyValueCache cache = decoder.prefill(scope,
+                     scope.create(java.util.Arrays.copyOf(seqs.get(0).input(), p), new Shape(1, p)))) {
+            long forward = p;
+            int i = 0;
+            while (i < seqs.size()) {
+                int longest = seqs.get(i).input().length - p;
+                int end = i + 1;
+                while (end < seqs.size() && end - i < options.batchSize()
+                        && (long) (end - i + 1) * longest <= options.maxBatchTokens()) {
+                    end++;
+                }
+                List<Sequence> batch = seqs.subList(i, end);
+                forward += runSuffixes(decoder, batch, p, longest, cache, scope);
+                progress.finished(batch, forward, last && end == seqs.size());
+                forward = 0;
+                i = end;
+            }
+        }
+    }
+
+    private long runSuffixes(DecoderModel decoder, List<Sequence> batch, int prefix, int length, KeyValueCache cache,
+                             NDManager parent) {
+        int b = batch.size();
+        long[] ids = new long[b * length];
+        List<Long> rowIndex = new ArrayList<>();
+        long tokens = 0;
+        for (int s = 0; s < b; s++) {
+            long[] input = batch.get(s).input();
+            System.arraycopy(input, prefix, ids, s * length, input.length - prefix);
+            tokens += input.length - prefix;
+            for (Readout ro : batch.get(s).readouts()) {
+                for (int t = ro.start; t < ro.full.length; t++) {
+                    rowIndex.add((long) s * length + (t - 1 - prefix));
+                }
+            }
+        }
+        try (NDManager sub = parent.newSubManager()) {
+            NDArray tokenIds = sub.create(ids, new Shape(b, length));
+            long[] index = rowIndex.stream().mapToLong(Long::longValue).toArray();
+            read(batch, decoder.logitsAt(sub, tokenIds, index, cache), index.length, tokenIds);
+        }
+        return tokens;
     }
 
     private void plan(int r, ProbeItem item, List<Sequence> sequences, Readout[][] readouts, boolean[] merged) {
@@ -184,30 +324,34 @@ public final class TeacherForcedScorer {
         try (NDManager sub = manager.newSubManager()) {
             NDArray tokenIds = sub.create(ids, new Shape(b, length));
             long[] index = rowIndex.stream().mapToLong(Long::longValue).toArray();
-            NDArray rows = model.logitsAt(sub, tokenIds, index);
-            Shape shape = rows.getShape();
-            if (shape.dimension() != 2 || shape.get(0) != index.length) {
-                throw new IllegalStateException("model returned logits of shape " + shape + " for " + index.length
-                        + " rows of input " + tokenIds.getShape());
-            }
-            int vocab = (int) shape.get(1);
-            if (rows.getDataType() != DataType.FLOAT32) {
-                rows = rows.toType(DataType.FLOAT32, false);
-            }
-            float[] values = rows.toFloatArray();
-            int k = 0;
-            for (Sequence seq : batch) {
-                for (Readout ro : seq.readouts()) {
-                    for (int t = ro.start; t < ro.full.length; t++) {
-                        long target = ro.full[t];
-                        if (target < 0 || target >= vocab) {
-                            throw new IllegalArgumentException("token id " + target + " outside the model's vocabulary of " + vocab);
-                        }
-                        double logP = logProbability(values, k * vocab, vocab, (int) target);
-                        ro.logProbabilitySum += logP;
-                        ro.probabilitySum += Math.exp(logP);
-                        k++;
+            read(batch, model.logitsAt(sub, tokenIds, index), index.length, tokenIds);
+        }
+    }
+
+    /** Adds each readout's answer-token probabilities from {@code rows}, the logits rows in readout order. */
+    private static void read(List<Sequence> batch, NDArray rows, int count, NDArray tokenIds) {
+        Shape shape = rows.getShape();
+        if (shape.dimension() != 2 || shape.get(0) != count) {
+            throw new IllegalStateException("model returned logits of shape " + shape + " for " + count
+                    + " rows of input " + tokenIds.getShape());
+        }
+        int vocab = (int) shape.get(1);
+        if (rows.getDataType() != DataType.FLOAT32) {
+            rows = rows.toType(DataType.FLOAT32, false);
+        }
+        float[] values = rows.toFloatArray();
+        int k = 0;
+        for (Sequence seq : batch) {
+            for (Readout ro : seq.readouts()) {
+                for (int t = ro.start; t < ro.full.length; t++) {
+                    long target = ro.full[t];
+                    if (target < 0 || target >= vocab) {
+                        throw new IllegalArgumentException("token id " + target + " outside the model's vocabulary of " + vocab);
                     }
+                    double logP = logProbability(values, k * vocab, vocab, (int) target);
+                    ro.logProbabilitySum += logP;
+                    ro.probabilitySum += Math.exp(logP);
+                    k++;
                 }
             }
         }

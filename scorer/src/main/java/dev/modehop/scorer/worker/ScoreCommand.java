@@ -109,7 +109,7 @@ public final class ScoreCommand {
 
     /**
      * {@code --checkpoint DIR --suite NAME [--device auto|cpu|cuda] [--dtype float32|float16] [--batch-size N]
-     * [--families a,b] [--predictor-layer L] [--no-predictors]}.
+     * [--families a,b] [--predictor-layer L] [--no-predictors] [--no-prefix-sharing]}.
      */
     public static void main(String[] args) {
         Path checkpoint = null;
@@ -132,6 +132,10 @@ public final class ScoreCommand {
                         settings = settings.withPredictors(PredictorSettings.off());
                         i--;
                     }
+                    case "--no-prefix-sharing" -> {
+                        options = options.withPrefixSharing(false);
+                        i--;
+                    }
                     case "--batch-size" -> options = options.withBatchSize(Integer.parseInt(require(a, v)));
                     case "--families" -> families.addAll(Arrays.asList(require(a, v).split(",")));
                     default -> throw new IllegalArgumentException("unknown argument " + a);
@@ -145,7 +149,7 @@ public final class ScoreCommand {
             System.err.println("modehop: error: " + e.getMessage());
             System.err.println("usage: ScoreCommand --checkpoint DIR [--suite NAME|DIR] [--device auto|cpu|cuda]"
                     + " [--dtype float32|float16] [--batch-size N] [--families a,b] [--predictor-layer L|-1]"
-                    + " [--no-predictors]");
+                    + " [--no-predictors] [--no-prefix-sharing]");
             System.exit(USAGE);
             return;
         }
