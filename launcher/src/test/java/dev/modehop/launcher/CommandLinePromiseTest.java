@@ -122,7 +122,7 @@ class CommandLinePromiseTest {
         assertOneErrorLine(run("up", "--partitions", "0"), "--partitions");
         assertOneErrorLine(run("up", "--kafka-port", "70000"), "--kafka-port must be a port");
         assertOneErrorLine(run("up", "--kafka-port", "8081"), "are both 8081");
-        assertOneErrorLine(run("up", "--engine", "spark"), "--engine must be streams or flink");
+        assertOneErrorLine(run("up", "--engine", "spark"), "--engine must be streams, flink or none");
         assertOneErrorLine(run("up", "--stability-checkpoints", "0"), "--stability-checkpoints must be >= 1");
         Path file = Files.writeString(tmp.resolve("file"), "x");
         assertOneErrorLine(run("up", "--data-dir", file.toString()), "is a file");
