@@ -42,6 +42,8 @@ public final class TopicProvisioner {
     public static final int KAFKA_ERROR = 1;
     /** Exit code: the topics file or the configuration is invalid; nothing was sent to Kafka. */
     public static final int BAD_INPUT = 2;
+    /** Exit code: the cluster could not be reached at all (the CLI's exit code for an unreachable service). */
+    public static final int UNREACHABLE = 2;
 
     static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
 
@@ -108,8 +110,9 @@ public final class TopicProvisioner {
             return report.ok() ? OK : KAFKA_ERROR;
         } catch (RuntimeException e) {
             String why = e instanceof IllegalStateException ? e.getMessage() : rootMessage(e);
-            out.println("error: cannot talk to Kafka at " + cfg.bootstrapServers() + ": " + why);
-            return KAFKA_ERROR;
+            out.println("modehop: error: cannot talk to Kafka at " + cfg.bootstrapServers() + ": " + why
+                    + " (check the bootstrap address, MODEHOP_BOOTSTRAP_SERVERS, and that the brokers are up)");
+            return UNREACHABLE;
         }
     }
 

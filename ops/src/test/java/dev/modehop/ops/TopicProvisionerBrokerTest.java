@@ -167,12 +167,13 @@ class TopicProvisionerBrokerTest {
     }
 
     @Test
-    void unreachableBrokerFailsWithExitCodeOne() throws Exception {
+    void unreachableBrokerFailsWithExitCodeTwo() throws Exception {
         // Port 1 on loopback: nothing listens there; the short timeout only bounds the test.
         ServiceConfig cfg = ServiceConfig.of(Map.of(ServiceConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
                 ServiceConfig.TOPICS_TIMEOUT_MS, "3000"));
         Run run = run(cfg, topicsFile());
-        assertEquals(TopicProvisioner.KAFKA_ERROR, run.exitCode(), run.output());
-        assertTrue(run.output().contains("error: cannot talk to Kafka at 127.0.0.1:1"), run.output());
+        assertEquals(TopicProvisioner.UNREACHABLE, run.exitCode(), run.output());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.output().contains("modehop: error: cannot talk to Kafka at 127.0.0.1:1"), run.output());
     }
 }
