@@ -56,6 +56,9 @@ class ScorerKillTest {
                 "MODEHOP_GROUP_INSTANCE_ID", "scorer-0",
                 "MODEHOP_HEALTH_PORT", "0",
                 "MODEHOP_DEVICE", "cpu",
+                // A progress line after every batch: on a quiet machine a toy checkpoint scores in under a
+                // second, and the default 5 s interval would print none before 100%, leaving nothing to kill in.
+                "MODEHOP_PROGRESS_SECONDS", "0",
                 "MODEHOP_SERVICE_NAME", "scorer");
         try (Launched host = Launched.start("broker-host", logs, "768m", true, Map.of(), "up", "--engine", "none",
                 "--data-dir", tmp.resolve("data").toString(), "--kafka-port", "" + kafkaPort,

@@ -139,6 +139,21 @@ final class ServiceCommands {
             ScorerSettings base = ScorerSettings.defaults().withDevice(cfg.device());
             ScorerSettings settings = base.withDefaultSuite(suite != null ? suite
                     : cfg.getNonBlank(ServiceConfig.SUITE).orElse(base.defaultSuite()));
+            String progress = cfg.getNonBlank(ServiceConfig.PROGRESS_SECONDS).orElse(null);
+            if (progress != null) {
+                double seconds;
+                try {
+                    seconds = Double.parseDouble(progress);
+                } catch (NumberFormatException e) {
+                    seconds = -1;
+                }
+                if (!(seconds >= 0)) {
+                    throw new UserInputException(ServiceConfig.PROGRESS_SECONDS + " must be a number of seconds >= 0, got '"
+                            + progress + "'");
+                }
+                settings = settings.withScoring(settings.scoring()
+                        .withProgressInterval(java.time.Duration.ofMillis(Math.round(seconds * 1000))));
+            }
             ScorerWorker worker = ScorerWorker.create(kafka(cfg), cfg.groupId(), cfg.groupInstanceId().orElse(null),
                     topics(cfg), settings, cfg.serviceName(), System.out);
             Thread loop = new Thread(worker::run, "scorer-worker");
