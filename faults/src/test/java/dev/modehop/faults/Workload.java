@@ -21,8 +21,8 @@ final class Workload implements AutoCloseable {
     static final Path ROOT = Path.of(System.getProperty("modehop.repo.root", ".."));
     /** One series, 40 checkpoints, 4 hops (3 STABLE, 1 TRANSIENT). */
     static final Path FLIPPED = ROOT.resolve("examples/flipped-hops.csv");
-    /** Pythia-160M's lm-eval results, 87 series, 27 checkpoints, 12 hops: the shared data next to the checkout, when there. */
-    static final Path PYTHIA = ROOT.resolve("../shared/data/lm-eval/pythia-160m-zero-shot");
+    /** Pythia-160M's lm-eval results, 87 series, 27 checkpoints, 12 hops: shipped in examples/. */
+    static final Path PYTHIA = ROOT.resolve("examples/lm-eval/pythia-160m-zero-shot");
 
     final Reference reference = Reference.empty();
     private final AtomicBoolean finish = new AtomicBoolean();
@@ -33,9 +33,7 @@ final class Workload implements AutoCloseable {
     Workload(String bootstrapServers, Topics topics, int minRuns, long delayMs, Map<String, Object> producerOverrides) {
         List<History> histories;
         try {
-            histories = PYTHIA.toFile().isDirectory()
-                    ? List.of(HistoryReader.read(PYTHIA), HistoryReader.read(FLIPPED), HistoryReader.read(FLIPPED))
-                    : List.of(HistoryReader.read(FLIPPED));
+            histories = List.of(HistoryReader.read(PYTHIA), HistoryReader.read(FLIPPED), HistoryReader.read(FLIPPED));
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the histories", e);
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command as a user runs it: arguments in, printed lines and exit code out. */
 class CommandLineTest {
-    static final Path PYTHIA = Path.of("..", "..", "shared", "data", "lm-eval", "pythia-160m-zero-shot");
+    static final Path PYTHIA = Path.of("..", "examples", "lm-eval", "pythia-160m-zero-shot");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -89,7 +89,6 @@ class CommandLineTest {
 
     @Test
     void detectReadsARealLmEvalFolder() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(PYTHIA), "shared data not beside the checkout");
         Run r = run("detect", "--input", PYTHIA.toString());
         assertEquals(0, r.code(), r.err());
         List<JsonNode> hops = r.json();
