@@ -3,6 +3,7 @@ package dev.modehop.launcher;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.RunFinished;
+import dev.modehop.schemas.Topic;
 import dev.modehop.producers.sdk.EventPublisher;
 import dev.modehop.producers.sdk.UndeliveredRecordsException;
 import java.util.LinkedHashMap;
@@ -42,16 +43,9 @@ final class PublishCommand implements Runnable {
                 throw new UserInputException("--step must be >= 0, got " + step);
             }
             var topics = connection.topics();
-            try (EventPublisher p = new EventPublisher(connection.bootstrap, Map.of())) {
-                var md = p.sendAndWait(topics.checkpointReady, run, CheckpointReady.newBuilder().setRunId(run)
-                        .setStep(step).setTokensSeen(tokens).setUri(uri).setTrainLoss(loss).setSuite(suite)
-                        .setProducedAt(System.currentTimeMillis()).build());
-                System.out.printf("published checkpoint %s step %d to %s-%d@%d%n", run, step, md.topic(),
-                        md.partition(), md.offset());
-            } catch (UndeliveredRecordsException e) {
-                return NotDelivered.report("publish checkpoint", e, System.err);
-            }
-            return 0;
+            return publish("publish checkpoint", connection, topics.checkpointReady, run, CheckpointReady.newBuilder()
+                    .setRunId(run).setStep(step).setTokensSeen(tokens).setUri(uri).setTrainLoss(loss).setSuite(suite)
+                    .setProducedAt(System.currentTimeMillis()).build(), "checkpoint " + run + " step " + step);
         }
     }
 
@@ -71,13 +65,9 @@ final class PublishCommand implements Runnable {
                 throw new UserInputException("--step must be >= 0, got " + step);
             }
             var topics = connection.topics();
-            try (EventPublisher p = new EventPublisher(connection.bootstrap, Map.of())) {
-                var md = p.sendAndWait(topics.runFinished, run, RunFinished.newBuilder().setRunId(run).setStep(step)
-                        .setReason(reason).setProducedAt(System.currentTimeMillis()).build());
-                System.out.printf("published run %s finished at step %d to %s-%d@%d%n", run, step, md.topic(),
-                        md.partition(), md.offset());
-            }
-            return 0;
+            return publish("publish finished", connection, topics.runFinished, run, RunFinished.newBuilder()
+                    .setRunId(run).setStep(step).setReason(reason).setProducedAt(System.currentTimeMillis()).build(),
+                    "run " + run + " finished at step " + step);
         }
     }
 
@@ -112,16 +102,25 @@ final class PublishCommand implements Runnable {
                 }
             });
             var topics = connection.topics();
-            try (EventPublisher p = new EventPublisher(connection.bootstrap, Map.of())) {
-                var md = p.sendAndWait(topics.dataWindowClosed, run, DataWindow.newBuilder().setRunId(run).setWindowId(id)
-                        .setStartStep(start).setEndStep(end).setTokens(tokens).setMixture(weights)
-                        .setProducedAt(System.currentTimeMillis()).build());
-                System.out.printf("published window %s [%d, %d) to %s-%d@%d%n", id, start, end, md.topic(),
-                        md.partition(), md.offset());
-            } catch (UndeliveredRecordsException e) {
-                return NotDelivered.report("publish window", e, System.err);
-            }
+            return publish("publish window", connection, topics.dataWindowClosed, run, DataWindow.newBuilder()
+                    .setRunId(run).setWindowId(id).setStartStep(start).setEndStep(end).setTokens(tokens)
+                    .setMixture(weights).setProducedAt(System.currentTimeMillis()).build(),
+                    "window " + id + " [" + start + ", " + end + ")");
+        }
+    }
+
+    /**
+     * Sends one record and waits for the broker's acknowledgement: prints where it went and returns 0, or
+     * reports it as not written and returns 2 (never 0 for a record the broker did not take).
+     */
+    private static <V> int publish(String command, Connection connection, Topic<V> topic, String key, V value,
+                                   String what) {
+        try (EventPublisher p = new EventPublisher(connection.bootstrap, Map.of())) {
+            var md = p.sendAndWait(topic, key, value);
+            System.out.printf("published %s to %s-%d@%d%n", what, md.topic(), md.partition(), md.offset());
             return 0;
+        } catch (UndeliveredRecordsException e) {
+            return NotDelivered.report(command, e, System.err);
         }
     }
 }
