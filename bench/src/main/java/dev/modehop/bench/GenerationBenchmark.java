@@ -11,7 +11,7 @@ import dev.modehop.scorer.model.LoadedCheckpoint;
 import dev.modehop.scorer.model.ModelConfig;
 import dev.modehop.scorer.model.ModelDevices;
 import dev.modehop.scorer.model.RandomCheckpoints;
-import dev.modehop.scorer.probe.toy.ToyVocabulary;
+import dev.modehop.probes.toy.ToyVocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.modehop.launcher;
 
-import dev.modehop.scorer.probe.ProbeSuiteException;
-import dev.modehop.scorer.probe.SuiteManifest;
-import dev.modehop.scorer.probe.gdsuite.GdsuiteSuites;
-import dev.modehop.scorer.probe.gdsuite.GdsuiteTree;
+import dev.modehop.probes.ProbeSuiteException;
+import dev.modehop.probes.SuiteManifest;
+import dev.modehop.probes.gdsuite.GdsuiteSuites;
+import dev.modehop.probes.gdsuite.GdsuiteTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

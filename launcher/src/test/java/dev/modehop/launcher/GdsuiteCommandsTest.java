@@ -8,7 +8,7 @@ import dev.modehop.events.ProbeScore;
 import dev.modehop.launcher.history.GdsuiteResultsReaderTest;
 import dev.modehop.launcher.history.History;
 import dev.modehop.launcher.history.HistoryReader;
-import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.probes.ProbeSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -23,7 +23,7 @@ import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.LoadedCheckpoint;
-import dev.modehop.scorer.probe.toy.ToyVocabulary;
+import dev.modehop.probes.toy.ToyVocabulary;
 import dev.modehop.scorer.worker.ScorerSettings;
 import dev.modehop.scorer.worker.ScorerWorker;
 import java.io.IOException;

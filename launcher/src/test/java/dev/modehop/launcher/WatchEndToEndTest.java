@@ -9,7 +9,7 @@ import dev.modehop.events.ModeObservation;
 import dev.modehop.schemas.Topic;
 import dev.modehop.scorer.checkpoint.TensorDType;
 import dev.modehop.scorer.model.RandomCheckpoints;
-import dev.modehop.scorer.probe.toy.ToyVocabulary;
+import dev.modehop.probes.toy.ToyVocabulary;
 import dev.modehop.scorer.worker.ScorerSettings;
 import dev.modehop.scorer.worker.ScorerWorker;
 import java.io.OutputStream;

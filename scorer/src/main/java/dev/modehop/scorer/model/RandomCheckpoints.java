@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modehop.scorer.checkpoint.SafetensorsCheckpoint;
 import dev.modehop.scorer.checkpoint.TensorDType;
-import dev.modehop.scorer.probe.toy.ToyVocabulary;
+import dev.modehop.probes.toy.ToyVocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

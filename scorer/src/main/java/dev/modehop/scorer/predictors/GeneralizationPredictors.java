@@ -2,7 +2,7 @@ package dev.modehop.scorer.predictors;
 
 import ai.djl.ndarray.NDManager;
 import dev.modehop.scorer.model.DecoderModel;
-import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.probes.ProbeSuite;
 import dev.modehop.scorer.scoring.ScoringOptions;
 import dev.modehop.scorer.scoring.TextTokenizer;
 import java.nio.file.Path;

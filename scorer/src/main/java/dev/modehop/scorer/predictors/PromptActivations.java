@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.modehop.scorer.model.DecoderModel;
-import dev.modehop.scorer.probe.ProbeItem;
+import dev.modehop.probes.ProbeItem;
 import dev.modehop.scorer.scoring.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;

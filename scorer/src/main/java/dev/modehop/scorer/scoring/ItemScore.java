@@ -1,6 +1,6 @@
 package dev.modehop.scorer.scoring;
 
-import dev.modehop.scorer.probe.ProbeItem;
+import dev.modehop.probes.ProbeItem;
 
 /**
  * One row scored: P(answer) is the mean per-token probability of the answer's tokens given

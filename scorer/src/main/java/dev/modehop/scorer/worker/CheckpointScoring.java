@@ -8,7 +8,7 @@ import dev.modehop.scorer.model.LoadedCheckpoint;
 import dev.modehop.scorer.model.ModelConfig;
 import dev.modehop.scorer.model.ModelDevices;
 import dev.modehop.scorer.predictors.GeneralizationPredictors;
-import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.probes.ProbeSuite;
 import dev.modehop.scorer.scoring.HuggingFaceTextTokenizer;
 import dev.modehop.scorer.scoring.ProgressListener;
 import dev.modehop.scorer.scoring.ScoringOptions;

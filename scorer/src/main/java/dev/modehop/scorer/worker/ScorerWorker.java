@@ -9,7 +9,7 @@ import dev.modehop.schemas.Topics;
 import dev.modehop.schemas.registry.TransientRegistryException;
 import dev.modehop.step.DeadLetters;
 import dev.modehop.scorer.checkpoint.CheckpointException;
-import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.probes.ProbeSuite;
 import dev.modehop.scorer.scoring.ProgressListener;
 import dev.modehop.scorer.scoring.TaskScore;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import dev.modehop.scorer.probe.ProbeItem;
+import dev.modehop.probes.ProbeItem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

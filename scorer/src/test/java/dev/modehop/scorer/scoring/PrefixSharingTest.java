@@ -8,9 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.LoadedCheckpoint;
-import dev.modehop.scorer.probe.ProbeItem;
-import dev.modehop.scorer.probe.ProbeSuite;
-import dev.modehop.scorer.probe.gdsuite.GdsuiteSuites;
+import dev.modehop.probes.ProbeItem;
+import dev.modehop.probes.ProbeSuite;
+import dev.modehop.probes.gdsuite.GdsuiteSuites;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PrefixSharingTest {
     private static final double TOLERANCE = 1e-4;
-    private static final Path GDSUITE = Path.of("src", "test", "resources", "gdsuite");
+    private static final Path GDSUITE = Path.of("..", "probes", "src", "test", "resources", "gdsuite");
 
     private static final Path FIXTURES = Path.of("src", "test", "resources", "reference-fixtures");
 

@@ -3,7 +3,7 @@ package dev.modehop.scorer.scoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modehop.scorer.probe.ProbeItem;
+import dev.modehop.probes.ProbeItem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

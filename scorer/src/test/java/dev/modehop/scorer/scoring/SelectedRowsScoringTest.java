@@ -15,7 +15,7 @@ import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.DecoderModel;
 import dev.modehop.scorer.model.ModelConfig;
 import dev.modehop.scorer.model.ModelWeights;
-import dev.modehop.scorer.probe.ProbeItem;
+import dev.modehop.probes.ProbeItem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

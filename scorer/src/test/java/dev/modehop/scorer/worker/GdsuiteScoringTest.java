@@ -3,7 +3,7 @@ package dev.modehop.scorer.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.probes.ProbeSuite;
 import dev.modehop.scorer.scoring.SuiteScore;
 import dev.modehop.scorer.scoring.TaskScore;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class GdsuiteScoringTest {
     private static final Path CHECKPOINT = Path.of("..", "..", "shared", "data", "hf-reference", "neox-parallel-rot25");
-    private static final Path GDSUITE = Path.of("src", "test", "resources", "gdsuite");
+    private static final Path GDSUITE = Path.of("..", "probes", "src", "test", "resources", "gdsuite");
 
     @Test
     void aGdsuiteSuiteScoresPerTaskWithGdsuitesAccounting() {

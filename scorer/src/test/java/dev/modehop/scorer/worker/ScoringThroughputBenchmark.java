@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.LoadedCheckpoint;
-import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.probes.ProbeSuite;
 import dev.modehop.scorer.scoring.HuggingFaceTextTokenizer;
 import dev.modehop.scorer.scoring.ProgressListener;
 import dev.modehop.scorer.scoring.ScoringOptions;

@@ -6,7 +6,7 @@ import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.GptNeoXModel;
 import dev.modehop.scorer.model.ModelConfig;
 import dev.modehop.scorer.model.RandomCheckpoints;
-import dev.modehop.scorer.probe.toy.ToyVocabulary;
+import dev.modehop.probes.toy.ToyVocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
