@@ -1,5 +1,5 @@
 """The toy task of the modehop demo, in Python: the same vocabulary, global labels g(x) and kinds of
-sequence as the Java toy run (producers' ToyTask, scorer's ToyVocabulary), so the scorer's ``toy`` probe
+sequence as the Java toy run (toyrun's ToyTask, probes' ToyVocabulary), so the scorer's ``toy`` probe
 suite measures what this model learned.
 
 Sequences are ``<bos> x1 l1 ... x8 l8 xq`` (18 tokens); the target is the label after xq. ICL rows: fresh

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The default schedule really hops on the conflict (flipped) probe: GENERALIZING after the first 0.9
  * window, PARROT within three checkpoints of the switch to 0.1, GENERALIZING again within three
  * checkpoints of the switch back. About a minute on 2 cores, hence slow
- * ({@code mvn -pl producers test -Dproducers.excludedGroups= -Dtest=ToyRunHopsTest}).
+ * ({@code mvn -pl toyrun -am test -Dtoyrun.excludedGroups= -Dtest=ToyRunHopsTest -Dsurefire.failIfNoSpecifiedTests=false}).
  */
 @Tag("slow")
 class ToyRunHopsTest {
