@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.modehop.embedded.EmbeddedKafka;
-import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.events.Alert;
 import dev.modehop.events.AttributedWindow;
 import dev.modehop.events.Direction;
@@ -17,7 +16,6 @@ import dev.modehop.events.Mode;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.Severity;
 import dev.modehop.events.Verdict;
-import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import java.io.IOException;
@@ -41,9 +39,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,8 +54,8 @@ class NotifierEndToEndTest {
     static final String SECRET = "s3cret";
     static final Pattern SLACK_ALERT_ID = Pattern.compile("alert `([^`]+)`");
 
-    static EmbeddedKafka kafka;
-    static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final EmbeddedServers SERVERS = EmbeddedServers.brokerAndRegistry();
 
     @TempDir
     Path tmp;
@@ -172,22 +169,6 @@ class NotifierEndToEndTest {
         }
     }
 
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-        registry = EmbeddedSchemaRegistry.start(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     static <V> void send(KafkaProducer<String, byte[]> p, Topic<V> topic, String key, V value) throws Exception {
         p.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)))
                 .get(30, TimeUnit.SECONDS);
@@ -206,8 +187,8 @@ class NotifierEndToEndTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void everyAlertReachesEveryRouteOnceAcrossFailuresAKillAndAnOutage() throws Exception {
-        Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
-        kafka.createTopics(List.of(topics.alertRaised.name(), topics.hopDetected.name(), topics.hopStability.name()), 2);
+        Topics topics = Topics.create("", SERVERS.serdeConfig());
+        SERVERS.kafka().createTopics(List.of(topics.alertRaised.name(), topics.hopDetected.name(), topics.hopStability.name()), 2);
         try (Receiver receiver = new Receiver()) {
             Path config = tmp.resolve("notify.yaml");
             Files.writeString(config, String.join("\n",
@@ -234,7 +215,7 @@ class NotifierEndToEndTest {
             int alerts = 30;
             List<String> ids = new ArrayList<>();
             List<String> slackWanted = new ArrayList<>();
-            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", SERVERS.kafka().bootstrapServers()),
                     new StringSerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < alerts; i++) {
                     String run = "run-" + (i % 3);
@@ -325,8 +306,8 @@ class NotifierEndToEndTest {
     Process startNotifierWithSecret(Path config, Path logFile) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.modehop.events",
-                "-cp", System.getProperty("java.class.path"), NotifierProcess.class.getName(), kafka.bootstrapServers(),
-                registry.url(), config.toString());
+                "-cp", System.getProperty("java.class.path"), NotifierProcess.class.getName(), SERVERS.kafka().bootstrapServers(),
+                SERVERS.schemaRegistry().url(), config.toString());
         pb.environment().put("TEST_SECRET", SECRET);
         return pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     }

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.embedded.EmbeddedKafka;
-import dev.modehop.embedded.EmbeddedSchemaRegistry;
-import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,20 +56,11 @@ class EngineConformanceTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static EmbeddedSchemaRegistry registry;
-
-    @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
+    @RegisterExtension
+    static final EmbeddedServers SERVERS = EmbeddedServers.registry();
 
     private static Map<String, String> serdeConfig() {
-        return Map.of(AvroSerdes.REGISTRY_URL, registry.url());
+        return SERVERS.serdeConfig();
     }
 
     private static JobSettings settings(String prefix) {

@@ -3,7 +3,6 @@ package dev.modehop.flink;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.step.DeadLetters;
 import dev.modehop.schemas.Topic;
-import dev.modehop.step.DeadLetters;
 import dev.modehop.schemas.Topics;
 import dev.modehop.streams.MonitorTopology;
 import java.nio.charset.StandardCharsets;

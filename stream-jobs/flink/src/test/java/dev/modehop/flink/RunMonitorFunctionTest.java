@@ -3,9 +3,7 @@ package dev.modehop.flink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modehop.embedded.EmbeddedSchemaRegistry;
-import dev.modehop.step.DeadLetters;
-import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.step.DeadLetters;
 import dev.modehop.schemas.Topic;
 import java.nio.charset.StandardCharsets;
@@ -17,27 +15,22 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The keyed function alone: its state, its one timer per run, and what happens when either runs out. */
 class RunMonitorFunctionTest {
     static final long T0 = RecordedStream.T0;
     static final long TIMEOUT = RecordedStream.monitorConfig().missingScoreTimeoutMs();
-    static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final EmbeddedServers SERVERS = EmbeddedServers.registry();
     static JobSettings settings;
 
     @BeforeAll
     static void start() {
-        registry = EmbeddedSchemaRegistry.start();
-        settings = JobSettings.defaults("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()))
+        settings = JobSettings.defaults("", SERVERS.serdeConfig())
                 .withMonitorConfig(RecordedStream::monitorConfig);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, InputRecord, OutgoingRecord> harness()

@@ -7,7 +7,7 @@ import dev.modehop.core.AlertRules;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.core.RunState;
-import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ControlCommand;
 import dev.modehop.events.DataWindow;
@@ -17,7 +17,6 @@ import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.Verdict;
 import dev.modehop.step.DeadLetters;
-import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.core.CheckpointRanker;
 import dev.modehop.step.PartCodec;
 import dev.modehop.schemas.Topics;
@@ -31,14 +30,14 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MonitorTopologyTest {
-    static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final EmbeddedServers SERVERS = EmbeddedServers.registry();
     Topics topics;
     TopologyTestDriver driver;
     TestInputTopic<String, CheckpointReady> ready;
@@ -46,19 +45,9 @@ class MonitorTopologyTest {
     TestInputTopic<String, DataWindow> windows;
     TestInputTopic<String, byte[]> rawScores;
 
-    @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start();
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
     @BeforeEach
     void setUp() {
-        topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
+        topics = Topics.create("", SERVERS.serdeConfig());
         AlertRules rules = AlertRules.parse(
                 "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1");
         RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(rules));

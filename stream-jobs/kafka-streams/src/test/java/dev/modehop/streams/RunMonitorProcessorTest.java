@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
-import dev.modehop.embedded.EmbeddedSchemaRegistry;
-import dev.modehop.schemas.AvroSerdes;
+import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import dev.modehop.step.DeadLetters;
@@ -27,25 +26,20 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The processor on its own and in a test driver: poison records, expiry with tombstones, a revived task. */
 class RunMonitorProcessorTest {
     static final long T0 = 1_767_225_600_000L;
-    static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final EmbeddedServers SERVERS = EmbeddedServers.registry();
     static Topics topics;
 
     @BeforeAll
     static void start() {
-        registry = EmbeddedSchemaRegistry.start();
-        topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
+        topics = Topics.create("", SERVERS.serdeConfig());
     }
 
     private static TopologyTestDriver driver(StepSettings settings) {

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modehop.core.AlertRules;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
-import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.events.Alert;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.ScoringProgress;
-import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import java.util.ArrayList;
@@ -20,25 +19,20 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The engine-neutral step on an in-memory store: limits, poison outputs, owed verdicts, state left behind, cost. */
 class MonitorStepTest {
     static final long T0 = 1_767_225_600_000L;
-    static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final EmbeddedServers SERVERS = EmbeddedServers.registry();
     static Topics topics;
 
     @BeforeAll
     static void start() {
-        registry = EmbeddedSchemaRegistry.start();
-        topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
+        topics = Topics.create("", SERVERS.serdeConfig());
     }
 
     private static MonitorStep step(MonitorConfig config, StepSettings settings) {
