@@ -20,7 +20,7 @@ import java.util.Objects;
 @JsonPropertyOrder({"id", "family", "task", "seed", "shots", "prompt", "generalizing", "parrot", "metadata"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeItem(String id, String family, String task, int seed, int shots, String prompt,
-                        String generalizing, String parrot, JsonNode metadata) {
+                        String generalizing, String parrot, JsonNode metadata) implements SuiteRow {
 
     public ProbeItem(String id, String family, String task, int seed, int shots, String prompt,
                      String generalizing, String parrot) {
@@ -36,12 +36,8 @@ public record ProbeItem(String id, String family, String task, int seed, int sho
         Objects.requireNonNull(parrot, "parrot");
     }
 
-    /** The key that is unique within a suite. */
-    public String rowKey() {
-        return id + "#" + seed;
-    }
-
     /** What is wrong with this item, or null when it is well formed. */
+    @Override
     public String problem() {
         if (id.isBlank()) {
             return "empty id";
