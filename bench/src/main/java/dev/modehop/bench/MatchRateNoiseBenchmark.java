@@ -19,6 +19,7 @@ import dev.modehop.scorer.probe.ProbeSuite;
 import dev.modehop.scorer.probe.SuiteManifest;
 import dev.modehop.scorer.probe.SuiteWriter;
 import dev.modehop.scorer.probe.toy.ToyVocabulary;
+import dev.modehop.scorer.scoring.ScoreAggregator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,29 +99,14 @@ public final class MatchRateNoiseBenchmark {
                                 + " %d repeats with different sampling seeds, %s, %d cores%n",
                         ckpt.decoder().weights().parameterCount(), questions, newTokens, repeats, Device.cpu(),
                         Runtime.getRuntime().availableProcessors());
-                System.out.println("| samples | mean match rate | sd across repeats | mean published stderr"
-                        + " | sd the monitor assumes (effective items) | sd if completions were independent | seconds |");
-                System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+                header();
                 for (int samples : sampleCounts) {
                     long t0 = System.nanoTime();
-                    double[] rates = new double[repeats];
-                    double stderrSum = 0;
-                    double assumedVar = 0;
-                    double naiveVar = 0;
+                    Sweep sweep = new Sweep(repeats);
                     for (int rep = 0; rep < repeats; rep++) {
-                        MatchRateScore s = score(sampler, prompts, rep, samples, newTokens);
-                        rates[rep] = s.matchRate();
-                        stderrSum += Double.isFinite(s.stderr()) ? s.stderr() : 0;
-                        int n = MatchRateNoise.effectiveItems(s.matchRate(), s.questions(), s.seedCount(), s.samples(),
-                                Double.isFinite(s.stderr()) ? s.stderr() : null);
-                        assumedVar += BinomialNoise.variance(s.matchRate(), n) / repeats;
-                        naiveVar += BinomialNoise.variance(s.matchRate(), s.units() * s.samples()) / repeats;
+                        sweep.add(score(sampler, prompts, rep, samples, newTokens));
                     }
-                    double mean = Arrays.stream(rates).average().orElse(0);
-                    double sd = Math.sqrt(Arrays.stream(rates).map(x -> (x - mean) * (x - mean)).sum() / (repeats - 1));
-                    System.out.printf(Locale.ROOT, "| %d | %.3f | %.4f | %.4f | %.4f | %.4f | %.1f |%n", samples, mean, sd,
-                            stderrSum / repeats, Math.sqrt(assumedVar), Math.sqrt(naiveVar),
-                            (System.nanoTime() - t0) / 1e9);
+                    sweep.print(samples, t0);
                 }
             }
         } finally {
@@ -139,15 +125,10 @@ public final class MatchRateNoiseBenchmark {
         }
         System.out.printf(Locale.ROOT, "## Match-rate noise against the sample count: synthetic model, %d questions x %d"
                 + " seeds, question q matches with probability u_q^2 (fixed), %d repeats%n", questions, seeds, repeats);
-        System.out.println("| samples | mean match rate | sd across repeats | mean published stderr"
-                + " | sd the monitor assumes (effective items) | sd if completions were independent | seconds |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        header();
         for (int samples : sampleCounts) {
             long t0 = System.nanoTime();
-            double[] rates = new double[repeats];
-            double stderrSum = 0;
-            double assumedVar = 0;
-            double naiveVar = 0;
+            Sweep sweep = new Sweep(repeats);
             for (int rep = 0; rep < repeats; rep++) {
                 double[] perQuestion = new double[questions];
                 for (int q = 0; q < questions; q++) {
@@ -161,19 +142,46 @@ public final class MatchRateNoiseBenchmark {
                     }
                     perQuestion[q] = sum / seeds;
                 }
-                double mean = Arrays.stream(perQuestion).average().orElse(0);
-                double stderr = Math.sqrt(Arrays.stream(perQuestion).map(x -> (x - mean) * (x - mean)).sum()
-                        / (questions - 1)) / Math.sqrt(questions);
-                rates[rep] = mean;
-                stderrSum += stderr;
-                int n = MatchRateNoise.effectiveItems(mean, questions, seeds, samples, stderr);
-                assumedVar += BinomialNoise.variance(mean, n) / repeats;
-                naiveVar += BinomialNoise.variance(mean, questions * seeds * samples) / repeats;
+                double mean = ScoreAggregator.mean(perQuestion);
+                sweep.add(new MatchRateScore("synthetic", "q", questions, seeds, questions * seeds, samples, mean,
+                        ScoreAggregator.standardError(perQuestion, mean)));
             }
+            sweep.print(samples, t0);
+        }
+    }
+
+    private static void header() {
+        System.out.println("| samples | mean match rate | sd across repeats | mean published stderr"
+                + " | sd the monitor assumes (effective items) | sd if completions were independent | seconds |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+    }
+
+    /** One sample count's repeats: the spread of their match rates next to the noise each repeat claims. */
+    private static final class Sweep {
+        final double[] rates;
+        int n;
+        double stderrSum;
+        double assumedVar;
+        double naiveVar;
+
+        Sweep(int repeats) {
+            rates = new double[repeats];
+        }
+
+        void add(MatchRateScore s) {
+            Double stderr = Double.isFinite(s.stderr()) ? s.stderr() : null;
+            rates[n++] = s.matchRate();
+            stderrSum += stderr == null ? 0 : stderr;
+            int items = MatchRateNoise.effectiveItems(s.matchRate(), s.questions(), s.seedCount(), s.samples(), stderr);
+            assumedVar += BinomialNoise.variance(s.matchRate(), items);
+            naiveVar += BinomialNoise.variance(s.matchRate(), s.units() * s.samples());
+        }
+
+        void print(int samples, long t0) {
             double mean = Arrays.stream(rates).average().orElse(0);
-            double sd = Math.sqrt(Arrays.stream(rates).map(x -> (x - mean) * (x - mean)).sum() / (repeats - 1));
-            System.out.printf(Locale.ROOT, "| %d | %.3f | %.4f | %.4f | %.4f | %.4f | %.2f |%n", samples, mean, sd,
-                    stderrSum / repeats, Math.sqrt(assumedVar), Math.sqrt(naiveVar), (System.nanoTime() - t0) / 1e9);
+            double sd = Math.sqrt(Arrays.stream(rates).map(x -> (x - mean) * (x - mean)).sum() / (n - 1));
+            System.out.printf(Locale.ROOT, "| %d | %.3f | %.4f | %.4f | %.4f | %.4f | %.1f |%n", samples, mean, sd,
+                    stderrSum / n, Math.sqrt(assumedVar / n), Math.sqrt(naiveVar / n), (System.nanoTime() - t0) / 1e9);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.modehop.scorer.generation;
 
 import dev.modehop.scorer.probe.GenerativeItem;
 import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.scorer.scoring.ScoreAggregator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,19 +113,8 @@ public final class GenerativeScorer {
             seeds = Math.max(seeds, rates.size());
             units += rates.size();
         }
-        double mean = 0;
-        for (double r : perQuestion) {
-            mean += r;
-        }
-        mean /= q;
-        double stderr = Double.NaN;
-        if (q >= 2) {
-            double ss = 0;
-            for (double r : perQuestion) {
-                ss += (r - mean) * (r - mean);
-            }
-            stderr = Math.sqrt(ss / (q - 1)) / Math.sqrt(q);
-        }
+        double mean = ScoreAggregator.mean(perQuestion);
+        double stderr = ScoreAggregator.standardError(perQuestion, mean);
         return new MatchRateScore(key.family(), key.task(), q, seeds, units, samples, mean, stderr);
     }
 }

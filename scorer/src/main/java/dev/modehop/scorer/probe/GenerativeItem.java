@@ -53,17 +53,9 @@ public record GenerativeItem(String id, String family, String task, int seed, St
 
     @Override
     public String problem() {
-        if (id.isBlank()) {
-            return "empty id";
-        }
-        if (!Names.isValid(family)) {
-            return "family '" + family + "' must match " + Names.PATTERN;
-        }
-        if (!Names.isValid(task)) {
-            return "task '" + task + "' must match " + Names.PATTERN;
-        }
-        if (seed < 0) {
-            return "negative seed " + seed;
+        String key = keyProblem();
+        if (key != null) {
+            return key;
         }
         if (prompt.isEmpty()) {
             return "empty prompt";

@@ -39,17 +39,9 @@ public record ProbeItem(String id, String family, String task, int seed, int sho
     /** What is wrong with this item, or null when it is well formed. */
     @Override
     public String problem() {
-        if (id.isBlank()) {
-            return "empty id";
-        }
-        if (!Names.isValid(family)) {
-            return "family '" + family + "' must match " + Names.PATTERN;
-        }
-        if (!Names.isValid(task)) {
-            return "task '" + task + "' must match " + Names.PATTERN;
-        }
-        if (seed < 0) {
-            return "negative seed " + seed;
+        String key = keyProblem();
+        if (key != null) {
+            return key;
         }
         if (shots < 0) {
             return "negative shots " + shots;

@@ -29,47 +29,42 @@ public final class ProbeScores {
                                       String scorerId, long durationMs, long producedAt) {
         int taskCount = score.tasks().size() + generative.tasks().size();
         List<ProbeScore> out = new ArrayList<>(taskCount);
+        Common c = new Common(runId, step, score.suite(), taskCount, scorerId, durationMs, producedAt);
         for (TaskScore t : score.tasks()) {
-            out.add(ProbeScore.newBuilder()
-                    .setId(Ids.probeScore(runId, step, t.family(), t.task()))
-                    .setRunId(runId)
-                    .setStep(step)
-                    .setSuite(score.suite())
-                    .setFamily(t.family())
-                    .setTask(t.task())
-                    .setSeedCount(t.seedCount())
-                    .setItems(t.items())
-                    .setHardAccuracy(t.hardAccuracy())
-                    .setSoftScore(t.softScore())
-                    .setStderr(Double.isFinite(t.stderr()) ? t.stderr() : null)
-                    .setTaskCount(taskCount)
-                    .setScorerId(scorerId)
-                    .setDurationMs(durationMs)
-                    .setProducedAt(producedAt)
-                    .build());
+            out.add(c.builder(t.family(), t.task(), t.seedCount(), t.items(), t.hardAccuracy(), t.softScore(),
+                    t.stderr()).build());
         }
         for (MatchRateScore g : generative.tasks()) {
-            out.add(ProbeScore.newBuilder()
-                    .setId(Ids.probeScore(runId, step, g.family(), g.task()))
-                    .setRunId(runId)
-                    .setStep(step)
-                    .setSuite(score.suite())
-                    .setFamily(g.family())
-                    .setTask(g.task())
-                    .setSeedCount(g.seedCount())
-                    .setItems(g.questions())
-                    .setHardAccuracy(g.matchRate())
-                    .setSoftScore(g.matchRate())
-                    .setStderr(Double.isFinite(g.stderr()) ? g.stderr() : null)
-                    .setTaskCount(taskCount)
-                    .setScorerId(scorerId)
-                    .setDurationMs(durationMs)
-                    .setProducedAt(producedAt)
+            out.add(c.builder(g.family(), g.task(), g.seedCount(), g.questions(), g.matchRate(), g.matchRate(), g.stderr())
                     .setMetric(MatchRateNoise.METRIC)
                     .setSamples(g.samples())
                     .setQuestions(g.questions())
                     .build());
         }
         return out;
+    }
+
+    /** What every record of one checkpoint shares. */
+    private record Common(String runId, long step, String suite, int taskCount, String scorerId, long durationMs,
+                          long producedAt) {
+        ProbeScore.Builder builder(String family, String task, int seedCount, int items, double hard, double soft,
+                                   double stderr) {
+            return ProbeScore.newBuilder()
+                    .setId(Ids.probeScore(runId, step, family, task))
+                    .setRunId(runId)
+                    .setStep(step)
+                    .setSuite(suite)
+                    .setFamily(family)
+                    .setTask(task)
+                    .setSeedCount(seedCount)
+                    .setItems(items)
+                    .setHardAccuracy(hard)
+                    .setSoftScore(soft)
+                    .setStderr(Double.isFinite(stderr) ? stderr : null)
+                    .setTaskCount(taskCount)
+                    .setScorerId(scorerId)
+                    .setDurationMs(durationMs)
+                    .setProducedAt(producedAt);
+        }
     }
 }
