@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -155,8 +156,11 @@ public final class ScoreCommand {
         sb.append(String.format(Locale.ROOT, "checkpoint %s (%s, %,d parameters, %s)%n", checkpoint,
                 result.config().architecture(), result.parameters(), result.device()));
         sb.append(String.format(Locale.ROOT, "suite %s %s%n", s.suite(), s.suiteVersion()));
-        int fw = Math.max(12, s.tasks().stream().mapToInt(t -> t.family().length()).max().orElse(0));
-        int tw = Math.max(16, s.tasks().stream().mapToInt(t -> t.task().length()).max().orElse(0));
+        List<MatchRateScore> generative = result.generative().tasks();
+        int fw = Math.max(12, Math.max(s.tasks().stream().mapToInt(t -> t.family().length()).max().orElse(0),
+                generative.stream().mapToInt(t -> t.family().length()).max().orElse(0)));
+        int tw = Math.max(16, Math.max(s.tasks().stream().mapToInt(t -> t.task().length()).max().orElse(0),
+                generative.stream().mapToInt(t -> t.task().length()).max().orElse(0)));
         String header = "%-" + fw + "s %-" + tw + "s %6s %5s %7s %7s %8s %9s%n";
         String line = "%-" + fw + "s %-" + tw + "s %6d %5d %7.3f %7s %+8.3f %+9.3f%n";
         sb.append(String.format(Locale.ROOT, header, "family", "task", "items", "seeds", "hard", "stderr", "soft",

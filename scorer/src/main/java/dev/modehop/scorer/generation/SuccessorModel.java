@@ -9,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A checkpoint folder whose next-token behaviour is known exactly, for generation tests. */
+/**
+ * A checkpoint folder whose next-token behaviour is known exactly: after token t it puts logit {@code 4 * strength}
+ * on t+1 and 0 on every other token, so at temperature 1 it counts on and almost never back. Generation tests and
+ * end-to-end tests use it as "a model that can give one answer and not another" (like {@link RandomCheckpoints},
+ * it ships in main so other modules' tests can write one).
+ */
 public final class SuccessorModel {
     /** Tokens {@code t0..t15} of {@link RandomCheckpoints#numberedTokenizerJson}; context of 64 positions. */
     public static final int VOCAB = 16;
@@ -22,7 +27,7 @@ public final class SuccessorModel {
      * stream is the token's embedding, a one-hot e_t; after the final RMS norm it is 4 e_t and the head maps it to
      * logit {@code 4 * strength} for token t+1 (mod 16) and 0 for every other token.
      */
-    public static Path write(Path folder, double strength) throws Exception {
+    public static Path write(Path folder, double strength) throws java.io.IOException {
         ModelConfig config = ModelConfig.llama(VOCAB, VOCAB, 1, 2, 2, VOCAB, 64, false);
         Map<String, long[]> shapes = CheckpointLoader.shapes(config);
         SafetensorsWriter w = new SafetensorsWriter();
