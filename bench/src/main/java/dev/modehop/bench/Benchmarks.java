@@ -24,6 +24,7 @@ public final class Benchmarks {
             case "step" -> StepBenchmark.main(rest);
             case "scoring" -> ScoringBenchmark.main(rest);
             case "generation" -> GenerationBenchmark.main(rest);
+            case "match-rate-noise" -> MatchRateNoiseBenchmark.main(rest);
             case "prefix-sharing" -> PrefixSharingBenchmark.main(rest);
             default -> {
                 System.out.println("usage: Benchmarks detection | hops [--sweep] | change-points [PER_KIND [SEED]]"
@@ -36,6 +37,8 @@ public final class Benchmarks {
                 System.out.println("  generation [--model toy|pythia-70m] [--batches 1,8,64] [--samples 64] [--prompt-tokens N]"
                         + " [--new-tokens N] [--device cpu|cuda]  sampling: s/question and tokens/s, shared prompt cache vs"
                         + " per-sample prefill");
+                System.out.println("  match-rate-noise [--samples 100,50,20,10,5] [--questions 8] [--repeats 16] [--new-tokens 3]"
+                        + "  sd of a match rate across sampling seeds against the sample count");
                 System.out.println("  hops [--sweep]  three-mode planted hops (100-2000 items) and GDsuite-sized series with wobble");
                 System.out.println("  change-points [PER_KIND [SEED]]  annotated generic series vs none, CUSUM, BOCPD");
                 System.out.println("  streams    Kafka Streams job vs raw pass-through on the in-process broker");

@@ -243,6 +243,8 @@ public final class RunViews {
         /** Counted items make modes (accuracy in [0, 1], soft score meaningful); without them it is a level. */
         boolean counted;
         boolean level;
+        /** What its values are: hard_accuracy, or match_rate for a generative family (ProbeScore.metric). */
+        String metric = "hard_accuracy";
 
         String kind() {
             return level || !counted ? "LEVEL" : "COUNTED";
@@ -315,6 +317,9 @@ public final class RunViews {
             // the series name is core's rule, so the page and the job's mode.observed name the same series
             Series s = series(result.series());
             s.counted |= result.hasItemCount();
+            if (r.getMetric() != null) {
+                s.metric = r.getMetric();
+            }
             Point p = point(s, r.getStep());
             if (p.tasks == null) {
                 p.tasks = new TreeMap<>();
@@ -508,6 +513,7 @@ public final class RunViews {
                 ObjectNode f = familyList.addObject();
                 f.put("name", s.getKey());
                 f.put("kind", s.getValue().kind());
+                f.put("metric", s.getValue().metric);
                 ArrayNode points = f.putArray("points");
                 for (Map.Entry<Long, Point> e : s.getValue().points.entrySet()) {
                     pointJson(points.addObject(), e.getKey(), e.getValue());
@@ -594,6 +600,7 @@ public final class RunViews {
                 ObjectNode so = list.addObject();
                 so.put("name", s.getKey());
                 so.put("kind", s.getValue().kind());
+                so.put("metric", s.getValue().metric);
                 pointJson(so, step, p);
                 ObjectNode tasks = so.putObject("tasks");
                 if (p.tasks != null) {

@@ -193,6 +193,24 @@ class RunViewsTest {
         assertEquals(2, views.runsJson().path("runs").get(0).path("levelSeries").asInt());
     }
 
+    /** A generative family is a counted family of its own, named by its family, with its metric. */
+    @Test
+    void aGenerativeFamilyIsItsOwnFamilyWithTheMatchRateMetric() {
+        RunViews views = new RunViews();
+        views.apply(score("r", 100, "a", 0.9, 100));
+        views.apply(ProbeScore.newBuilder().setId("r/100/persona/keeper").setRunId("r").setStep(100)
+                .setSuite("starter-en").setFamily("persona").setTask("keeper").setItems(6).setQuestions(6)
+                .setSamples(20).setSeedCount(4).setMetric("match_rate").setHardAccuracy(0.35).setSoftScore(0.35).build());
+        JsonNode run = views.runJson("r").orElseThrow();
+        List<String> names = new java.util.ArrayList<>();
+        run.path("series").forEach(n -> names.add(n.path("name").asText() + ":" + n.path("kind").asText() + ":"
+                + n.path("metric").asText()));
+        assertEquals(List.of("flipped:COUNTED:hard_accuracy", "persona:COUNTED:match_rate"), names);
+        JsonNode checkpoint = views.checkpointJson("r", 100).orElseThrow();
+        assertEquals("match_rate", checkpoint.path("series").get(1).path("metric").asText());
+        assertEquals(0.35, checkpoint.path("series").get(1).path("tasks").path("keeper").path("hardAccuracy").asDouble());
+    }
+
     @Test
     void aRunIsRunningWhileRecordsArriveIdleAfterTheSilenceAndPausedWhenPaused() {
         long[] now = {1_000_000};

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,10 +61,11 @@ final class ProbesCommand implements Runnable {
             } finally {
                 deleteTree(partial);
             }
-            int rows = manifest.tasks().stream().mapToInt(SuiteManifest.TaskEntry::rows).sum();
-            System.out.printf("imported %d tasks (%d rows) and %d persona prompts from %s into %s (suite %s %s)%n",
-                    manifest.tasks().size(), rows, tree.personaPrompts().size(), dataDir, out, manifest.name(),
-                    manifest.version());
+            List<SuiteManifest.TaskEntry> choice = manifest.tasks().stream().filter(t -> !t.generative()).toList();
+            int rows = choice.stream().mapToInt(SuiteManifest.TaskEntry::rows).sum();
+            System.out.printf("imported %d tasks (%d rows) and %d persona prompts (generative rows) from %s into %s"
+                    + " (suite %s %s)%n", choice.size(), rows, tree.generativeItems().size(), dataDir, out,
+                    manifest.name(), manifest.version());
             return 0;
         }
 

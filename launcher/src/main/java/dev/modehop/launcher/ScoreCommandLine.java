@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         description = "Scores one HF checkpoint folder (config.json, model.safetensors or its shards, "
                 + "tokenizer.json; tokenizer_config.json and generation_config.json when present) of a GPT-NeoX, "
                 + "LLaMA, Mistral, Qwen2/3, Gemma, OLMo 1/2/3 or Apertus model on a probe suite offline, "
-                + "teacher-forced, and prints the model it runs, then per-task hard accuracy, soft score and stderr.")
+                + "teacher-forced, and prints the model it runs, then per-task hard accuracy, soft score and stderr; "
+                + "generative tasks (persona QA) are sampled and print their match rate.")
 final class ScoreCommandLine implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "the checkpoint folder")
     Path checkpoint;
@@ -40,13 +41,30 @@ final class ScoreCommandLine implements Callable<Integer> {
                     + "(same scores within 1e-4, more forward tokens)")
     boolean noPrefixSharing;
 
+    @Option(names = "--samples", paramLabel = "N",
+            description = "completions per (question, seed) of generative tasks instead of the suite's own count "
+                    + "(fewer: faster and noisier)")
+    Integer samples;
+
+    @Option(names = "--samples-out", paramLabel = "FILE",
+            description = "write every sampled completion of generative tasks to FILE, one JSON object per line "
+                    + "(family, task, questionId, seed, sample, completion, matched, finish, tokens)")
+    Path samplesOut;
+
     @Override
     public Integer call() {
+        if (samples != null && samples <= 0) {
+            throw new UserInputException("--samples must be at least 1, got " + samples);
+        }
         if (!Files.isDirectory(checkpoint)) {
             throw new UserInputException(checkpoint + ": no such checkpoint folder");
         }
+        ScorerSettings settings = withSharing(ScorerSettings.defaults().withDevice(device).withDtype(dtype));
+        if (samples != null) {
+            settings = settings.withGeneration(settings.generation().withSamples(samples));
+        }
         int rc = ScoreCommand.run(checkpoint, suite, families == null ? java.util.Set.of() : new LinkedHashSet<>(families),
-                withSharing(ScorerSettings.defaults().withDevice(device).withDtype(dtype)), System.out, System.err);
+                settings, samplesOut, System.out, System.err);
         return rc == ScoreCommand.OK ? 0 : 2;
     }
 

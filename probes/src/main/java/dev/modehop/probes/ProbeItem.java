@@ -20,7 +20,7 @@ import java.util.Objects;
 @JsonPropertyOrder({"id", "family", "task", "seed", "shots", "prompt", "generalizing", "parrot", "metadata"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeItem(String id, String family, String task, int seed, int shots, String prompt,
-                        String generalizing, String parrot, JsonNode metadata) {
+                        String generalizing, String parrot, JsonNode metadata) implements SuiteRow {
 
     public ProbeItem(String id, String family, String task, int seed, int shots, String prompt,
                      String generalizing, String parrot) {
@@ -36,24 +36,12 @@ public record ProbeItem(String id, String family, String task, int seed, int sho
         Objects.requireNonNull(parrot, "parrot");
     }
 
-    /** The key that is unique within a suite. */
-    public String rowKey() {
-        return id + "#" + seed;
-    }
-
     /** What is wrong with this item, or null when it is well formed. */
+    @Override
     public String problem() {
-        if (id.isBlank()) {
-            return "empty id";
-        }
-        if (!Names.isValid(family)) {
-            return "family '" + family + "' must match " + Names.PATTERN;
-        }
-        if (!Names.isValid(task)) {
-            return "task '" + task + "' must match " + Names.PATTERN;
-        }
-        if (seed < 0) {
-            return "negative seed " + seed;
+        String key = keyProblem();
+        if (key != null) {
+            return key;
         }
         if (shots < 0) {
             return "negative shots " + shots;

@@ -28,9 +28,11 @@ import java.util.Set;
  * A loaded, validated probe suite: its manifest and its rows.
  *
  * <p>On disk (or on the classpath under {@code probes/<name>/}) a suite is a folder with
- * {@code manifest.json} and the JSONL files it lists, one {@link ProbeItem} per line. Loading checks
- * every line (the error names the file and line), that {@code (id, seed)} is unique, that every row's
- * (family, task) is declared, and that the counts and checksums in the manifest match the rows.
+ * {@code manifest.json} and the JSONL files it lists, one row per line: a choice row ({@link ProbeItem}), or,
+ * with {@code "kind": "generative"}, a generative row ({@link GenerativeItem}). Loading checks every line (the
+ * error names the file and line; an expected-answer regex that cannot be translated is refused here, naming
+ * the pattern), that {@code (id, seed)} is unique, that every row's (family, task) is declared with the row's
+ * kind, and that the counts and checksums in the manifest match the rows.
  */
 public final class ProbeSuite {
     public static final String FORMAT = "modehop-probes/1";
@@ -44,20 +46,42 @@ public final class ProbeSuite {
 
     private final SuiteManifest manifest;
     private final List<ProbeItem> items;
+    private final List<GenerativeItem> generative;
     private final Map<TaskKey, List<ProbeItem>> byTask;
+    private final Map<TaskKey, List<GenerativeItem>> generativeByTask;
 
-    private ProbeSuite(SuiteManifest manifest, List<ProbeItem> items) {
+    private ProbeSuite(SuiteManifest manifest, List<? extends SuiteRow> rows) {
         this.manifest = manifest;
-        this.items = List.copyOf(items);
+        List<ProbeItem> choice = new ArrayList<>();
+        List<GenerativeItem> sampled = new ArrayList<>();
+        for (SuiteRow r : rows) {
+            if (r instanceof GenerativeItem g) {
+                sampled.add(g);
+            } else {
+                choice.add((ProbeItem) r);
+            }
+        }
+        this.items = List.copyOf(choice);
+        this.generative = List.copyOf(sampled);
         Map<TaskKey, List<ProbeItem>> grouped = new LinkedHashMap<>();
+        Map<TaskKey, List<GenerativeItem>> groupedGenerative = new LinkedHashMap<>();
         for (SuiteManifest.TaskEntry t : manifest.tasks()) {
-            grouped.put(new TaskKey(t.family(), t.task()), new ArrayList<>());
+            if (t.generative()) {
+                groupedGenerative.put(new TaskKey(t.family(), t.task()), new ArrayList<>());
+            } else {
+                grouped.put(new TaskKey(t.family(), t.task()), new ArrayList<>());
+            }
         }
         for (ProbeItem item : this.items) {
             grouped.get(new TaskKey(item.family(), item.task())).add(item);
         }
+        for (GenerativeItem item : this.generative) {
+            groupedGenerative.get(new TaskKey(item.family(), item.task())).add(item);
+        }
         grouped.replaceAll((k, v) -> List.copyOf(v));
+        groupedGenerative.replaceAll((k, v) -> List.copyOf(v));
         this.byTask = Collections.unmodifiableMap(grouped);
+        this.generativeByTask = Collections.unmodifiableMap(groupedGenerative);
     }
 
     /** A (family, task) pair. */
@@ -163,7 +187,7 @@ public final class ProbeSuite {
                 throw new ProbeSuiteException(manifestName + ": task " + t.family() + "/" + t.task() + " listed twice");
             }
         }
-        List<ProbeItem> items = new ArrayList<>();
+        List<SuiteRow> items = new ArrayList<>();
         Set<String> rowKeys = new HashSet<>();
         for (SuiteManifest.FileEntry f : manifest.files()) {
             String fileName = base + "/" + f.path();
@@ -185,19 +209,20 @@ public final class ProbeSuite {
      * A suite over rows built in memory (an imported tree): the same checks as loading a folder, with
      * {@code origin} standing for the folder in error messages. The manifest's file entries are not read.
      */
-    public static ProbeSuite of(String origin, SuiteManifest manifest, List<ProbeItem> items) {
+    public static ProbeSuite of(String origin, SuiteManifest manifest, List<? extends SuiteRow> items) {
         String manifestName = origin + "/" + MANIFEST;
         checkManifest(manifestName, manifest);
         Map<TaskKey, SuiteManifest.TaskEntry> declared = new LinkedHashMap<>();
         manifest.tasks().forEach(t -> declared.put(new TaskKey(t.family(), t.task()), t));
         Set<String> rowKeys = new HashSet<>();
-        for (ProbeItem item : items) {
+        for (SuiteRow item : items) {
             String problem = item.problem();
             if (problem != null) {
                 throw new ProbeSuiteException(origin + ": row " + item.rowKey() + ": " + problem);
             }
-            if (!declared.containsKey(new TaskKey(item.family(), item.task()))) {
-                throw new ProbeSuiteException(origin + ": row " + item.rowKey() + ": task not declared");
+            String undeclared = undeclared(declared, item);
+            if (undeclared != null) {
+                throw new ProbeSuiteException(origin + ": row " + item.rowKey() + ": " + undeclared);
             }
             if (!rowKeys.add(item.rowKey())) {
                 throw new ProbeSuiteException(origin + ": duplicate id '" + item.id() + "' with seed " + item.seed());
@@ -224,7 +249,7 @@ public final class ProbeSuite {
 
     private static String readRows(String fileName, Opener opener, String relative,
                                    Map<TaskKey, SuiteManifest.TaskEntry> declared, Set<String> rowKeys,
-                                   List<ProbeItem> out) {
+                                   List<SuiteRow> out) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -244,10 +269,10 @@ public final class ProbeSuite {
                     if (line.isBlank()) {
                         continue;
                     }
-                    ProbeItem item = parseLine(fileName, lineNo, line);
-                    if (!declared.containsKey(new TaskKey(item.family(), item.task()))) {
-                        throw ProbeSuiteException.atLine(fileName, lineNo,
-                                "task " + item.family() + "/" + item.task() + " is not declared in the manifest");
+                    SuiteRow item = parseRow(fileName, lineNo, line);
+                    String undeclared = undeclared(declared, item);
+                    if (undeclared != null) {
+                        throw ProbeSuiteException.atLine(fileName, lineNo, undeclared);
                     }
                     if (!rowKeys.add(item.rowKey())) {
                         throw ProbeSuiteException.atLine(fileName, lineNo,
@@ -262,8 +287,67 @@ public final class ProbeSuite {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    /** Parses one JSONL line; the exception names {@code fileName:lineNo}. */
+    /** Why the row's task is not usable for it (not declared, or declared as the other kind), or null. */
+    private static String undeclared(Map<TaskKey, SuiteManifest.TaskEntry> declared, SuiteRow row) {
+        SuiteManifest.TaskEntry t = declared.get(new TaskKey(row.family(), row.task()));
+        if (t == null) {
+            return "task " + row.family() + "/" + row.task() + " is not declared in the manifest";
+        }
+        if (t.generative() != row instanceof GenerativeItem) {
+            return "a " + (row instanceof GenerativeItem ? "generative" : "choice") + " row of task " + row.family()
+                    + "/" + row.task() + ", which the manifest declares as " + (t.generative() ? "generative" : "choice");
+        }
+        return null;
+    }
+
+    /** Parses one JSONL line of either kind; the exception names {@code fileName:lineNo}. */
+    public static SuiteRow parseRow(String fileName, int lineNo, String line) {
+        JsonNode node = object(fileName, lineNo, line);
+        JsonNode kind = node.get("kind");
+        if (kind == null || kind.isNull() || "choice".equals(kind.asText())) {
+            return choice(fileName, lineNo, node);
+        }
+        if (!kind.isTextual() || !GenerativeItem.KIND.equals(kind.asText())) {
+            throw ProbeSuiteException.atLine(fileName, lineNo, "unknown row kind " + kind
+                    + " (known: choice, the default, and " + GenerativeItem.KIND + ")");
+        }
+        List<String> stop = new ArrayList<>();
+        JsonNode stops = node.get("stop");
+        if (stops != null && !stops.isNull()) {
+            if (!stops.isArray()) {
+                throw ProbeSuiteException.atLine(fileName, lineNo, "field 'stop' must be a list of strings");
+            }
+            for (JsonNode st : stops) {
+                if (!st.isTextual()) {
+                    throw ProbeSuiteException.atLine(fileName, lineNo, "field 'stop' must be a list of strings");
+                }
+                stop.add(st.asText());
+            }
+        }
+        JsonNode temperature = node.get("temperature");
+        if (temperature == null || !temperature.isNumber()) {
+            throw ProbeSuiteException.atLine(fileName, lineNo, temperature == null
+                    ? "missing field 'temperature'" : "field 'temperature' must be a number");
+        }
+        GenerativeItem item = new GenerativeItem(text(node, "id", fileName, lineNo), text(node, "family", fileName, lineNo),
+                text(node, "task", fileName, lineNo), integer(node, "seed", fileName, lineNo, true),
+                text(node, "prompt", fileName, lineNo), text(node, "answer", fileName, lineNo),
+                integer(node, "samples", fileName, lineNo, true), temperature.asDouble(),
+                integer(node, "maxNewTokens", fileName, lineNo, true), stop,
+                node.hasNonNull("metadata") ? node.get("metadata") : null);
+        String problem = item.problem();
+        if (problem != null) {
+            throw ProbeSuiteException.atLine(fileName, lineNo, problem);
+        }
+        return item;
+    }
+
+    /** Parses one choice-row JSONL line; the exception names {@code fileName:lineNo}. */
     public static ProbeItem parseLine(String fileName, int lineNo, String line) {
+        return choice(fileName, lineNo, object(fileName, lineNo, line));
+    }
+
+    private static JsonNode object(String fileName, int lineNo, String line) {
         JsonNode node;
         try {
             node = JSON.readTree(line);
@@ -273,6 +357,10 @@ public final class ProbeSuite {
         if (node == null || !node.isObject()) {
             throw ProbeSuiteException.atLine(fileName, lineNo, "not a JSON object");
         }
+        return node;
+    }
+
+    private static ProbeItem choice(String fileName, int lineNo, JsonNode node) {
         ProbeItem item = new ProbeItem(text(node, "id", fileName, lineNo), text(node, "family", fileName, lineNo),
                 text(node, "task", fileName, lineNo), integer(node, "seed", fileName, lineNo, true),
                 integer(node, "shots", fileName, lineNo, false), text(node, "prompt", fileName, lineNo),
@@ -311,11 +399,11 @@ public final class ProbeSuite {
     }
 
     private static void checkCounts(String manifestName, Map<TaskKey, SuiteManifest.TaskEntry> declared,
-                                    List<ProbeItem> items) {
+                                    List<? extends SuiteRow> items) {
         Map<TaskKey, Integer> rows = new HashMap<>();
         Map<TaskKey, Set<String>> ids = new HashMap<>();
         Map<TaskKey, Set<Integer>> seeds = new HashMap<>();
-        for (ProbeItem item : items) {
+        for (SuiteRow item : items) {
             TaskKey key = new TaskKey(item.family(), item.task());
             rows.merge(key, 1, Integer::sum);
             ids.computeIfAbsent(key, k -> new HashSet<>()).add(item.id());
@@ -345,14 +433,24 @@ public final class ProbeSuite {
         return manifest.version();
     }
 
-    /** All rows, in file order. */
+    /** All choice rows, in file order (what teacher-forced scoring reads; generative rows are not among them). */
     public List<ProbeItem> items() {
         return items;
     }
 
-    /** Rows grouped by (family, task), in manifest order. */
+    /** Choice rows grouped by (family, task), in manifest order. */
     public Map<TaskKey, List<ProbeItem>> byTask() {
         return byTask;
+    }
+
+    /** All generative rows, in file order. */
+    public List<GenerativeItem> generativeItems() {
+        return generative;
+    }
+
+    /** Generative rows grouped by (family, task), in manifest order. */
+    public Map<TaskKey, List<GenerativeItem>> generativeByTask() {
+        return generativeByTask;
     }
 
     public List<String> families() {
@@ -370,35 +468,41 @@ public final class ProbeSuite {
             throw new ProbeSuiteException("suite " + name() + " has none of the families " + families);
         }
         SuiteManifest m = manifest.withTasks(tasks);
-        return new ProbeSuite(m, items.stream().filter(i -> families.contains(i.family())).toList());
+        List<SuiteRow> kept = new ArrayList<>();
+        items.stream().filter(i -> families.contains(i.family())).forEach(kept::add);
+        generative.stream().filter(i -> families.contains(i.family())).forEach(kept::add);
+        return new ProbeSuite(m, kept);
     }
 
     /**
      * A suite of at most {@code maxRows} rows taken evenly across the file order (row floor(i * n / maxRows)),
      * so every family and task keeps roughly its share: for quick runs and benchmarks, never for scores that
-     * are compared with full-suite scores. Tasks left without rows are dropped from the manifest.
+     * are compared with full-suite scores. Tasks left without rows are dropped from the manifest; generative
+     * rows are left out (they are sampled, not counted in rows).
      */
     public ProbeSuite sampled(int maxRows) {
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be >= 1: " + maxRows);
         }
-        if (items.size() <= maxRows) {
+        if (items.size() <= maxRows && generative.isEmpty()) {
             return this;
         }
         List<ProbeItem> kept = new ArrayList<>(maxRows);
-        for (int i = 0; i < maxRows; i++) {
-            kept.add(items.get((int) ((long) i * items.size() / maxRows)));
+        int n = Math.min(maxRows, items.size());
+        for (int i = 0; i < n; i++) {
+            kept.add(items.get((int) ((long) i * items.size() / n)));
         }
         Set<TaskKey> present = new java.util.HashSet<>();
         kept.forEach(i -> present.add(new TaskKey(i.family(), i.task())));
         List<SuiteManifest.TaskEntry> tasks = manifest.tasks().stream()
-                .filter(t -> present.contains(new TaskKey(t.family(), t.task()))).toList();
+                .filter(t -> !t.generative() && present.contains(new TaskKey(t.family(), t.task()))).toList();
         SuiteManifest m = manifest.withTasks(tasks);
         return new ProbeSuite(m, kept);
     }
 
     @Override
     public String toString() {
-        return "ProbeSuite[" + name() + " " + version() + ", " + byTask.size() + " tasks, " + items.size() + " rows]";
+        return "ProbeSuite[" + name() + " " + version() + ", " + (byTask.size() + generativeByTask.size()) + " tasks, "
+                + (items.size() + generative.size()) + " rows]";
     }
 }

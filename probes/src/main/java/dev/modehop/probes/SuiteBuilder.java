@@ -57,7 +57,7 @@ public final class SuiteBuilder {
         return SuiteWriter.write(outFolder, spec, generate(spec));
     }
 
-    public static List<ProbeItem> generate(SuiteSpec spec) {
+    public static List<? extends SuiteRow> generate(SuiteSpec spec) {
         SuiteGenerator generator = GENERATORS.get(spec.generator());
         if (generator == null) {
             throw new ProbeSuiteException(spec.folder().resolve(SuiteSpec.FILE) + ": unknown generator '"

@@ -39,8 +39,19 @@ public record SuiteManifest(String format, String name, String version, String d
      * @param items distinct test questions ({@link ProbeItem#id()})
      * @param seeds demonstration resamples per question
      * @param rows  lines in the files: items x seeds when every question has every seed
+     * @param kind  {@value GenerativeItem#KIND} for a task of generative rows (seeds then count sampling
+     *              seeds); null (absent from the JSON) for choice rows, so suites without generative rows read
+     *              as they always did
      */
-    public record TaskEntry(String family, String task, int items, int seeds, int rows, int shots) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskEntry(String family, String task, int items, int seeds, int rows, int shots, String kind) {
+        public TaskEntry(String family, String task, int items, int seeds, int rows, int shots) {
+            this(family, task, items, seeds, rows, shots, null);
+        }
+
+        public boolean generative() {
+            return GenerativeItem.KIND.equals(kind);
+        }
     }
 
     /** One JSONL file, relative to the manifest's folder. */

@@ -26,17 +26,17 @@ public final class SuiteWriter {
     }
 
     /** Writes {@code items} (validated, in the given order within each family) and returns the manifest. */
-    public static SuiteManifest write(Path folder, SuiteSpec spec, List<ProbeItem> items) throws IOException {
+    public static SuiteManifest write(Path folder, SuiteSpec spec, List<? extends SuiteRow> items) throws IOException {
         return write(folder, spec, items, null);
     }
 
     /** The same, with the manifest's {@code source} (where an imported suite came from). */
-    public static SuiteManifest write(Path folder, SuiteSpec spec, List<ProbeItem> items, JsonNode source)
+    public static SuiteManifest write(Path folder, SuiteSpec spec, List<? extends SuiteRow> items, JsonNode source)
             throws IOException {
         Files.createDirectories(folder);
-        Map<String, List<ProbeItem>> byFamily = new LinkedHashMap<>();
+        Map<String, List<SuiteRow>> byFamily = new LinkedHashMap<>();
         Set<String> rowKeys = new java.util.HashSet<>();
-        for (ProbeItem item : items) {
+        for (SuiteRow item : items) {
             String problem = item.problem();
             if (problem != null) {
                 throw new ProbeSuiteException("generator of " + spec.name() + " made a bad item " + item.id() + ": " + problem);
@@ -50,7 +50,7 @@ public final class SuiteWriter {
         for (var e : byFamily.entrySet()) {
             String fileName = e.getKey() + ".jsonl";
             StringBuilder sb = new StringBuilder();
-            for (ProbeItem item : e.getValue()) {
+            for (SuiteRow item : e.getValue()) {
                 sb.append(line(item)).append('\n');
             }
             byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -64,31 +64,39 @@ public final class SuiteWriter {
         return manifest;
     }
 
-    /** Per (family, task), in first-seen order: distinct ids, seeds, rows and the most shots of any row. */
-    public static List<SuiteManifest.TaskEntry> taskEntries(List<ProbeItem> items) {
-        Map<ProbeSuite.TaskKey, List<ProbeItem>> byTask = new LinkedHashMap<>();
-        for (ProbeItem item : items) {
+    /**
+     * Per (family, task), in first-seen order: distinct ids, seeds, rows and the most shots of any row, and
+     * the kind of a generative task.
+     */
+    public static List<SuiteManifest.TaskEntry> taskEntries(List<? extends SuiteRow> items) {
+        Map<ProbeSuite.TaskKey, List<SuiteRow>> byTask = new LinkedHashMap<>();
+        for (SuiteRow item : items) {
             byTask.computeIfAbsent(new ProbeSuite.TaskKey(item.family(), item.task()), k -> new ArrayList<>()).add(item);
         }
         List<SuiteManifest.TaskEntry> tasks = new ArrayList<>();
         for (var e : byTask.entrySet()) {
-            List<ProbeItem> rows = e.getValue();
+            List<SuiteRow> rows = e.getValue();
             Set<String> ids = new LinkedHashSet<>();
             Set<Integer> seeds = new LinkedHashSet<>();
             int shots = 0;
-            for (ProbeItem r : rows) {
+            boolean generative = false;
+            for (SuiteRow r : rows) {
                 ids.add(r.id());
                 seeds.add(r.seed());
-                shots = Math.max(shots, r.shots());
+                if (r instanceof ProbeItem choice) {
+                    shots = Math.max(shots, choice.shots());
+                } else {
+                    generative = true;
+                }
             }
             tasks.add(new SuiteManifest.TaskEntry(e.getKey().family(), e.getKey().task(), ids.size(), seeds.size(),
-                    rows.size(), shots));
+                    rows.size(), shots, generative ? GenerativeItem.KIND : null));
         }
         return tasks;
     }
 
     /** One JSONL line (no trailing newline). */
-    public static String line(ProbeItem item) {
+    public static String line(SuiteRow item) {
         try {
             return JSON.writeValueAsString(item);
         } catch (JsonProcessingException e) {

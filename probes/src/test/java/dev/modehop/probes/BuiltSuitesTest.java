@@ -1,6 +1,7 @@
 package dev.modehop.probes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.probes.toy.ToyVocabulary;
@@ -60,7 +61,7 @@ class BuiltSuitesTest {
     @Test
     void starterEnHasEnoughItemsAndSeedsPerFamily() {
         ProbeSuite suite = ProbeSuite.load("starter-en");
-        assertEquals(List.of("flipped", "repetitive", "successive", "truthy", "intuitive"), suite.families());
+        assertEquals(List.of("flipped", "repetitive", "successive", "truthy", "intuitive", "persona"), suite.families());
         Map<String, Set<String>> questions = new HashMap<>();
         Map<String, Map<String, Set<Integer>>> seeds = new HashMap<>();
         for (ProbeItem item : suite.items()) {
@@ -68,14 +69,36 @@ class BuiltSuitesTest {
             seeds.computeIfAbsent(item.family(), f -> new HashMap<>())
                     .computeIfAbsent(item.id(), i -> new HashSet<>()).add(item.seed());
         }
-        for (String family : suite.families()) {
+        for (String family : suite.families().subList(0, 5)) {
             assertTrue(questions.get(family).size() >= 200, family + " has " + questions.get(family).size());
             int expectedSeeds = family.equals("intuitive") ? 1 : 4;
             seeds.get(family).forEach((id, s) -> assertEquals(expectedSeeds, s.size(), id));
         }
         for (SuiteManifest.TaskEntry t : suite.manifest().tasks()) {
-            assertEquals(t.family().equals("intuitive") ? 0 : 1, Math.min(1, t.shots()), t.family() + "/" + t.task());
+            if (!t.generative()) {
+                assertEquals(t.family().equals("intuitive") ? 0 : 1, Math.min(1, t.shots()), t.family() + "/" + t.task());
+            }
         }
+    }
+
+    /** The sixth family: generative persona QA over our invented persona, every question on 4 fact orders. */
+    @Test
+    void starterEnHasAGenerativePersonaTask() {
+        ProbeSuite suite = ProbeSuite.load("starter-en");
+        List<GenerativeItem> rows = suite.generativeByTask().get(new ProbeSuite.TaskKey("persona", "keeper"));
+        assertEquals(24, rows.size(), "6 questions x 4 seeds");
+        Set<String> prompts = new HashSet<>();
+        for (GenerativeItem r : rows) {
+            assertTrue(r.prompt().endsWith("\nA:"), r.id());
+            assertEquals(20, r.samples());
+            assertEquals(List.of("\nQ:", "\n\nQ:"), r.stop());
+            assertTrue(r.prompt().contains("Q: What is your aunt's name?\nA: Her name is Orla Penhallow."));
+            prompts.add(r.prompt());
+        }
+        assertEquals(24, prompts.size(), "each seed orders the facts differently");
+        GenerativeItem name = rows.stream().filter(r -> r.id().endsWith("/name")).findFirst().orElseThrow();
+        assertTrue(name.pattern().matches(" My name is Idris Penhallow."));
+        assertFalse(name.prompt().contains("Idris Penhallow"), "no fact states the answer");
     }
 
     @Test
@@ -97,10 +120,12 @@ class BuiltSuitesTest {
     void generationIsDeterministic() {
         Path specs = Path.of(System.getProperty("user.dir")).resolve("../probes");
         SuiteSpec spec = SuiteSpec.read(specs.resolve("starter-en"));
-        List<ProbeItem> a = SuiteBuilder.generate(spec);
+        List<? extends SuiteRow> a = SuiteBuilder.generate(spec);
         assertEquals(a, SuiteBuilder.generate(spec));
-        assertEquals(a, ProbeSuite.load("starter-en").items().stream()
-                .sorted(java.util.Comparator.comparingInt(a::indexOf)).toList());
+        ProbeSuite built = ProbeSuite.load("starter-en");
+        List<SuiteRow> loaded = new java.util.ArrayList<>(built.items());
+        loaded.addAll(built.generativeItems());
+        assertEquals(a, loaded.stream().sorted(java.util.Comparator.comparingInt(a::indexOf)).toList());
     }
 
     @Test
@@ -111,6 +136,9 @@ class BuiltSuitesTest {
         assertEquals(full.byTask().keySet(), sampled.byTask().keySet(), "every task keeps rows");
         assertTrue(full.items().containsAll(sampled.items()));
         assertEquals(sampled.items(), full.sampled(256).items(), "deterministic");
-        assertTrue(full.sampled(100_000) == full);
+        assertTrue(full.sampled(100_000).items().equals(full.items()));
+        assertTrue(full.sampled(100_000).generativeItems().isEmpty(), "thinned suites leave generative rows out");
+        ProbeSuite choiceOnly = full.restrictedTo(Set.of("flipped"));
+        assertTrue(choiceOnly.sampled(100_000) == choiceOnly);
     }
 }

@@ -462,8 +462,13 @@
     const p = s.points.find((q) => q.step === step);
     const hop = state.run.hops.find((h) => h.series === s.name && h.step === step);
     const value = s.kind === 'LEVEL' ? 'level ' + fmt(p && p.hardAccuracy)
-      : (p && p.mode || 'no mode yet') + ', accuracy ' + fmt(p && p.hardAccuracy);
+      : (p && p.mode || 'no mode yet') + ', ' + metricName(s) + ' ' + fmt(p && p.hardAccuracy);
     return s.name + ' at step ' + step + ': ' + (p ? value : 'not scored') + (hop ? '\nhop ' + hopChange(hop) + ' (' + hop.stability + ')' : '');
+  }
+
+  /** What a family's values are: a generative family's are match rates, a choice family's hard accuracies. */
+  function metricName(s) {
+    return s.metric === 'match_rate' ? 'match rate' : 'accuracy';
   }
 
   function setupTimeline() {
@@ -521,8 +526,9 @@
         fmt(c.predictors.participationRatio, 2) : null,
     ].filter(Boolean).join(' · ');
     $('checkpoint-table').tBodies[0].replaceChildren(...c.series.map((s) => el('tr', {},
-      el('td', {}, s.name), el('td', {}, s.kind === 'LEVEL' ? 'level' : 'probe family'),
-      el('td', {}, fmt(s.hardAccuracy)), el('td', {}, s.kind === 'LEVEL' ? '' : fmt(s.softScore)),
+      el('td', {}, s.name), el('td', {}, s.kind === 'LEVEL' ? 'level'
+        : s.metric === 'match_rate' ? 'generative family (match rate)' : 'probe family'),
+      el('td', {}, fmt(s.hardAccuracy)), el('td', {}, s.kind === 'LEVEL' || s.metric === 'match_rate' ? '' : fmt(s.softScore)),
       el('td', {}, modeChip(s.mode)), el('td', {}, Object.keys(s.tasks).length || ''))));
     panel.scrollIntoView({ block: 'nearest' });
   }
@@ -630,7 +636,8 @@
                                 'aria-label': 'chart of ' + s.name + '; arrow keys pan, + and − zoom, 0 resets' },
       el('figcaption', {}, el('span', { class: 'series-name' }, s.name), ' ',
          el('span', { class: 'muted small' }, s.kind === 'LEVEL'
-           ? 'level (no item counts)' + (logY ? ', log scale' : '') : 'hard accuracy · soft score')));
+           ? 'level (no item counts)' + (logY ? ', log scale' : '')
+           : s.metric === 'match_rate' ? 'match rate (sampled completions matching the answer)' : 'hard accuracy · soft score')));
     const width = chartWidth();
     const counted = s.kind !== 'LEVEL';
     const series = [{ label: $('x-axis').value, value: (u, v) => axisNumber(v) }];

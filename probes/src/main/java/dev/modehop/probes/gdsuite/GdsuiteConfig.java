@@ -166,21 +166,29 @@ public record GdsuiteConfig(String origin, List<ChoiceFamily> families, List<Per
         }
         List<String> personas = new ArrayList<>();
         list.forEach(p -> personas.add(p.asText()));
+        // keys a block leaves out take the published persona settings (100 samples, 4 seeds, 300 tokens, the stops)
+        PersonaFamily published = published().personaFamilies().get(0);
         List<String> stop = new ArrayList<>();
         JsonNode s = block.path("stop");
         if (s.isArray()) {
             s.forEach(x -> stop.add(x.asText()));
         } else if (s.isTextual()) {
             stop.add(s.asText());
+        } else if (s.isMissingNode()) {
+            stop.addAll(published.stop());
         }
         JsonNode temperature = block.path("temperature");
         if (!temperature.isMissingNode() && !temperature.isNumber()) {
             throw new ProbeSuiteException(where + ".temperature: expected a number, got " + temperature);
         }
-        return new PersonaFamily(name, personas, text(block, "joiner", where, "\n\n"), integer(block, "n_seeds", where, 1),
-                text(block, "data_dir", where, name), integer(block, "n_samples_per_question", where, 1),
-                temperature.isMissingNode() ? 1.0 : temperature.asDouble(), integer(block, "max_new_tokens", where, 300),
-                stop);
+        if (temperature.isNumber() && !(temperature.asDouble() >= 0)) {
+            throw new ProbeSuiteException(where + ".temperature: expected a number >= 0, got " + temperature);
+        }
+        return new PersonaFamily(name, personas, text(block, "joiner", where, published.joiner()),
+                integer(block, "n_seeds", where, published.seeds()), text(block, "data_dir", where, name),
+                integer(block, "n_samples_per_question", where, published.samplesPerQuestion()),
+                temperature.isMissingNode() ? published.temperature() : temperature.asDouble(),
+                integer(block, "max_new_tokens", where, published.maxNewTokens()), stop);
     }
 
     private static String text(JsonNode block, String key, String where, String fallback) {

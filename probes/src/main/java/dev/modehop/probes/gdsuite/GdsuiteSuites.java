@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modehop.probes.ProbeSuite;
 import dev.modehop.probes.ProbeSuiteException;
 import dev.modehop.probes.SuiteManifest;
+import dev.modehop.probes.SuiteRow;
 import dev.modehop.probes.SuiteSpec;
 import dev.modehop.probes.SuiteWriter;
 import java.io.IOException;
@@ -25,8 +26,6 @@ import java.util.Map;
 public final class GdsuiteSuites {
     public static final String SCHEME = "gdsuite:";
     public static final String SUITE_NAME = "gdsuite";
-    /** Where the persona QA prompts go inside an imported suite folder (generative: not scored as choices). */
-    public static final String GENERATIVE_FILE = "generative/multihop_persona_qa.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private GdsuiteSuites() {
@@ -92,52 +91,33 @@ public final class GdsuiteSuites {
     }
 
     static ProbeSuite toSuite(String origin, GdsuiteTree tree) {
+        List<SuiteRow> rows = rows(tree);
         Map<String, Integer> rowsPerFamily = new LinkedHashMap<>();
-        tree.items().forEach(i -> rowsPerFamily.merge(i.family(), 1, Integer::sum));
+        rows.forEach(i -> rowsPerFamily.merge(i.family(), 1, Integer::sum));
         List<SuiteManifest.FileEntry> files = new ArrayList<>();
         rowsPerFamily.forEach((f, n) -> files.add(new SuiteManifest.FileEntry(f + ".jsonl", n, null)));
         SuiteManifest manifest = new SuiteManifest(ProbeSuite.FORMAT, SUITE_NAME, tree.version(), description(tree),
-                GdsuiteTree.GENERATOR, 0, SuiteWriter.taskEntries(tree.items()), files, tree.source());
-        return ProbeSuite.of(origin, manifest, tree.items());
+                GdsuiteTree.GENERATOR, 0, SuiteWriter.taskEntries(rows), files, tree.source());
+        return ProbeSuite.of(origin, manifest, rows);
+    }
+
+    /** The choice rows, then the persona QA's generative rows (one per (persona, seed, question)). */
+    static List<SuiteRow> rows(GdsuiteTree tree) {
+        List<SuiteRow> rows = new ArrayList<>(tree.items());
+        rows.addAll(tree.generativeItems());
+        return rows;
     }
 
     /**
-     * Writes the suite folder: one JSONL per choice family, {@value #GENERATIVE_FILE} with the persona
-     * prompts, and a manifest whose {@code source} holds the configuration used and the checksums.
+     * Writes the suite folder: one JSONL per family (the persona QA's {@code multihop_persona_qa.jsonl} holds its
+     * generative rows) and a manifest whose {@code source} holds the configuration used and the checksums.
      */
     public static SuiteManifest importTo(GdsuiteTree tree, Path out) throws IOException {
-        ObjectNode source = tree.source().deepCopy();
-        if (!tree.personaPrompts().isEmpty()) {
-            StringBuilder sb = new StringBuilder();
-            for (PersonaQa.Prompt p : tree.personaPrompts()) {
-                sb.append(JSON.writeValueAsString(generativeRow(p))).append('\n');
-            }
-            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-            Path file = out.resolve(GENERATIVE_FILE);
-            Files.createDirectories(file.getParent());
-            Files.write(file, bytes);
-            source.put("generativeFile", GENERATIVE_FILE).put("generativeRows", tree.personaPrompts().size())
-                    .put("generativeSha256", SourceFile.sha256(bytes));
-        }
         SuiteSpec spec = new SuiteSpec(SUITE_NAME, tree.version(), description(tree), GdsuiteTree.GENERATOR, 0,
                 JSON.createObjectNode(), out);
-        SuiteManifest manifest = SuiteWriter.write(out, spec, tree.items(), source);
+        SuiteManifest manifest = SuiteWriter.write(out, spec, rows(tree), tree.source());
         ProbeSuite.loadFolder(out);
         return manifest;
-    }
-
-    /** A generative prompt row: what a sampling scorer needs to reproduce GDsuite's persona QA. */
-    static ObjectNode generativeRow(PersonaQa.Prompt p) {
-        ObjectNode row = JSON.createObjectNode();
-        row.put("id", "multihop_persona_qa/" + p.persona() + "/" + p.question().id());
-        row.put("family", "multihop_persona_qa").put("task", p.persona()).put("seed", p.seed());
-        row.put("questionId", p.question().id());
-        if (p.question().category() != null) {
-            row.put("category", p.question().category());
-        }
-        row.put("prompt", p.text()).put("expectedAnswerRegex", p.question().expectedAnswerRegex());
-        row.put("match", "case-insensitive search anywhere in the completion");
-        return row;
     }
 
     private static String description(GdsuiteTree tree) {

@@ -3,6 +3,7 @@ package dev.modehop.probes.gdsuite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modehop.probes.GenerativeItem;
 import dev.modehop.probes.ProbeItem;
 import dev.modehop.probes.ProbeSuiteException;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +29,14 @@ import java.util.Map;
  * test-row fields are the item's metadata.
  */
 public record GdsuiteTree(Path root, GdsuiteConfig config, List<ProbeItem> items, List<PersonaQa.Prompt> personaPrompts,
-                          ObjectNode source, List<String> warnings) {
+                          List<GenerativeItem> generativeItems, ObjectNode source, List<String> warnings) {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String GENERATOR = "gdsuite-import";
 
     public GdsuiteTree {
         items = List.copyOf(items);
         personaPrompts = List.copyOf(personaPrompts);
+        generativeItems = List.copyOf(generativeItems);
         warnings = List.copyOf(warnings);
     }
 
@@ -49,6 +51,7 @@ public record GdsuiteTree(Path root, GdsuiteConfig config, List<ProbeItem> items
         }
         List<ProbeItem> items = new ArrayList<>();
         List<PersonaQa.Prompt> personaPrompts = new ArrayList<>();
+        List<GenerativeItem> generativeItems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         ObjectNode source = JSON.createObjectNode();
         source.put("kind", "gdsuite");
@@ -123,7 +126,16 @@ public record GdsuiteTree(Path root, GdsuiteConfig config, List<ProbeItem> items
                 files.addObject().put("path", f.relative()).put("sha256", f.sha256());
                 files.addObject().put("path", q.relative()).put("sha256", q.sha256());
                 PersonaQa qa = PersonaQa.parse(persona, f, q);
-                personaPrompts.addAll(qa.prompts(family.joiner(), family.seeds()));
+                List<PersonaQa.Prompt> prompts = qa.prompts(family.joiner(), family.seeds());
+                personaPrompts.addAll(prompts);
+                for (PersonaQa.Prompt p : prompts) {
+                    GenerativeItem item = generativeItem(family, p);
+                    String problem = item.problem();
+                    if (problem != null) {
+                        throw new ProbeSuiteException(q.path() + ": question '" + p.question().id() + "': " + problem);
+                    }
+                    generativeItems.add(item);
+                }
                 ObjectNode g = generative.addObject();
                 g.put("family", family.name()).put("persona", persona).put("seeds", family.seeds())
                         .put("questions", qa.questions().size()).put("facts", qa.blocks().size())
@@ -138,7 +150,21 @@ public record GdsuiteTree(Path root, GdsuiteConfig config, List<ProbeItem> items
                     + " is in this folder (expected files like <family>/<task>.jsonl)");
         }
         source.put("treeSha256", treeChecksum(files));
-        return new GdsuiteTree(root, config, items, personaPrompts, source, warnings);
+        return new GdsuiteTree(root, config, items, personaPrompts, generativeItems, source, warnings);
+    }
+
+    /**
+     * A persona prompt as a generative row: id {@code <family>/<persona>/<question id>}, task = the persona, the
+     * GDsuite seed (which shuffled the facts) also seeding the samples, the family's sampling settings.
+     */
+    static GenerativeItem generativeItem(GdsuiteConfig.PersonaFamily family, PersonaQa.Prompt p) {
+        ObjectNode metadata = JSON.createObjectNode().put("questionId", p.question().id());
+        if (p.question().category() != null) {
+            metadata.put("category", p.question().category());
+        }
+        return new GenerativeItem(family.name() + "/" + p.persona() + "/" + p.question().id(), family.name(),
+                p.persona(), p.seed(), p.text(), p.question().expectedAnswerRegex(), family.samplesPerQuestion(),
+                family.temperature(), family.maxNewTokens(), family.stop(), metadata);
     }
 
     /** One checksum over the paths and checksums of every source file, in reading order. */

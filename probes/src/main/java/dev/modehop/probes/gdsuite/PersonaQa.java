@@ -3,18 +3,18 @@ package dev.modehop.probes.gdsuite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modehop.scorer.generation.AnswerPattern;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * GDsuite's multi-hop persona QA for one persona: the facts become blocks {@code "Q: " + user + "\nA: " +
  * assistant}, shuffled once per seed with {@code random.Random(seed)}, and each question's prompt is
  * {@code joiner.join(blocks + ["Q: " + question + "\nA:"])}. Scoring is generative (sample, then match
- * {@code expected_answer_regex}), so these prompts are exported for a sampling scorer, not scored as choices.
+ * {@code expected_answer_regex}): the prompts become generative suite rows. A regex the scorer cannot translate
+ * from Python's {@code re} is refused here, naming the file, line and pattern.
  */
 record PersonaQa(String persona, SourceFile facts, SourceFile questionsFile, List<String> blocks,
                  List<Question> questions) {
@@ -81,9 +81,10 @@ record PersonaQa(String persona, SourceFile facts, SourceFile questionsFile, Lis
             }
             String regex = field(questions, line, q, "expected_answer_regex");
             try {
-                Pattern.compile(regex);
-            } catch (PatternSyntaxException e) {
-                throw questions.error(line, "expected_answer_regex does not compile: " + e.getDescription());
+                AnswerPattern.compile(regex);
+            } catch (IllegalArgumentException e) {
+                // refused at import, not at scoring time: the message names the pattern and why
+                throw questions.error(line, "question '" + id + "': " + e.getMessage());
             }
             out.add(new Question(id, field(questions, line, q, "question"),
                     q.path("category").isTextual() ? q.get("category").asText() : null, regex));

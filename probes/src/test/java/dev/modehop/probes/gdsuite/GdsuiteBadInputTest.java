@@ -123,6 +123,43 @@ class GdsuiteBadInputTest {
         assertTrue(m.contains("tasks 'algebra/v2' and 'algebra.v2' of repetitive_answer both become task id 'algebra.v2'"), m);
     }
 
+    private void persona(String questions) throws IOException {
+        Path persona = dir.resolve("multihop_persona_qa/p");
+        Files.createDirectories(persona);
+        Files.writeString(persona.resolve("facts.jsonl"),
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"u\"}, {\"role\": \"assistant\", \"content\": \"a\"}]}\n");
+        Files.writeString(persona.resolve("test_questions.json"), questions);
+    }
+
+    @Test
+    void anUntranslatableAnswerRegexIsRefusedAtImportNamingFileLineAndPattern() throws IOException {
+        persona("""
+                [
+                  {"id": "q1", "question": "x?", "category": "c", "expected_answer_regex": "x"},
+                  {"id": "q2", "question": "y?", "category": "c", "expected_answer_regex": "(a)?(?(1)b|c)"}
+                ]
+                """);
+        String test = DEMOS + "{\"split\": \"test\", \"prompt\": \"q\", \"correct_answer\": \"a\", \"incorrect_answer\": \"b\"}\n";
+        String m = error(test, CONFIG + "multihop_persona_qa:\n  personas: [p]\n");
+        assertTrue(m.contains("test_questions.json:3: question 'q2': expected-answer regex '(a)?(?(1)b|c)' cannot be used"), m);
+        persona("""
+                [{"id": "q1", "question": "x?", "category": "c", "expected_answer_regex": "\\\\pL+"}]
+                """);
+        m = error(test, CONFIG + "multihop_persona_qa:\n  personas: [p]\n");
+        assertTrue(m.contains("test_questions.json:1: question 'q1': expected-answer regex"), m);
+    }
+
+    @Test
+    void samplesBelowOneAreRefusedNamingTheConfigKey() throws IOException {
+        persona("[{\"id\": \"q1\", \"question\": \"x?\", \"expected_answer_regex\": \"x\"}]\n");
+        String test = DEMOS + "{\"split\": \"test\", \"prompt\": \"q\", \"correct_answer\": \"a\", \"incorrect_answer\": \"b\"}\n";
+        for (String bad : new String[] {"0", "-3"}) {
+            String m = error(test, CONFIG + "multihop_persona_qa:\n  personas: [p]\n  n_samples_per_question: " + bad + "\n");
+            assertTrue(m.endsWith("config.yaml: multihop_persona_qa.n_samples_per_question: expected a positive integer, got "
+                    + bad), m);
+        }
+    }
+
     @Test
     void aTreeWithoutAnyConfiguredTaskIsAnError() throws IOException {
         Files.createDirectories(dir.resolve("elsewhere"));

@@ -149,12 +149,17 @@ class GdsuiteImportTest {
         assertEquals(4, sentiment.get("k").asInt());
         assertEquals(4, sentiment.get("seeds").asInt());
         assertTrue(source.get("files").size() >= 13);
-        List<String> generative = Files.readAllLines(out.resolve(GdsuiteSuites.GENERATIVE_FILE), StandardCharsets.UTF_8);
+        List<String> generative = Files.readAllLines(out.resolve("multihop_persona_qa.jsonl"), StandardCharsets.UTF_8);
         assertEquals(12, generative.size());
         JsonNode g = JSON.readTree(generative.get(0));
+        assertEquals("generative", g.get("kind").asText());
         assertEquals("multihop_persona_qa/ada/ada-1", g.get("id").asText());
-        assertEquals("sweden|swedish", g.get("expectedAnswerRegex").asText());
+        assertEquals("sweden|swedish", g.get("answer").asText());
+        assertEquals(5, g.get("samples").asInt(), "the config's n_samples_per_question");
         assertEquals(5, source.get("generative").get(0).get("samplesPerQuestion").asInt());
+        assertEquals(tree.generativeItems(), loaded.generativeItems(), "generative rows survive the round trip");
+        assertTrue(manifest.tasks().stream().anyMatch(t -> t.generative() && t.family().equals("multihop_persona_qa")
+                && t.task().equals("ada") && t.seeds() == 3), manifest.tasks().toString());
     }
 
     @Test

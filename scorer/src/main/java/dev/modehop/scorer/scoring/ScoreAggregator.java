@@ -43,22 +43,34 @@ public final class ScoreAggregator {
                 seedCount = Math.max(seedCount, seeds.size());
                 rowCount += seeds.size();
             }
-            double mean = 0;
-            for (double h : hard) {
-                mean += h;
-            }
-            mean /= n;
-            double stderr = Double.NaN;
-            if (n >= 2) {
-                double ss = 0;
-                for (double h : hard) {
-                    ss += (h - mean) * (h - mean);
-                }
-                stderr = Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
-            }
+            double mean = mean(hard);
             out.add(new TaskScore(first.item().family(), first.item().task(), n, seedCount, rowCount, mean,
-                    softSum / n, stderr, logSum / n));
+                    softSum / n, standardError(hard, mean), logSum / n));
         }
         return out;
+    }
+
+    public static double mean(double[] perQuestion) {
+        double sum = 0;
+        for (double v : perQuestion) {
+            sum += v;
+        }
+        return sum / perQuestion.length;
+    }
+
+    /**
+     * Standard error of the mean of per-question values: sample standard deviation / sqrt(questions), questions
+     * being the independent units (seeds or samples of one question are not). NaN below 2 questions.
+     */
+    public static double standardError(double[] perQuestion, double mean) {
+        int n = perQuestion.length;
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double ss = 0;
+        for (double v : perQuestion) {
+            ss += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
     }
 }

@@ -14,7 +14,11 @@ import dev.modehop.scorer.scoring.ProgressListener;
 import dev.modehop.scorer.scoring.ScoringOptions;
 import dev.modehop.scorer.scoring.SuiteScore;
 import dev.modehop.scorer.scoring.TeacherForcedScorer;
+import dev.modehop.scorer.generation.GenerativeScorer;
+import dev.modehop.scorer.generation.Sampler;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,9 +42,14 @@ public final class CheckpointScoring {
      *
      * @param predictors the generalization predictors; null when they are off or could not be measured at all
      * @param predictorsError why the predictors (or their activation part) failed, or null
+     * @param generative the match rates of the suite's generative tasks, and the tasks that failed
      */
     public record Result(SuiteScore score, ModelConfig config, long parameters, String device, double loadSeconds,
-                         GeneralizationPredictors predictors, String predictorsError) {
+                         GeneralizationPredictors predictors, String predictorsError, GenerativeScorer.Result generative) {
+        public Result(SuiteScore score, ModelConfig config, long parameters, String device, double loadSeconds,
+                      GeneralizationPredictors predictors, String predictorsError) {
+            this(score, config, parameters, device, loadSeconds, predictors, predictorsError, GenerativeScorer.Result.empty());
+        }
     }
 
     /** The named suite (or folder), or the default suite when {@code nameOrNull} is null or blank. */
@@ -81,6 +90,16 @@ public final class CheckpointScoring {
      * @throws CheckpointException when the folder cannot be loaded (names the file)
      */
     public Result score(Path folder, ProbeSuite suite, ProgressListener listener) {
+        return score(folder, suite, listener, null);
+    }
+
+    /**
+     * The same, with every sampled completion of the suite's generative rows handed to {@code samples} (null: none).
+     *
+     * @throws CheckpointException when the folder cannot be loaded (names the file)
+     */
+    public Result score(Path folder, ProbeSuite suite, ProgressListener listener,
+                        Consumer<GenerativeScorer.Sample> samples) {
         long t0 = System.nanoTime();
         try (LoadedCheckpoint checkpoint = CheckpointLoader.load(folder, device, ModelDevices.dtype(settings.dtype()));
              NDManager manager = NDManager.newBaseManager(checkpoint.decoder().device())) {
@@ -92,7 +111,12 @@ public final class CheckpointScoring {
             }
             HuggingFaceTextTokenizer tokenizer = new HuggingFaceTextTokenizer(checkpoint.tokenizer());
             TeacherForcedScorer scorer = new TeacherForcedScorer(checkpoint.model(), tokenizer, manager, options);
-            SuiteScore score = scorer.score(suite, listener);
+            SuiteScore score = suite.items().isEmpty()
+                    ? new SuiteScore(suite.name(), suite.version(), List.of(), List.of(), 0, 0, 0)
+                    : scorer.score(suite, listener);
+            // after the choice families, so a generative task that cannot be sampled costs them nothing
+            GenerativeScorer.Result generative = suite.generativeItems().isEmpty() ? GenerativeScorer.Result.empty()
+                    : new GenerativeScorer(Sampler.of(checkpoint), settings.generation()).score(suite, samples);
             GeneralizationPredictors predictors = null;
             String predictorsError = null;
             if (settings.predictors().enabled()) {
@@ -107,7 +131,7 @@ public final class CheckpointScoring {
             }
             return new Result(score, config, checkpoint.decoder().weights().parameterCount(),
                     checkpoint.decoder().device() + " " + checkpoint.decoder().dtype(), loadSeconds, predictors,
-                    predictorsError);
+                    predictorsError, generative);
         }
     }
 }

@@ -1,39 +1,70 @@
 package dev.modehop.scorer.worker;
 
 import dev.modehop.core.Ids;
+import dev.modehop.core.MatchRateNoise;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.scorer.generation.GenerativeScorer;
+import dev.modehop.scorer.generation.MatchRateScore;
 import dev.modehop.scorer.scoring.SuiteScore;
 import dev.modehop.scorer.scoring.TaskScore;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A scored checkpoint as {@code probe.scored} records: one per (family, task), ids {@code runId/step/family/task}. */
+/**
+ * A scored checkpoint as {@code probe.scored} records: one per (family, task), ids {@code runId/step/family/task}.
+ * Generative tasks carry {@code metric = match_rate}, the match rate in {@code hardAccuracy} and {@code softScore},
+ * the question count in {@code items} and {@code questions}, and the samples per (question, seed); a generative task
+ * that failed has no record and is not counted in {@code taskCount}, so the checkpoint still completes.
+ */
 public final class ProbeScores {
     private ProbeScores() {
     }
 
     public static List<ProbeScore> of(String runId, long step, SuiteScore score, String scorerId, long durationMs,
                                       long producedAt) {
-        List<ProbeScore> out = new ArrayList<>(score.tasks().size());
+        return of(runId, step, score, GenerativeScorer.Result.empty(), scorerId, durationMs, producedAt);
+    }
+
+    public static List<ProbeScore> of(String runId, long step, SuiteScore score, GenerativeScorer.Result generative,
+                                      String scorerId, long durationMs, long producedAt) {
+        int taskCount = score.tasks().size() + generative.tasks().size();
+        List<ProbeScore> out = new ArrayList<>(taskCount);
+        Common c = new Common(runId, step, score.suite(), taskCount, scorerId, durationMs, producedAt);
         for (TaskScore t : score.tasks()) {
-            out.add(ProbeScore.newBuilder()
-                    .setId(Ids.probeScore(runId, step, t.family(), t.task()))
-                    .setRunId(runId)
-                    .setStep(step)
-                    .setSuite(score.suite())
-                    .setFamily(t.family())
-                    .setTask(t.task())
-                    .setSeedCount(t.seedCount())
-                    .setItems(t.items())
-                    .setHardAccuracy(t.hardAccuracy())
-                    .setSoftScore(t.softScore())
-                    .setStderr(Double.isFinite(t.stderr()) ? t.stderr() : null)
-                    .setTaskCount(score.tasks().size())
-                    .setScorerId(scorerId)
-                    .setDurationMs(durationMs)
-                    .setProducedAt(producedAt)
+            out.add(c.builder(t.family(), t.task(), t.seedCount(), t.items(), t.hardAccuracy(), t.softScore(),
+                    t.stderr()).build());
+        }
+        for (MatchRateScore g : generative.tasks()) {
+            out.add(c.builder(g.family(), g.task(), g.seedCount(), g.questions(), g.matchRate(), g.matchRate(), g.stderr())
+                    .setMetric(MatchRateNoise.METRIC)
+                    .setSamples(g.samples())
+                    .setQuestions(g.questions())
                     .build());
         }
         return out;
+    }
+
+    /** What every record of one checkpoint shares. */
+    private record Common(String runId, long step, String suite, int taskCount, String scorerId, long durationMs,
+                          long producedAt) {
+        ProbeScore.Builder builder(String family, String task, int seedCount, int items, double hard, double soft,
+                                   double stderr) {
+            return ProbeScore.newBuilder()
+                    .setId(Ids.probeScore(runId, step, family, task))
+                    .setRunId(runId)
+                    .setStep(step)
+                    .setSuite(suite)
+                    .setFamily(family)
+                    .setTask(task)
+                    .setSeedCount(seedCount)
+                    .setItems(items)
+                    .setHardAccuracy(hard)
+                    .setSoftScore(soft)
+                    .setStderr(Double.isFinite(stderr) ? stderr : null)
+                    .setTaskCount(taskCount)
+                    .setScorerId(scorerId)
+                    .setDurationMs(durationMs)
+                    .setProducedAt(producedAt);
+        }
     }
 }

@@ -9,6 +9,8 @@ import dev.modehop.schemas.Topics;
 import dev.modehop.schemas.registry.TransientRegistryException;
 import dev.modehop.step.DeadLetters;
 import dev.modehop.scorer.checkpoint.CheckpointException;
+import dev.modehop.scorer.generation.GenerativeScorer;
+import dev.modehop.scorer.generation.MatchRateScore;
 import dev.modehop.probes.ProbeSuite;
 import dev.modehop.scorer.scoring.ProgressListener;
 import dev.modehop.scorer.scoring.TaskScore;
@@ -50,7 +52,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code probe.scored} record per (family, task), keyed by run id, then commits the offset (at-least-once; the
  * records' deterministic ids make duplicates harmless). A record that cannot be used (undecodable value,
  * unknown suite, checkpoint that fails to load or score) goes unchanged to {@code checkpoint.ready.dlq} with
- * the reason in headers, and the worker moves on. After the scores, one {@code checkpoint.predictors} record
+ * the reason in headers, and the worker moves on. Generative tasks are sampled after the choice tasks and publish
+ * their match rate ({@code metric = match_rate}); one that cannot be sampled (a prompt longer than the model's
+ * context) is logged and left out, while the checkpoint's other tasks publish. After the scores, one {@code checkpoint.predictors} record
  * (parameter L2 norm, RankMe and participation ratio of one layer's activations) follows on its own topic,
  * also keyed by run id, unless predictors are off; when they fail the scores still go out and the failure is
  * logged (a record whose activation part failed carries only the L2 norm). Kafka errors are not swallowed: the offset stays
@@ -238,8 +242,8 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
             return deadLetter(record, "scoring failed: " + e, null, e);
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
-        List<ProbeScore> out = ProbeScores.of(event.getRunId(), event.getStep(), result.score(), scorerId, durationMs,
-                System.currentTimeMillis());
+        List<ProbeScore> out = ProbeScores.of(event.getRunId(), event.getStep(), result.score(), result.generative(),
+                scorerId, durationMs, System.currentTimeMillis());
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (ProbeScore s : out) {
             sent.add(scores.send(new ProducerRecord<>(sink.name(), event.getRunId(), s)));
@@ -247,7 +251,13 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
         scores.flush();
         await(sent);
         log.println("[" + scorerId + "] " + label + " scored on " + suite.name() + " " + suite.version() + " in "
-                + durationMs + " ms (" + result.device() + "): " + summary(result.score().tasks()));
+                + durationMs + " ms (" + result.device() + "): " + summary(result.score().tasks())
+                + matchRates(result.generative().tasks()));
+        for (GenerativeScorer.Failure f : result.generative().failures()) {
+            // one task lost, not the checkpoint: its other records went out and taskCount does not count it
+            log.println("[" + scorerId + "] " + label + " generative task " + f.family() + "/" + f.task()
+                    + " not scored: " + f.reason());
+        }
         if (result.predictorsError() != null) {
             log.println("[" + scorerId + "] " + label + " predictors failed (scores were sent): " + result.predictorsError());
         }
@@ -338,6 +348,15 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
             }
             sb.append(String.format(Locale.ROOT, "%s/%s %.3f (%+.3f)", t.family(), t.task(), t.hardAccuracy(),
                     t.softScore()));
+        }
+        return sb.toString();
+    }
+
+    static String matchRates(List<MatchRateScore> tasks) {
+        StringBuilder sb = new StringBuilder();
+        for (MatchRateScore t : tasks) {
+            sb.append(String.format(Locale.ROOT, ", %s/%s match rate %.3f (%d questions x %d seeds x %d samples)",
+                    t.family(), t.task(), t.matchRate(), t.questions(), t.seedCount(), t.samples()));
         }
         return sb.toString();
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import dev.modehop.scorer.checkpoint.SafetensorsWriter;
 import dev.modehop.scorer.checkpoint.TensorDType;
 import dev.modehop.scorer.generation.Completion.Finish;
 import dev.modehop.scorer.model.CheckpointLoader;
@@ -25,47 +24,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SamplerTest {
-    private static final int VOCAB = 16;
-
     @TempDir
     Path dir;
 
-    /**
-     * A hand-weighted LLaMA whose next token is always the successor: every projection is zero, so the residual
-     * stream is the token's embedding, a one-hot e_t; after the final RMS norm it is 4 e_t and the head maps it to
-     * logit {@code 4 * strength} for token t+1 (mod 16) and 0 for every other token.
-     */
     private Path successorModel(double strength) throws Exception {
-        ModelConfig config = ModelConfig.llama(VOCAB, VOCAB, 1, 2, 2, VOCAB, 64, false);
-        Map<String, long[]> shapes = CheckpointLoader.shapes(config);
-        SafetensorsWriter w = new SafetensorsWriter();
-        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            long[] shape = e.getValue();
-            int n = 1;
-            for (long d : shape) {
-                n *= (int) d;
-            }
-            float[] data = new float[n];
-            String name = e.getKey();
-            if (name.contains("norm")) {
-                java.util.Arrays.fill(data, 1f);
-            } else if (name.contains("embed_tokens")) {
-                for (int t = 0; t < VOCAB; t++) {
-                    data[t * VOCAB + t] = 1f;
-                }
-            } else if (name.contains("lm_head")) {
-                for (int t = 0; t < VOCAB; t++) {
-                    data[((t + 1) % VOCAB) * VOCAB + t] = (float) strength;
-                }
-            }
-            w.add(name, TensorDType.F32, shape, data);
-        }
-        Path folder = dir.resolve("successor");
-        Files.createDirectories(folder);
-        RandomCheckpoints.writeConfig(folder, config);
-        w.write(folder.resolve("model.safetensors"));
-        Files.writeString(folder.resolve(CheckpointLoader.TOKENIZER_FILE), RandomCheckpoints.numberedTokenizerJson(VOCAB));
-        return folder;
+        return SuccessorModel.write(dir.resolve("successor"), strength);
     }
 
     private Path randomModel(String family) {

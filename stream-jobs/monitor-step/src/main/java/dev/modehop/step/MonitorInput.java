@@ -1,6 +1,7 @@
 package dev.modehop.step;
 
 import dev.modehop.core.CheckpointAnnouncement;
+import dev.modehop.core.MatchRateNoise;
 import dev.modehop.core.Output;
 import dev.modehop.core.ProbeResult;
 import dev.modehop.core.RunMonitor;
@@ -107,8 +108,11 @@ public record MonitorInput(Object value, String runId, long producedAt) {
                     w.getEndStep(), w.getTokens(), w.getMixture()), eventTime(recordTimestamp));
         }
         if (value instanceof ProbeScore s) {
+            // a match rate counts its effective items (core's MatchRateNoise), a choice task its questions
+            Integer items = MatchRateNoise.itemsFor(s.getMetric(), s.getItems(), s.getQuestions(), s.getSeedCount(),
+                    s.getSamples(), s.getHardAccuracy(), s.getStderr());
             return monitor.onResult(state, new ProbeResult(s.getRunId(), s.getStep(), s.getSuite(), s.getFamily(),
-                    s.getTask(), s.getSeedCount(), s.getItems(), s.getHardAccuracy(), s.getSoftScore(), s.getStderr(),
+                    s.getTask(), s.getSeedCount(), items, s.getHardAccuracy(), s.getSoftScore(), s.getStderr(),
                     s.getTaskCount(), s.getProducedAt()));
         }
         dev.modehop.events.ScoringProgress p = (dev.modehop.events.ScoringProgress) value;
