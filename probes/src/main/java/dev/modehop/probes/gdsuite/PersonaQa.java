@@ -3,7 +3,7 @@ package dev.modehop.probes.gdsuite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modehop.scorer.generation.AnswerPattern;
+import dev.modehop.probes.AnswerPattern;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.modehop.scorer.generation;
 
+import dev.modehop.probes.AnswerPattern;
 import dev.modehop.probes.GenerativeItem;
 import dev.modehop.probes.ProbeSuite;
 import dev.modehop.scorer.scoring.ScoreAggregator;

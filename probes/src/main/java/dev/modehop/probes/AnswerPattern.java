@@ -1,4 +1,4 @@
-package dev.modehop.scorer.generation;
+package dev.modehop.probes;
 
 import java.util.HashMap;
 import java.util.List;
@@ -61,12 +61,12 @@ public final class AnswerPattern {
         return pattern.matcher(completion).find();
     }
 
-    /** The fraction of completions the pattern matches (0 for none). */
-    public double matchRate(List<Completion> completions) {
+    /** The fraction of completion texts the pattern matches (0 for none). */
+    public double matchRate(List<String> completions) {
         if (completions.isEmpty()) {
             return 0;
         }
-        return completions.stream().filter(c -> matches(c.text())).count() / (double) completions.size();
+        return completions.stream().filter(this::matches).count() / (double) completions.size();
     }
 
     public String python() {

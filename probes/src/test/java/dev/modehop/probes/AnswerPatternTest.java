@@ -1,4 +1,4 @@
-package dev.modehop.scorer.generation;
+package dev.modehop.probes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,10 +68,7 @@ class AnswerPatternTest {
     @Test
     void matchRateCountsMatchingCompletions() {
         AnswerPattern p = AnswerPattern.compile("paris");
-        List<Completion> c = List.of(new Completion("q", 0, "Paris.", 2, Completion.Finish.STOP),
-                new Completion("q", 1, "London", 1, Completion.Finish.EOS),
-                new Completion("q", 2, "in PARIS", 2, Completion.Finish.LENGTH),
-                new Completion("q", 3, "Rome", 1, Completion.Finish.EOS));
+        List<String> c = List.of("Paris.", "London", "in PARIS", "Rome");
         assertEquals(0.5, p.matchRate(c));
         assertEquals(0, p.matchRate(List.of()));
     }
