@@ -16,8 +16,9 @@ import java.util.function.Function;
 /**
  * The generic change-point detector on annotated series without item counts ({@link AnnotatedSeries}:
  * random walks with level shifts, seasonal with and without breaks, trends with slope changes, outliers
- * and heavy tails that are not changes, plain noise), against no change points, a plain CUSUM and a
- * Bayesian online change-point detector: mean F1 (5-point margin) and covering per kind of series.
+ * and heavy tails that are not changes, plain noise), against no change points, a plain CUSUM, a
+ * Bayesian online change-point detector and MOA's drift detectors ({@link MoaDetectors}): mean F1
+ * (5-point margin) and covering per kind of series.
  */
 public final class ChangePointBenchmark {
     private ChangePointBenchmark() {
@@ -34,6 +35,9 @@ public final class ChangePointBenchmark {
         detectors.put("none", v -> List.of());
         detectors.put("CUSUM (k 0.5, h 5)", v -> cusum.alarms(v, Double.NaN));
         detectors.put("BOCPD (hazard 1/100)", bocpd::changePoints);
+        detectors.put("MOA ADWIN", MoaDetectors::adwin);
+        detectors.put("MOA Page-Hinkley", MoaDetectors::pageHinkley);
+        detectors.put("MOA HDDM-A", MoaDetectors::hddmA);
         detectors.put("modehop", v -> detect(detection, v));
         System.out.printf(Locale.ROOT, "## %d annotated series (%d per kind, 20-800 points, seed %d): mean F1 (margin 5)"
                 + " / mean covering%n", series.size(), perKind, seed);

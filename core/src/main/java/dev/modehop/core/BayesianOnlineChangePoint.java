@@ -107,7 +107,8 @@ public final class BayesianOnlineChangePoint {
         return Math.exp(logDensity);
     }
 
-    private static double[] standardized(double[] raw) {
+    /** Values less the median, over the robust scale of first differences (what the baselines are run on). */
+    public static double[] standardized(double[] raw) {
         int n = raw.length;
         double[] sorted = raw.clone();
         java.util.Arrays.sort(sorted);

@@ -19,20 +19,52 @@ import java.util.List;
  * suspect's error) than the old prediction, and at least {@value #CONFIRM_Z} scales off the old
  * prediction, a change is reported at the suspect, one checkpoint late; otherwise the suspect was an
  * outlier and the prediction replaces it in the history. So a single outlier is never a change, and no
- * change is reported later than one checkpoint after it. The next K values then judge each change STABLE
- * or TRANSIENT. State: bounded histories ({@value #HISTORY} values, {@value #ERRORS} errors per
- * predictor, the regime's last {@code changePointWindow} values), O(1) per series.
+ * change is reported later than one checkpoint after it. Where the producer's stderr is known and the
+ * series scatters as it says ({@link #STATED_RATIO}), the noise is known and lighter thresholds apply
+ * ({@value #STATED_Z} and {@value #STATED_CONFIRM_Z}); where the scale is the series' own estimate, the
+ * threshold widens with how few errors it rests on. A confirmed move back to the old level within
+ * {@value #RETURN_WINDOW} points of a change ends that change rather than being reported, and a series whose
+ * recent outlier rate is at least {@value #OUTLIER_PRONE} follows a two-point shift without reporting it.
+ * The next K values then judge each change STABLE or TRANSIENT. State: bounded histories ({@value #HISTORY}
+ * values, {@value #ERRORS} errors per predictor, the regime's last {@code changePointWindow} values), the
+ * last change's two levels and the outlier rate: O(1) per series.
  */
 public final class ChangePointDetector {
     static final int HISTORY = 64;
     static final int ERRORS = 32;
-    /** Errors a predictor needs before it may speak, and the shortest regime a new change may follow. */
-    static final int MIN_ERRORS = 8;
+    /**
+     * Errors a predictor needs before it may speak (with fewer, the best of four is often the luckiest:
+     * 8 fired on seasonal and noise series of 30-50 points), and the shortest regime a new change may follow.
+     */
+    static final int MIN_ERRORS = 12;
     /** With the producer's standard error as a floor under the scale, fewer errors are enough. */
     static final int MIN_ERRORS_WITH_STDERR = 3;
+    /**
+     * Points after a change's confirmation within which a confirmed move back to the old level ends that
+     * change instead of being one (an excursion of 2-3 points; one that held 4 points is two changes).
+     */
+    static final int RETURN_WINDOW = 3;
     static final int MIN_REGIME = 3;
     /** How far off the old prediction the value after a suspect must be to confirm it. */
     static final double CONFIRM_Z = 3.5;
+    /**
+     * Stated noise: the producer's stderr is known and the best predictor's robust error scale is at most
+     * {@value #STATED_RATIO} times it, so the series scatters as its stated (binomial, Gaussian) noise says
+     * and the tails need no extra margin. Then a suspect needs {@value #STATED_Z} scales, its confirmation
+     * {@value #STATED_CONFIRM_Z}, and only predictors within {@value #STATED_PLAUSIBLE} of the best count.
+     */
+    static final double STATED_RATIO = 1.5;
+    static final double STATED_Z = 3.0;
+    static final double STATED_CONFIRM_Z = 2.5;
+    static final double STATED_PLAUSIBLE = 1.3;
+    /**
+     * Without stated noise the scale is estimated from m errors, the best of four predictors' at that:
+     * the threshold is widened by (1 + {@value #FEW_ERRORS}/m) for that uncertainty.
+     */
+    static final double FEW_ERRORS = 2.0;
+    /** Weight of each value in the series' recent outlier rate, and the rate that makes a series outlier-prone. */
+    static final double OUTLIER_WEIGHT = 1.0 / 64;
+    static final double OUTLIER_PRONE = 0.02;
     /** Predictors whose recent errors are within this factor of the best's are plausible too. */
     static final double PLAUSIBLE = 2.0;
     /** Shortest and longest seasonal period looked for, and the autocorrelation that makes one. */
@@ -70,6 +102,12 @@ public final class ChangePointDetector {
         public double suspectPrediction;
         public double suspectZ;
         public double suspectScale;
+        /** The last reported change's level before and after, and points seen since it was confirmed (-1: none recent). */
+        public double changeFrom = Double.NaN;
+        public double changeTo = Double.NaN;
+        public int sinceChange = -1;
+        /** Exponentially weighted share of recent values that were outliers (rejected suspects). */
+        public double outlierRate;
 
         public State() {
             for (int i = 0; i < Predictor.values().length; i++) {
@@ -92,17 +130,37 @@ public final class ChangePointDetector {
             c.history.clear();
             c.regime.clear();
             clearSuspect(c);
+            c.sinceChange = -1;
         }
+        if (c.sinceChange >= 0 && ++c.sinceChange > RETURN_WINDOW) {
+            c.sinceChange = -1;
+        }
+        c.outlierRate *= 1 - OUTLIER_WEIGHT;
         if (c.hasSuspect()) {
             double[] unshifted = predictions(withValue(c.history, c.suspectPrediction), withValue(c.regime, c.suspectPrediction));
             Predictor best = best(c, unshifted, c.suspectScale > 0);
             double before = best == null ? c.suspectPrediction : unshifted[best.ordinal()];
             double level = before + (c.suspectValue - c.suspectPrediction);
             double off = (x - before) / c.suspectScale;
-            boolean confirms = Math.abs(off) >= CONFIRM_Z && Math.signum(off) == Math.signum(c.suspectZ)
+            boolean stated = Double.isFinite(p.stderr()) && p.stderr() > 0 && c.suspectScale <= STATED_RATIO * p.stderr();
+            boolean confirms = Math.abs(off) >= (stated ? STATED_CONFIRM_Z : CONFIRM_Z) && Math.signum(off) == Math.signum(c.suspectZ)
                     && Math.abs(x - level) < Math.abs(x - before);
             if (confirms) {
-                hop = change(s, c.suspectStep, c.suspectPrevStep, c.suspectPrediction, c.suspectValue, c.suspectZ);
+                boolean returns = c.sinceChange >= 0 && c.sinceChange <= RETURN_WINDOW
+                        && Math.abs(c.suspectValue - c.changeFrom) < Math.abs(c.suspectValue - c.changeTo);
+                boolean prone = c.outlierRate >= OUTLIER_PRONE && !stated;
+                if (returns || prone) {
+                    // Back where it was right after a change: that change was transient (its verdict says
+                    // so) and its end is no change of its own. In a series that throws outliers often, two
+                    // in a row on one side look like a shift for as long as one point of delay allows
+                    // looking: the new level is followed, silently.
+                    c.sinceChange = -1;
+                } else {
+                    hop = change(s, c.suspectStep, c.suspectPrevStep, c.suspectPrediction, c.suspectValue, c.suspectZ);
+                    c.changeFrom = c.suspectPrediction;
+                    c.changeTo = c.suspectValue;
+                    c.sinceChange = 0;
+                }
                 double shift = c.suspectValue - c.suspectPrediction;
                 c.history.replaceAll(v -> v + shift);
                 add(c.history, c.suspectValue, HISTORY);
@@ -114,6 +172,7 @@ public final class ChangePointDetector {
                 confirmedBefore = true;
             } else {
                 // An outlier: what the series would have been takes its place.
+                c.outlierRate += OUTLIER_WEIGHT;
                 add(c.history, c.suspectPrediction, HISTORY);
                 add(c.regime, c.suspectPrediction, regimeWindow);
                 clearSuspect(c);
@@ -149,8 +208,11 @@ public final class ChangePointDetector {
             double scale = scale(c.errors.get(best.ordinal()), p.stderr());
             double e = x - predicted[best.ordinal()];
             double z = e / scale;
-            if (Math.abs(z) >= threshold && Math.abs(e) >= minDelta
-                    && surprisesEveryPlausible(c, predicted, best, x, z, scale)) {
+            List<Double> errors = c.errors.get(best.ordinal());
+            boolean stated = statedNoise(errors, p.stderr());
+            double t = stated ? STATED_Z : threshold * (1 + FEW_ERRORS / errors.size());
+            if (Math.abs(z) >= t && Math.abs(e) >= minDelta
+                    && surprisesEveryPlausible(c, predicted, best, x, z, scale, t, stated ? STATED_PLAUSIBLE : PLAUSIBLE)) {
                 c.suspectValue = x;
                 c.suspectStep = p.step();
                 c.suspectPrevStep = prevStep;
@@ -171,16 +233,16 @@ public final class ChangePointDetector {
 
     /**
      * A suspect must surprise every predictor that is nearly as good as the best (recent errors at most
-     * {@value #PLAUSIBLE} times the best's), in the same direction and on the best's scale: a value that one good model of the
+     * {@code plausible} times the best's: {@value #PLAUSIBLE}, {@value #STATED_PLAUSIBLE} with stated noise), in the same direction and on the best's scale: a value that one good model of the
      * series expects (a trend the mean misses, a season the trend misses) is no change.
      */
     private boolean surprisesEveryPlausible(State c, double[] predicted, Predictor best, double x, double z,
-                                            double scale) {
+                                            double scale, double threshold, double plausible) {
         double bestMad = medianAbs(c.errors.get(best.ordinal()));
         for (Predictor k : Predictor.values()) {
             List<Double> e = c.errors.get(k.ordinal());
             if (k == best || e.size() < MIN_ERRORS_WITH_STDERR || !Double.isFinite(predicted[k.ordinal()])
-                    || medianAbs(e) > PLAUSIBLE * bestMad) {
+                    || medianAbs(e) > plausible * bestMad) {
                 continue;
             }
             double zk = (x - predicted[k.ordinal()]) / scale;
@@ -207,6 +269,11 @@ public final class ChangePointDetector {
             }
         }
         return best;
+    }
+
+    /** The series scatters as the producer's stderr says (see {@link #STATED_RATIO}). */
+    static boolean statedNoise(List<Double> errors, double stderr) {
+        return Double.isFinite(stderr) && stderr > 0 && MAD_TO_SIGMA * medianAbs(errors) <= STATED_RATIO * stderr;
     }
 
     private static double scale(List<Double> errors, double stderr) {

@@ -29,6 +29,8 @@ public final class SeriesState {
     public ExtraBinomialDispersion.State dispersion = new ExtraBinomialDispersion.State();
     /** Probe families: the level the confirmed mode holds (its own bounded state). */
     public ModeReference.State reference = new ModeReference.State();
+    /** Probe families: a checkpoint of another mode whose move the next checkpoint decides (null if none). */
+    public HopDetector.Suspect suspect;
 
     public SeriesState() {
     }

@@ -31,14 +31,72 @@ class ChangePointDetectorTest {
 
     @Test
     void levelShiftsWithKnownNoiseAreFoundPrecisely() {
-        // Jumps of 3 to 8 standard errors: a suspect needs 5 scales under every plausible predictor and a
-        // confirmation; the detector is built for robustness (seasons, trends, outliers), so the smaller
-        // jumps are left and what it reports is right.
+        // Jumps of 3 to 8 standard errors, the stderr given and true: the noise is stated, so a suspect
+        // needs 3 scales and its confirmation 2.5; the earlier level-shift detector scored F1 0.797 here.
         List<SyntheticSeries.Series> series = SyntheticSeries.generate(3, 60, 200, 0.05);
         Totals withStderr = run(series, true);
-        assertTrue(withStderr.modehop().precision() >= 0.95, withStderr.toString());
-        assertTrue(withStderr.modehop().recall() >= 0.2, withStderr.toString());
+        assertTrue(withStderr.modehop().precision() >= 0.93, withStderr.toString());
+        assertTrue(withStderr.modehop().recall() >= 0.65, withStderr.toString());
+        assertTrue(withStderr.modehop().f1() >= 0.79, withStderr.toString());
         assertTrue(withStderr.modehop().precision() > withStderr.cusum().precision(), withStderr.toString());
+    }
+
+    @Test
+    void noChangeKindsOfTheAnnotatedSeriesStayQuiet() {
+        // Seasonal series, noise with 3% outliers and plain noise, 40 of each (the benchmark's seed):
+        // "no change points" scores 1 there, so any alarm would make the detector worse than reporting nothing.
+        int alarms = 0;
+        int series = 0;
+        for (AnnotatedSeries.Series s : AnnotatedSeries.generate(2026, 40)) {
+            if (s.kind() == AnnotatedSeries.Kind.SEASONAL || s.kind() == AnnotatedSeries.Kind.OUTLIERS_NO_CHANGE
+                    || s.kind() == AnnotatedSeries.Kind.NOISE) {
+                alarms += detectPlain(s.values()).size();
+                series++;
+            }
+        }
+        assertEquals(120, series);
+        assertEquals(0, alarms);
+    }
+
+    @Test
+    void aTransientChangesReturnIsNoChangeOfItsOwn() {
+        double[] v = new double[60];
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 1.0 + 0.01 * r.nextGaussian() + (i >= 30 && i < 32 ? 0.5 : 0);
+        }
+        // Two points up and back: one change (at its first point), not a second one on the way back.
+        assertEquals(List.of(30), detectPlain(v));
+    }
+
+    @Test
+    void anOutlierProneSeriesDoesNotReportTwoOutliersInARow() {
+        // Outliers of 8 noise sds at every 12th point, then two in a row at 70 and 71 on the same side.
+        double[] v = new double[120];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < v.length; i++) {
+            boolean outlier = i % 12 == 6 || i == 70 || i == 71;
+            v[i] = 2.0 + 0.1 * r.nextGaussian() + (outlier ? 0.8 : 0);
+        }
+        assertEquals(List.of(), detectPlain(v));
+        // The same two points in a clean series are a change (reported at the first).
+        double[] clean = new double[120];
+        for (int i = 0; i < clean.length; i++) {
+            clean[i] = 2.0 + 0.1 * r.nextGaussian() + (i >= 70 ? 0.8 : 0);
+        }
+        assertEquals(List.of(70), detectPlain(clean));
+    }
+
+    private static List<OfflineDetection.Point> points(double[] v) {
+        List<OfflineDetection.Point> points = new ArrayList<>();
+        for (int i = 0; i < v.length; i++) {
+            points.add(new OfflineDetection.Point("x", i, v[i], null, Double.NaN));
+        }
+        return points;
+    }
+
+    private List<Integer> detectPlain(double[] v) {
+        return detection.detect(points(v)).stream().map(OfflineDetection.DetectedHop::index).toList();
     }
 
     @Test
