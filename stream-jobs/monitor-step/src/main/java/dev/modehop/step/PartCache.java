@@ -14,8 +14,12 @@ import java.util.function.Function;
  * go beyond the capacity. One per engine task (not shared between threads).
  */
 public final class PartCache {
-    /** Parts kept by default: a few hundred active runs' headers, series and recent results. */
-    public static final int DEFAULT_CAPACITY = 8192;
+    /**
+     * Parts kept by default per task: the headers, series, hops and waiting results of about a hundred active
+     * runs of a few families. Bounded by count, so a heap of a few hundred MB holds it even when every entry is
+     * a large one (a 100-family run's ranking is about 100 KB decoded).
+     */
+    public static final int DEFAULT_CAPACITY = 2048;
 
     private record Entry(byte[] bytes, Object part) {
     }
