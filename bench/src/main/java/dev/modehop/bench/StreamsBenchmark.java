@@ -66,26 +66,36 @@ public final class StreamsBenchmark {
                 runs, families, checkpoints, load.events(), paced.runs(), paced.checkpoints());
         Path state = Files.createTempDirectory("modehop-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+            // --only raw,copy,job,flat runs some of the rows (for profiling one of them); the default runs all.
+            List<String> only = List.of(stringArg(args, "--only", "raw,copy,job,flat").split(","));
             List<String> rows = new ArrayList<>();
-            rows.add(rawPassThrough(kafka, registry, load, paced));
-            rows.add(streamsPassThrough(kafka, registry, load, paced, state));
-            rows.add(modehopJob(kafka, registry, load, paced, state));
+            if (only.contains("raw")) {
+                rows.add(rawPassThrough(kafka, registry, load, paced));
+            }
+            if (only.contains("copy")) {
+                rows.add(streamsPassThrough(kafka, registry, load, paced, state));
+            }
+            if (only.contains("job")) {
+                rows.add(modehopJob(kafka, registry, load, paced, state));
+            }
             // Per-record cost against the run's size: one run, about the same number of input events.
             List<String> flat = new ArrayList<>();
             int events = intArg(args, "--flat-events", 10_000);
-            for (int series : new int[] {4, 100}) {
+            for (int series : only.contains("flat") ? new int[] {4, 100} : new int[0]) {
                 Workload one = new Workload(1, series, Math.max(2, events / (1 + series)));
-                double eps = jobThroughput(kafka, registry, one, state, "job-s" + series);
-                flat.add(String.format("| modehop job, 1 run x %d series (%d checkpoints) | %.0f | %.0f |", series,
-                        one.checkpoints(), eps, 1e6 / eps));
+                Result r = jobThroughput(kafka, registry, one, state, "job-s" + series);
+                flat.add(String.format("| modehop job, 1 run x %d series (%d checkpoints) | %.0f | %.0f | %.0f |",
+                        series, one.checkpoints(), r.eventsPerSecond(), 1e6 / r.eventsPerSecond(), r.cpuPerEvent()));
             }
             System.out.println();
-            System.out.println("| pipeline | throughput (events/s) | latency p50 (ms) | latency p99 (ms) |");
-            System.out.println("|---|---|---|---|");
+            System.out.println("| pipeline | throughput (events/s) | latency p50 (ms) | latency p99 (ms)"
+                    + " | process CPU per event (us) |");
+            System.out.println("|---|---|---|---|---|");
             rows.forEach(System.out::println);
             System.out.println();
-            System.out.println("| run size | throughput (events/s) | cost per input event (us) |");
-            System.out.println("|---|---|---|");
+            System.out.println("| run size | throughput (events/s) | wall time per input event (us)"
+                    + " | process CPU per event (us) |");
+            System.out.println("|---|---|---|---|");
             flat.forEach(System.out::println);
         }
     }
@@ -146,14 +156,14 @@ public final class StreamsBenchmark {
         return r.row("modehop Kafka Streams job (exactly_once_v2)");
     }
 
-    static double jobThroughput(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Workload w, Path state,
+    static Result jobThroughput(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Workload w, Path state,
                                 String name) throws Exception {
         return phase("job-" + name + "-t", kafka, registry, w, (topics, outTopic) -> {
             MonitorStreamsJob job = MonitorStreamsJob.start(topics, new RunMonitor(MonitorConfig.defaults()),
                     MonitorStreamsJob.config(kafka.bootstrapServers(), "bench-" + name + "-" + UUID.randomUUID(),
                             state.resolve(name + "-" + UUID.randomUUID()).toString(), Map.of()));
             return job::close;
-        }, false).eventsPerSecond;
+        }, false);
     }
 
     // ---- measurement ----
@@ -166,17 +176,22 @@ public final class StreamsBenchmark {
         void stop() throws Exception;
     }
 
-    record Result(double eventsPerSecond, double p50, double p99) {
+    /**
+     * {@code cpuPerEvent}: CPU time of the whole process (pipeline, broker, load generator and reader, all in
+     * this JVM) per input event of the throughput phase, in microseconds. On a shared machine the wall-clock
+     * figures move with other load; this one moves much less, so rows of different runs compare by it.
+     */
+    record Result(double eventsPerSecond, double p50, double p99, double cpuPerEvent) {
         String row(String name) {
-            return String.format("| %s | %.0f | %.0f | %.0f |", name, eventsPerSecond, p50, p99);
+            return String.format("| %s | %.0f | %.0f | %.0f | %.0f |", name, eventsPerSecond, p50, p99, cpuPerEvent);
         }
     }
 
     static Result measure(String name, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Workload load,
                           Workload paced, Pipeline pipeline) throws Exception {
-        double throughput = phase(name + "-t", kafka, registry, load, pipeline, false).eventsPerSecond;
+        Result throughput = phase(name + "-t", kafka, registry, load, pipeline, false);
         Result latency = phase(name + "-l", kafka, registry, paced, pipeline, true);
-        return new Result(throughput, latency.p50, latency.p99);
+        return new Result(throughput.eventsPerSecond, latency.p50, latency.p99, throughput.cpuPerEvent);
     }
 
     /** One measured phase on fresh topics: produce the workload, wait for the pipeline's outputs. */
@@ -222,6 +237,7 @@ public final class StreamsBenchmark {
         reader.setDaemon(true);
         reader.start();
         long start = System.nanoTime();
+        long cpu0 = processCpuNanos();
         try (KafkaProducer<String, byte[]> p = producer(kafka)) {
             for (int i = 1; i <= w.checkpoints(); i++) {
                 long step = 50L * i;
@@ -264,6 +280,7 @@ public final class StreamsBenchmark {
             }
             Thread.sleep(20);
         }
+        long cpu = processCpuNanos() - cpu0;
         done.set(true);
         reader.join();
         stopper.stop();
@@ -279,9 +296,17 @@ public final class StreamsBenchmark {
         Collections.sort(sorted);
         double p50 = sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2) / 1e6;
         double p99 = sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6;
-        System.out.printf("  %s: %d outputs in %.2f s (%.0f input events/s)%s%n", prefix, expected, elapsed / 1e9, eps,
-                pacedForLatency ? String.format(", latency p50 %.0f ms p99 %.0f ms over %d samples", p50, p99, sorted.size()) : "");
-        return new Result(eps, p50, p99);
+        double cpuPerEvent = cpu / 1e3 / w.events();
+        System.out.printf("  %s: %d outputs in %.2f s (%.0f input events/s, process CPU %.0f us per event)%s%n", prefix,
+                expected, elapsed / 1e9, eps, cpuPerEvent, pacedForLatency ? String.format(
+                        ", latency p50 %.0f ms p99 %.0f ms over %d samples", p50, p99, sorted.size()) : "");
+        return new Result(eps, p50, p99, cpuPerEvent);
+    }
+
+    /** CPU time of this JVM so far (every thread), nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** A baseline's copy and a hop share a key: run/step for a checkpoint's last score. */
@@ -331,6 +356,15 @@ public final class StreamsBenchmark {
         cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         return new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static String stringArg(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     static int intArg(String[] args, String name, int fallback) {

@@ -28,7 +28,12 @@ record Reference(Set<String> hops, Set<String> verdicts, Set<String> alerts) {
 
     /** Adds what {@code history} replayed as {@code runId} owes. */
     void add(History history, String runId) {
-        List<OfflineDetection.DetectedHop> detected = new OfflineDetection(MonitorConfig.defaults()).detect(history.points());
+        add(history.points(), runId);
+    }
+
+    /** Adds what a run of these points (one per series and checkpoint, as the monitor pools them) owes. */
+    void add(List<OfflineDetection.Point> points, String runId) {
+        List<OfflineDetection.DetectedHop> detected = new OfflineDetection(MonitorConfig.defaults()).detect(points);
         for (OfflineDetection.DetectedHop h : detected) {
             String hopId = Ids.hop(runId, h.series(), h.step());
             hops.add(hopId);

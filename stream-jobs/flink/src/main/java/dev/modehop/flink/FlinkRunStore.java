@@ -1,5 +1,6 @@
 package dev.modehop.flink;
 
+import dev.modehop.step.PartCache;
 import dev.modehop.step.RunStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +9,29 @@ import org.apache.flink.api.common.state.MapState;
 /** The current key's (run's) parts in a Flink map state, name to bytes. */
 final class FlinkRunStore implements RunStore {
     private final MapState<String, byte[]> parts;
+    private final PartCache decoded;
+    private String run = "";
 
-    FlinkRunStore(MapState<String, byte[]> parts) {
+    /** @param decoded the subtask's cache of decoded parts (the heap backend hands out the stored arrays) */
+    FlinkRunStore(MapState<String, byte[]> parts, PartCache decoded) {
         this.parts = parts;
+        this.decoded = decoded;
+    }
+
+    /** Names the run (the current key) the next calls are about, for the keys of the decoded parts. */
+    FlinkRunStore of(String runKey) {
+        this.run = runKey;
+        return this;
+    }
+
+    @Override
+    public PartCache decoded() {
+        return decoded;
+    }
+
+    @Override
+    public String decodedKey(String name) {
+        return run.length() + ":" + run + name;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.step.MonitorStep;
 import dev.modehop.step.Outgoing;
+import dev.modehop.step.PartCache;
 import dev.modehop.step.StepInput;
 import dev.modehop.step.StepResult;
 import dev.modehop.step.StepSettings;
@@ -53,20 +54,21 @@ public final class RunMonitorFunction extends KeyedProcessFunction<String, Input
                 StepSettings.defaults().withIdleExpiryMs(idleExpiry.toMillis()));
         parts = getRuntimeContext().getMapState(new MapStateDescriptor<>(STATE_NAME, String.class, byte[].class));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>(TIMER_NAME, Long.class));
-        store = new FlinkRunStore(parts);
+        // A fresh cache with every open(): a restored subtask decodes what its state holds.
+        store = new FlinkRunStore(parts, new PartCache(PartCache.DEFAULT_CAPACITY));
     }
 
     @Override
     public void processElement(InputRecord in, Context ctx, Collector<OutgoingRecord> out) throws Exception {
         StepInput input = new StepInput(in.topic, in.partition, in.offset, in.timestamp, in.keyString(), in.value,
                 in.headers());
-        apply(step.onRecord(store, input), ctx, out);
+        apply(step.onRecord(store.of(ctx.getCurrentKey()), input), ctx, out);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OutgoingRecord> out) throws Exception {
         timer.clear();
-        apply(step.onDeadline(store, timestamp), ctx, out);
+        apply(step.onDeadline(store.of(ctx.getCurrentKey()), timestamp), ctx, out);
     }
 
     private void apply(StepResult result, Context ctx, Collector<OutgoingRecord> out) throws Exception {

@@ -2,12 +2,13 @@ package dev.modehop.streams;
 
 import dev.modehop.step.MonitorStep;
 import dev.modehop.step.Outgoing;
+import dev.modehop.step.PartCache;
 import dev.modehop.step.StepInput;
 import dev.modehop.step.StepResult;
+import dev.modehop.step.StoredRun;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -33,6 +34,8 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
     private KeyValueStore<String, byte[]> deadlines;
     /** Derived from the inputs since init(): a revived task starts from its stores, never from this. */
     private long clock;
+    /** Decoded parts between records; emptied by init(), so a revived task decodes what its stores hold. */
+    private final PartCache decoded = new PartCache(PartCache.DEFAULT_CAPACITY);
     private long earliestDeadline;
 
     RunMonitorProcessor(MonitorStep step, long latenessMs, ProcessingListener listener) {
@@ -47,6 +50,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
         this.store = context.getStateStore(MonitorTopology.STATE_STORE);
         this.deadlines = context.getStateStore(MonitorTopology.DEADLINE_STORE);
         this.clock = Long.MIN_VALUE;
+        this.decoded.clear();
         this.earliestDeadline = Long.MAX_VALUE;
         try (var it = deadlines.all()) {
             if (it.hasNext()) {
@@ -62,7 +66,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
         StepInput in = new StepInput(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(),
                 record.value(), record.headers());
         String runId = step.routingKey(in);
-        StreamsRunStore runStore = StreamsRunStore.of(store, runId == null ? "" : runId);
+        StreamsRunStore runStore = StreamsRunStore.of(store, runId == null ? "" : runId, decoded);
         StepResult result = step.onRecord(runStore, in);
         emit(result.outputs());
         apply(result, runId, runStore);
@@ -83,7 +87,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
                 deadlines.delete(d.key);
                 long at = timeOf(d.key);
                 String runId = new String(d.value, java.nio.charset.StandardCharsets.UTF_8);
-                StreamsRunStore runStore = StreamsRunStore.of(store, runId);
+                StreamsRunStore runStore = StreamsRunStore.of(store, runId, decoded);
                 runStore.delete(TIMER);
                 StepResult result = step.onDeadline(runStore, at);
                 emit(result.outputs());
@@ -149,7 +153,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
 
     /** Deadline keys sort by time: a sign and 19 digits (event times are never negative in practice). */
     static String key(long time, String runId) {
-        return String.format(Locale.ROOT, "%020d", Math.max(0, time)) + "/" + runId;
+        return StoredRun.zeroPadded(Math.max(0, time), 20) + "/" + runId;
     }
 
     static long timeOf(String key) {

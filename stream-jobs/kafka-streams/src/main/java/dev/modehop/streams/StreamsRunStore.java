@@ -1,5 +1,6 @@
 package dev.modehop.streams;
 
+import dev.modehop.step.PartCache;
 import dev.modehop.step.RunStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,21 +18,34 @@ final class StreamsRunStore implements RunStore {
     private final ReadOnlyKeyValueStore<String, byte[]> reads;
     private final KeyValueStore<String, byte[]> writes;
     private final String prefix;
+    private final PartCache decoded;
 
     private StreamsRunStore(ReadOnlyKeyValueStore<String, byte[]> reads, KeyValueStore<String, byte[]> writes,
-                            String runId) {
+                            String runId, PartCache decoded) {
         this.reads = reads;
         this.writes = writes;
         this.prefix = prefix(runId);
+        this.decoded = decoded;
     }
 
-    static StreamsRunStore of(KeyValueStore<String, byte[]> store, String runId) {
-        return new StreamsRunStore(store, store, runId);
+    /** The processor's view of one run; {@code decoded} is the task's cache of decoded parts (or null). */
+    static StreamsRunStore of(KeyValueStore<String, byte[]> store, String runId, PartCache decoded) {
+        return new StreamsRunStore(store, store, runId, decoded);
     }
 
-    /** For queries: reads only. */
+    /** For queries: reads only, and decodes every read (queries run on other threads than the task). */
     static StreamsRunStore reading(ReadOnlyKeyValueStore<String, byte[]> store, String runId) {
-        return new StreamsRunStore(store, null, runId);
+        return new StreamsRunStore(store, null, runId, null);
+    }
+
+    @Override
+    public PartCache decoded() {
+        return decoded;
+    }
+
+    @Override
+    public String decodedKey(String name) {
+        return prefix + name;
     }
 
     static String prefix(String runId) {

@@ -150,7 +150,7 @@ class MonitorTopologyTest {
             checkpoint("r", i * 50L, (i / 10) % 2 == 0 ? 0.95 : 0.05);
         }
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(MonitorTopology.STATE_STORE);
-        StreamsRunStore run = StreamsRunStore.of(store, "r");
+        StreamsRunStore run = StreamsRunStore.of(store, "r", null);
         RunState state = PartCodec.decode(run.get("h"), RunState.class);
         List<?> windows = PartCodec.decode(run.get("x/windows"), List.class);
         List<?> hops = PartCodec.decode(run.get("k/flipped"), List.class);

@@ -7,7 +7,22 @@ import java.util.TreeMap;
 /** One run's parts in a sorted map (offline use, tests, benchmarks), counting the bytes written to it. */
 public final class MemoryRunStore implements RunStore {
     private final TreeMap<String, byte[]> parts = new TreeMap<>();
+    private final PartCache decoded;
     private long bytesWritten;
+
+    public MemoryRunStore() {
+        this(null);
+    }
+
+    /** With {@code decoded} kept between calls, as the engines keep them. */
+    public MemoryRunStore(PartCache decoded) {
+        this.decoded = decoded;
+    }
+
+    @Override
+    public PartCache decoded() {
+        return decoded;
+    }
 
     public long bytesWritten() {
         return bytesWritten;

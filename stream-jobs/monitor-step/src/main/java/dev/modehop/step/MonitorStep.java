@@ -84,16 +84,20 @@ public final class MonitorStep {
         MonitorInput input = checked.input();
         RunState stored = StoredRun.load(store, settings.codec());
         RunState run = stored != null ? stored : StoredRun.fresh(store, settings.codec(), input.runId());
-        List<Output> outputs = input.applyTo(monitor, run, in.timestamp());
-        long inputTime = input.eventTime(in.timestamp());
-        run.lastInputAt = Math.max(run.lastInputAt, inputTime);
-        List<Outgoing> out = encode(outputs, in, in.timestamp());
-        if (run.holdsNothing()) {
-            // Every record of this run so far was rejected: keep nothing of it.
-            return new StepResult(out, stored != null, -1, inputTime);
+        try {
+            List<Output> outputs = input.applyTo(monitor, run, in.timestamp());
+            long inputTime = input.eventTime(in.timestamp());
+            run.lastInputAt = Math.max(run.lastInputAt, inputTime);
+            List<Outgoing> out = encode(outputs, in, in.timestamp());
+            if (run.holdsNothing()) {
+                // Every record of this run so far was rejected: keep nothing of it.
+                return new StepResult(out, stored != null, -1, inputTime);
+            }
+            StoredRun.saveHeader(store, settings.codec(), run);
+            return new StepResult(out, false, nextDeadline(run), inputTime);
+        } finally {
+            StoredRun.finish(run);
         }
-        StoredRun.saveHeader(store, settings.codec(), run);
-        return new StepResult(out, false, nextDeadline(run), inputTime);
     }
 
     /** The event time of the run's deadline has come ({@code time} is the engine's event-time clock). */
@@ -102,24 +106,32 @@ public final class MonitorStep {
         if (run == null) {
             return new StepResult(List.of(), false, -1, -1);
         }
-        List<Outgoing> out = encode(monitor.onTime(run, time), null, time);
-        boolean expired = settings.idleExpiryMs() > 0 && time >= run.lastInputAt + settings.idleExpiryMs()
-                && run.waiting.isEmpty();
-        if (expired || run.holdsNothing()) {
-            if (expired) {
-                LOG.info("run {} expired: no input for {} ms of event time; its state is deleted", run.runId,
-                        settings.idleExpiryMs());
+        try {
+            List<Outgoing> out = encode(monitor.onTime(run, time), null, time);
+            boolean expired = settings.idleExpiryMs() > 0 && time >= run.lastInputAt + settings.idleExpiryMs()
+                    && run.waiting.isEmpty();
+            if (expired || run.holdsNothing()) {
+                if (expired) {
+                    LOG.info("run {} expired: no input for {} ms of event time; its state is deleted", run.runId,
+                            settings.idleExpiryMs());
+                }
+                return new StepResult(out, true, -1, -1);
             }
-            return new StepResult(out, true, -1, -1);
+            StoredRun.saveHeader(store, settings.codec(), run);
+            return new StepResult(out, false, nextDeadline(run), -1);
+        } finally {
+            StoredRun.finish(run);
         }
-        StoredRun.saveHeader(store, settings.codec(), run);
-        return new StepResult(out, false, nextDeadline(run), -1);
     }
 
     /** The run as queries see it, or empty when nothing is stored for it. */
     public Optional<RunSummary> summarize(RunStore store) {
         RunState run = StoredRun.load(store, settings.codec());
-        return run == null ? Optional.empty() : Optional.of(monitor.summarize(run));
+        try {
+            return run == null ? Optional.empty() : Optional.of(monitor.summarize(run));
+        } finally {
+            StoredRun.finish(run);
+        }
     }
 
     private long nextDeadline(RunState run) {

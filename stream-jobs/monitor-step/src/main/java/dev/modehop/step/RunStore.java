@@ -16,4 +16,14 @@ public interface RunStore {
 
     /** The names stored under {@code prefix}, in ascending order. */
     List<String> names(String prefix);
+
+    /** Where the engine keeps decoded parts between records ({@link PartCache}), or null to decode every read. */
+    default PartCache decoded() {
+        return null;
+    }
+
+    /** The key of part {@code name} in {@link #decoded()}: unique among the runs that share that cache. */
+    default String decodedKey(String name) {
+        return name;
+    }
 }

@@ -10,16 +10,18 @@ import dev.modehop.core.SourceStatistics;
 import dev.modehop.core.TrainingWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A run's state laid out in an engine's {@link RunStore}: the header ({@link RunState}) under {@value #HEADER},
  * each series under {@code s/<series>} and its hops under {@code k/<series>}, each result under
  * {@code r/<step, 19 digits>/<family/task>}, windows, source statistics and ranking under {@code x/...}. A
- * record reads and writes only the parts it concerns. Decoded parts are kept for one
- * call only, so nothing outlives the store content it mirrors (a revived task starts from the store).
+ * record reads and writes only the parts it concerns. Decoded parts outlive a call only in the engine's
+ * {@link PartCache}, and only while they are exactly what the store holds (see there).
  */
 public final class StoredRun implements RunParts {
     static final String HEADER = "h";
@@ -36,17 +38,22 @@ public final class StoredRun implements RunParts {
 
     private final RunStore store;
     private final PartCodec codec;
+    private final PartCache cache;
     private final Map<String, SeriesEntry> series = new HashMap<>();
+    /** Parts read from the cache in this call and not written back since: forgotten by {@link #finish}. */
+    private final Set<String> unwritten = new HashSet<>();
 
     private StoredRun(RunStore store, PartCodec codec) {
         this.store = store;
         this.codec = codec;
+        this.cache = store.decoded();
     }
 
     /** The run's header with this layout attached, or null when nothing is stored for the run. */
     public static RunState load(RunStore store, PartCodec codec) {
-        byte[] header = store.get(HEADER);
-        return header == null ? null : PartCodec.decode(header, RunState.class).attach(new StoredRun(store, codec));
+        StoredRun parts = new StoredRun(store, codec);
+        RunState run = parts.read(HEADER, b -> PartCodec.decode(b, RunState.class));
+        return run == null ? null : run.attach(parts);
     }
 
     public static RunState fresh(RunStore store, PartCodec codec, String runId) {
@@ -54,16 +61,60 @@ public final class StoredRun implements RunParts {
     }
 
     public static void saveHeader(RunStore store, PartCodec codec, RunState run) {
-        store.put(HEADER, codec.encode(run));
+        if (run.parts() instanceof StoredRun parts && parts.store == store) {
+            parts.write(HEADER, run);
+        } else {
+            store.put(HEADER, codec.encode(run));
+        }
+    }
+
+    /**
+     * Ends a call on the run: every cached part it read and did not write back is forgotten, so a part changed
+     * in memory but not stored (or a call cut short by an exception) is decoded from the store next time.
+     */
+    public static void finish(RunState run) {
+        if (run != null && run.parts() instanceof StoredRun parts && parts.cache != null) {
+            for (String name : parts.unwritten) {
+                parts.cache.forget(parts.store.decodedKey(name));
+            }
+            parts.unwritten.clear();
+        }
+    }
+
+    private <T> T read(String name, Function<byte[], T> decode) {
+        byte[] bytes = store.get(name);
+        if (cache == null) {
+            return bytes == null ? null : decode.apply(bytes);
+        }
+        if (bytes != null) {
+            unwritten.add(name);
+        }
+        return cache.read(store.decodedKey(name), bytes, decode);
+    }
+
+    private void write(String name, Object part) {
+        byte[] bytes = codec.encode(part);
+        store.put(name, bytes);
+        if (cache != null) {
+            cache.wrote(store.decodedKey(name), bytes, part);
+            unwritten.remove(name);
+        }
+    }
+
+    private void delete(String name) {
+        store.delete(name);
+        if (cache != null) {
+            cache.forget(store.decodedKey(name));
+            unwritten.remove(name);
+        }
     }
 
     @Override
     public SeriesEntry series(String name) {
         SeriesEntry e = series.get(name);
         if (e == null) {
-            byte[] bytes = store.get(SERIES + name);
-            if (bytes != null) {
-                e = PartCodec.decode(bytes, SeriesEntry.class);
+            e = read(SERIES + name, b -> PartCodec.decode(b, SeriesEntry.class));
+            if (e != null) {
                 series.put(name, e);
             }
         }
@@ -73,7 +124,7 @@ public final class StoredRun implements RunParts {
     @Override
     public void saveSeries(SeriesEntry entry) {
         series.put(entry.state.series, entry);
-        store.put(SERIES + entry.state.series, codec.encode(entry));
+        write(SERIES + entry.state.series, entry);
     }
 
     @Override
@@ -90,22 +141,21 @@ public final class StoredRun implements RunParts {
 
     @Override
     public ProbeResult result(long step, String taskKey) {
-        byte[] bytes = store.get(resultName(step, taskKey));
-        return bytes == null ? null : PartCodec.decode(bytes, ProbeResult.class);
+        return read(resultName(step, taskKey), b -> PartCodec.decode(b, ProbeResult.class));
     }
 
     @Override
     public void saveResult(ProbeResult r) {
-        store.put(resultName(r.step(), r.taskKey()), codec.encode(r));
+        write(resultName(r.step(), r.taskKey()), r);
     }
 
     @Override
     public List<ProbeResult> results(long step) {
         List<ProbeResult> out = new ArrayList<>();
         for (String name : store.names(stepPrefix(step))) {
-            byte[] bytes = store.get(name);
-            if (bytes != null) {
-                out.add(PartCodec.decode(bytes, ProbeResult.class));
+            ProbeResult r = read(name, b -> PartCodec.decode(b, ProbeResult.class));
+            if (r != null) {
+                out.add(r);
             }
         }
         return out;
@@ -114,56 +164,70 @@ public final class StoredRun implements RunParts {
     @Override
     public void dropResults(long step) {
         for (String name : store.names(stepPrefix(step))) {
-            store.delete(name);
+            delete(name);
         }
     }
 
     @Override
     public List<RunState.HopRecord> hops(String name) {
-        byte[] bytes = store.get(HOPS + name);
-        return bytes == null ? new ArrayList<>() : PartCodec.decode(bytes, HOP_LIST);
+        List<RunState.HopRecord> hops = read(HOPS + name, b -> PartCodec.decode(b, HOP_LIST));
+        return hops == null ? new ArrayList<>() : hops;
     }
 
     @Override
     public void saveHops(String name, List<RunState.HopRecord> hops) {
-        store.put(HOPS + name, codec.encode(hops));
+        write(HOPS + name, hops);
     }
 
     @Override
     public List<TrainingWindow> windows() {
-        byte[] bytes = store.get(WINDOWS);
-        return bytes == null ? new ArrayList<>() : PartCodec.decode(bytes, WINDOW_LIST);
+        List<TrainingWindow> windows = read(WINDOWS, b -> PartCodec.decode(b, WINDOW_LIST));
+        return windows == null ? new ArrayList<>() : windows;
     }
 
     @Override
     public void saveWindows(List<TrainingWindow> windows) {
-        store.put(WINDOWS, codec.encode(windows));
+        write(WINDOWS, windows);
     }
 
     @Override
     public SourceStatistics sources() {
-        byte[] bytes = store.get(SOURCES);
-        return bytes == null ? new SourceStatistics() : PartCodec.decode(bytes, SourceStatistics.class);
+        SourceStatistics sources = read(SOURCES, b -> PartCodec.decode(b, SourceStatistics.class));
+        return sources == null ? new SourceStatistics() : sources;
     }
 
     @Override
     public void saveSources(SourceStatistics sources) {
-        store.put(SOURCES, codec.encode(sources));
+        write(SOURCES, sources);
     }
 
     @Override
     public CheckpointRanker.State ranking() {
-        byte[] bytes = store.get(RANKING);
-        return bytes == null ? new CheckpointRanker.State() : PartCodec.decode(bytes, CheckpointRanker.State.class);
+        CheckpointRanker.State ranking = read(RANKING, b -> PartCodec.decode(b, CheckpointRanker.State.class));
+        return ranking == null ? new CheckpointRanker.State() : ranking;
     }
 
     @Override
     public void saveRanking(CheckpointRanker.State ranking) {
-        store.put(RANKING, codec.encode(ranking));
+        write(RANKING, ranking);
     }
 
-    private static String stepPrefix(long step) {
-        return RESULTS + String.format(Locale.ROOT, "%019d", step) + "/";
+    /** {@code r/} and the step in 19 digits, so names sort by step (String.format was a tenth of a record's cost). */
+    static String stepPrefix(long step) {
+        return RESULTS + zeroPadded(step, 19) + "/";
+    }
+
+    /** {@code value} (not negative) in {@code digits} decimal digits, zeros in front. */
+    public static String zeroPadded(long value, int digits) {
+        String plain = Long.toString(value);
+        if (plain.length() >= digits) {
+            return plain;
+        }
+        StringBuilder b = new StringBuilder(digits);
+        for (int i = plain.length(); i < digits; i++) {
+            b.append('0');
+        }
+        return b.append(plain).toString();
     }
 
     private static String resultName(long step, String taskKey) {

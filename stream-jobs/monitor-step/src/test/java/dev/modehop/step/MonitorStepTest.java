@@ -9,6 +9,7 @@ import dev.modehop.core.RunMonitor;
 import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.events.Alert;
 import dev.modehop.events.CheckpointReady;
+import dev.modehop.events.DataWindow;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.ScoringProgress;
@@ -193,5 +194,75 @@ class MonitorStepTest {
             }
         }
         throw new AssertionError("unreachable");
+    }
+
+    @Test
+    void decodedPartsKeptBetweenCallsChangeNothingOfWhatIsWrittenOrStored() {
+        MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
+        MemoryRunStore plain = new MemoryRunStore();
+        MemoryRunStore cached = new MemoryRunStore(new PartCache(PartCache.DEFAULT_CAPACITY));
+        List<StepInput> inputs = new ArrayList<>();
+        long offset = 0;
+        for (int c = 1; c <= 60; c++) {
+            long stepNo = 50L * c;
+            long at = T0 + 100L * c;
+            if (c % 7 == 0) {
+                inputs.add(input(topics.dataWindowClosed, "r", DataWindow.newBuilder().setRunId("r")
+                        .setWindowId("w" + c).setStartStep(stepNo - 50).setEndStep(stepNo).setTokens(1000)
+                        .setMixture(Map.of("web", 0.5, "code", 0.5)).setProducedAt(at).build(), offset++));
+            }
+            inputs.add(input(topics.checkpointReady, "r", ready("r", stepNo, at), offset++));
+            for (int f = 0; f < 4; f++) {
+                if (c == 30 && f == 3) {
+                    continue; // checkpoint 30 misses a score: skipped at its deadline, completed late below
+                }
+                double acc = ((c + f) / 6) % 2 == 0 ? 0.95 : 0.05;
+                inputs.add(input(topics.probeScored, "r", score("r", stepNo, "family" + f, acc, 4, at), offset++));
+                if (c % 11 == 0 && f == 1) {
+                    inputs.add(inputs.get(inputs.size() - 1)); // a duplicate
+                }
+            }
+            if (c == 33) {
+                inputs.add(input(topics.probeScored, "r", score("r", 1500, "family3", 0.5, 4, at), offset++));
+            }
+        }
+        inputs.add(input(topics.probeScored, "other", score("other", 50, "family0", 0.5, 1, T0), offset++));
+        for (StepInput in : inputs) {
+            StepResult a = step.onRecord(plain, in);
+            StepResult b = step.onRecord(cached, in);
+            assertEquals(describe(a), describe(b), "outputs of record at offset " + in.offset());
+            if (a.nextDeadline() >= 0 && in.offset() % 5 == 0) {
+                assertEquals(describe(step.onDeadline(plain, a.nextDeadline())),
+                        describe(step.onDeadline(cached, a.nextDeadline())), "deadline after offset " + in.offset());
+            }
+        }
+        assertEquals(stored(plain), stored(cached), "stored parts");
+        assertEquals(json(step.summarize(plain).orElseThrow()), json(step.summarize(cached).orElseThrow()));
+        assertTrue(cached.decoded().size() > 0, "the cached store kept decoded parts");
+    }
+
+    private static String json(Object o) {
+        try {
+            return PartCodec.jsonMapper().writeValueAsString(o);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> describe(StepResult r) {
+        List<String> out = new ArrayList<>();
+        for (Outgoing o : r.outputs()) {
+            out.add(o.topic() + " " + o.key() + " " + java.util.Arrays.toString(o.value()));
+        }
+        out.add(r.deleteRun() + " " + r.nextDeadline() + " " + r.inputTime());
+        return out;
+    }
+
+    private static Map<String, String> stored(MemoryRunStore store) {
+        Map<String, String> parts = new java.util.TreeMap<>();
+        for (String name : store.names("")) {
+            parts.put(name, java.util.Arrays.toString(store.get(name)));
+        }
+        return parts;
     }
 }
