@@ -171,6 +171,15 @@ launch() {
 
 JVM_SMALL=(-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1)
 AVRO_PACKAGES=-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.modehop.events
+# What Flink's own scripts pass on Java 17 (env.java.opts.all of its default configuration): its serializers
+# and translators reflect into these packages.
+FLINK_OPENS=(--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED)
 
 broker_config() {
   local i="$1" d="$DIR/broker-$1" voters=""
@@ -227,11 +236,19 @@ taskmanager.bind-host: 127.0.0.1
 taskmanager.rpc.port: $((BASE + 73))
 taskmanager.data.port: $((BASE + 74))
 taskmanager.numberOfTaskSlots: 2
-taskmanager.memory.process.size: 1024m
+# Started without Flink's scripts, the TaskManager needs its resources spelled out (the scripts compute them);
+# its JVM gets -Xmx = framework + task heap, -XX:MaxDirectMemorySize = the off-heap parts + network.
+taskmanager.cpu.cores: 2
+taskmanager.memory.framework.heap.size: 64m
+taskmanager.memory.task.heap.size: 320m
+taskmanager.memory.framework.off-heap.size: 64m
+taskmanager.memory.task.off-heap.size: 32m
 taskmanager.memory.network.min: 32m
 taskmanager.memory.network.max: 32m
 taskmanager.memory.managed.size: 32m
 taskmanager.memory.jvm-metaspace.size: 160m
+taskmanager.memory.jvm-overhead.min: 64m
+taskmanager.memory.jvm-overhead.max: 64m
 parallelism.default: 2
 execution.checkpointing.interval: 2s
 state.checkpoints.dir: file://$d/checkpoints
@@ -242,6 +259,20 @@ heartbeat.timeout: 10000
 heartbeat.interval: 2000
 web.upload.dir: $d/upload
 io.tmp.dirs: $d/tmp
+EOF
+  mkdir -p "$d/upload" "$d/tmp"
+  cat >"$d/conf/log4j2.properties" <<EOF
+# Flink's own log to the process's output (logs/jobmanager.log, logs/taskmanager.log)
+rootLogger.level = INFO
+rootLogger.appenderRef.console.ref = console
+appender.console.name = console
+appender.console.type = Console
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n
+logger.kafka.name = org.apache.kafka
+logger.kafka.level = WARN
+logger.pekko.name = org.apache.pekko
+logger.pekko.level = WARN
 EOF
 }
 
@@ -261,13 +292,14 @@ start_one() {
         -jar "$APICURIO_HOME/quarkus-run.jar" ;;
     jobmanager)
       flink_config
-      launch jobmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx448m "${JVM_SMALL[@]}" \
-        -Dlog.file="$DIR/logs/jobmanager.flink.log" -cp "$FLINK_LIB/*" \
+      launch jobmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx448m "${JVM_SMALL[@]}" "${FLINK_OPENS[@]}" \
+        -Dlog4j.configurationFile="$DIR/flink/conf/log4j2.properties" -cp "$FLINK_LIB/*" \
         org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$DIR/flink/conf" ;;
     taskmanager)
       flink_config
-      launch taskmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx512m -XX:MaxDirectMemorySize=256m \
-        -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -cp "$FLINK_LIB/*" \
+      launch taskmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx384m -XX:MaxDirectMemorySize=128m "${FLINK_OPENS[@]}" \
+        -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dlog4j.configurationFile="$DIR/flink/conf/log4j2.properties" \
+        -cp "$FLINK_LIB/*" \
         org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$DIR/flink/conf" ;;
     streams-*)
       mkdir -p "$DIR/$name/state"
@@ -336,14 +368,18 @@ topics_create() {
 # Uploads the job jar to the session cluster and runs it (REST: /jars/upload, /jars/:id/run), with the
 # same --bootstrap/--registry/--topic-prefix compose's flink-job passes.
 submit_flink_job() {
-  local rest="http://127.0.0.1:$FLINK_REST_PORT" upload id args run
+  local rest="http://127.0.0.1:$FLINK_REST_PORT" upload id run args
   upload="$(curl -fsS -X POST -H 'Expect:' -F "jarfile=@$FLINK_JAR" "$rest/jars/upload")" || fail "uploading the job jar failed"
   id="$(sed -E 's/.*"filename":"[^"]*\/([^"\/]+)".*/\1/' <<<"$upload")"
-  args="--bootstrap $BOOTSTRAP --registry $REGISTRY"
-  if [ -n "${SHARED_MODEHOP_TOPIC_PREFIX:-}" ]; then args="$args --topic-prefix $SHARED_MODEHOP_TOPIC_PREFIX"; fi
-  if [ -n "${SHARED_MODEHOP_RULES_FILE:-}" ]; then args="$args --rules $SHARED_MODEHOP_RULES_FILE"; fi
-  run="$(curl -fsS -X POST -H 'Content-Type: application/json' \
-    -d "{\"programArgs\":\"$args\",\"parallelism\":2}" "$rest/jars/$id/run")" || fail "running the job failed: $run"
+  args=(--bootstrap "$BOOTSTRAP" --registry "$REGISTRY")
+  if [ -n "${SHARED_MODEHOP_TOPIC_PREFIX:-}" ]; then args+=(--topic-prefix "$SHARED_MODEHOP_TOPIC_PREFIX"); fi
+  if [ -n "${SHARED_MODEHOP_RULES_FILE:-}" ]; then args+=(--rules "$SHARED_MODEHOP_RULES_FILE"); fi
+  if [ -n "${SHARED_MODEHOP_STABILITY_CHECKPOINTS:-}" ]; then args+=(--stability-checkpoints "$SHARED_MODEHOP_STABILITY_CHECKPOINTS"); fi
+  local list="" a
+  for a in "${args[@]}"; do list="$list${list:+,}\"$a\""; done
+  run="$(curl -sS -X POST -H 'Content-Type: application/json' \
+    -d "{\"programArgsList\":[$list],\"parallelism\":2}" "$rest/jars/$id/run")" || fail "running the job failed"
+  [[ "$run" == *'"jobid"'* ]] || fail "running the job failed: $run"
   sed -E 's/.*"jobid":"([^"]+)".*/\1/' <<<"$run" >"$DIR/flink/job-id"
   say "flink job $(cat "$DIR/flink/job-id") submitted (parallelism 2) through $rest"
 }
