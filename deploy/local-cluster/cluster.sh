@@ -6,7 +6,7 @@
 #   deploy/local-cluster/cluster.sh status    one line per process: alive or not, pid, port
 #   deploy/local-cluster/cluster.sh down      SIGTERM to every process (SIGKILL after a grace), nothing left
 #   deploy/local-cluster/cluster.sh start|stop|kill NAME   one process (kill = SIGKILL), e.g. broker-2, streams-1
-#   deploy/local-cluster/cluster.sh env NAME  the environment NAME is started with
+#   deploy/local-cluster/cluster.sh env NAME  the environment NAME is started with (also before `up`)
 #
 # Settings (environment of `up`; written to $MODEHOP_CLUSTER_DIR/cluster.env and reused by later commands):
 #   MODEHOP_CLUSTER_DIR        state: data, logs, pids (default deploy/local-cluster/run)
@@ -292,12 +292,12 @@ start_one() {
         -jar "$APICURIO_HOME/quarkus-run.jar" ;;
     jobmanager)
       flink_config
-      launch jobmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx448m "${JVM_SMALL[@]}" "${FLINK_OPENS[@]}" \
+      launch jobmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx448m "${JVM_SMALL[@]}" "${FLINK_OPENS[@]}" "$AVRO_PACKAGES" \
         -Dlog4j.configurationFile="$DIR/flink/conf/log4j2.properties" -cp "$FLINK_LIB/*" \
         org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$DIR/flink/conf" ;;
     taskmanager)
       flink_config
-      launch taskmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx384m -XX:MaxDirectMemorySize=128m "${FLINK_OPENS[@]}" \
+      launch taskmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx384m -XX:MaxDirectMemorySize=128m "${FLINK_OPENS[@]}" "$AVRO_PACKAGES" \
         -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dlog4j.configurationFile="$DIR/flink/conf/log4j2.properties" \
         -cp "$FLINK_LIB/*" \
         org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$DIR/flink/conf" ;;
@@ -449,14 +449,20 @@ status() {
   done
 }
 
-cmd="${1:-}"
-case "$cmd" in
-  up) up ;;
-  down) down ;;
-  status) status ;;
-  start) load_settings; CLUSTER_ID="$(cat "$DIR/cluster-id")"; start_one "${2:?name}"; await_ready "$2" ;;
-  stop) load_settings; stop_one "${2:?name}" 30 ;;
-  kill) load_settings; kill_one "${2:?name}" ;;
-  env) load_settings; service_env "${2:?name}" ;;
-  *) echo "usage: $0 up|down|status|start NAME|stop NAME|kill NAME|env NAME" >&2; exit 2 ;;
-esac
+# One function, called on the last line: bash has read the whole file before anything runs, so a script edited
+# while a cluster command runs cannot make it execute half a line.
+main() {
+  local cmd="${1:-}"
+  case "$cmd" in
+    up) up ;;
+    down) down ;;
+    status) status ;;
+    start) load_settings; CLUSTER_ID="$(cat "$DIR/cluster-id")"; start_one "${2:?name}"; await_ready "$2" ;;
+    stop) load_settings; stop_one "${2:?name}" 30 ;;
+    kill) load_settings; kill_one "${2:?name}" ;;
+    env) if [ ! -f "$ENV_FILE" ]; then write_settings; fi; load_settings; service_env "${2:?name}" ;;
+    *) echo "usage: $0 up|down|status|start NAME|stop NAME|kill NAME|env NAME" >&2; exit 2 ;;
+  esac
+}
+
+main "$@"; exit $?

@@ -36,6 +36,10 @@ class LocalClusterFlinkTest {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void flinkSessionClusterMatchesDetectAndSurvivesTaskManagerKill() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("modehop.cluster"), "runs with -Pcluster (mvn -Pcluster -pl faults -am verify)");
+        // Built beforehand (.ci/run does): cluster.sh would build it itself, but not from inside this reactor,
+        // whose classes the build would rewrite under the running test.
+        assertTrue(Files.list(Workload.ROOT.resolve("stream-jobs/flink/target")).anyMatch(p -> p.toString().endsWith("-job.jar")),
+                "the Flink job jar is missing: mvn -pl stream-jobs/flink -am -Pjob-jar package -DskipTests");
         Path dir = Path.of("target", "local-cluster-flink").toAbsolutePath();
         Launched.deleteTree(dir);
         Files.createDirectories(dir);
