@@ -141,6 +141,21 @@ final class CommittedOutputs implements AutoCloseable {
         return out;
     }
 
+    /** Every record of the topic named {@code topicName} (a dead-letter twin) decoded as {@code decodeAs}'s values. */
+    <V> List<V> values(String topicName, Topic<V> decodeAs) {
+        List<V> out = new ArrayList<>();
+        for (Arrival a : arrivals) {
+            if (a.topic().equals(topicName)) {
+                out.add(decodeAs.valueSerde().deserializer().deserialize(decodeAs.name(), a.value()));
+            }
+        }
+        return out;
+    }
+
+    Topics topics() {
+        return topics;
+    }
+
     long count(String topicName) {
         return arrivals.stream().filter(a -> a.topic().equals(topicName)).count();
     }

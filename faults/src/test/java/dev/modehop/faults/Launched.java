@@ -138,6 +138,18 @@ final class Launched implements AutoCloseable {
         return s.length() <= 4000 ? s : "..." + s.substring(s.length() - 4000);
     }
 
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -36,6 +36,8 @@ class ConfigConsistencyTest {
 
     /** Variables the compose file reads from the host shell (${NAME}); no process reads them. */
     private static final Set<String> COMPOSE_HOST_VARIABLES = Set.of("MODEHOP_IMAGE", "MODEHOP_CHECKPOINTS_DIR");
+    /** Settings of deploy/local-cluster/cluster.sh itself (it keeps them from the services) and of the Java 21 it finds. */
+    private static final Pattern LOCAL_CLUSTER_SCRIPT_VARIABLES = Pattern.compile("MODEHOP_CLUSTER_[A-Z0-9_]*|MODEHOP_JAVA21_HOME");
     private static final Pattern NAME = Pattern.compile("MODEHOP_[A-Z0-9_]*");
     private static final Pattern TABLE_ROW = Pattern.compile("^\\| `([a-z0-9.]+)` \\| `(MODEHOP_[A-Z0-9_]+)` \\|",
             Pattern.MULTILINE);
@@ -81,6 +83,9 @@ class ConfigConsistencyTest {
             try (Stream<Path> walk = Files.walk(dir)) {
                 files = walk.filter(Files::isRegularFile)
                         .filter(p -> !p.startsWith(root.resolve("deploy/tests")))
+                        // What the local cluster fetches (servers' jars) and writes (data, logs) when it runs.
+                        .filter(p -> !p.startsWith(root.resolve("deploy/local-cluster/target"))
+                                && !p.startsWith(root.resolve("deploy/local-cluster/run")))
                         .filter(p -> !p.toString().endsWith(".json")).toList();
             }
             for (Path file : files) {
@@ -89,7 +94,8 @@ class ConfigConsistencyTest {
                 while (m.find()) {
                     seen++;
                     String variable = m.group();
-                    boolean hostVariable = COMPOSE_HOST_VARIABLES.contains(variable);
+                    boolean hostVariable = COMPOSE_HOST_VARIABLES.contains(variable)
+                            || LOCAL_CLUSTER_SCRIPT_VARIABLES.matcher(variable).matches();
                     if (!(hostVariable || known(variable))) {
                         unknown.add(root.relativize(file) + ": " + variable);
                     }
@@ -155,13 +161,13 @@ class ConfigConsistencyTest {
         }
     }
 
-    private static Set<String> modehopKeys(Map<String, String> env) {
+    static Set<String> modehopKeys(Map<String, String> env) {
         Set<String> keys = new TreeSet<>();
         env.keySet().stream().filter(k -> k.startsWith("MODEHOP_")).forEach(keys::add);
         return keys;
     }
 
-    private static Map<String, Map<String, String>> composeEnvironments() {
+    static Map<String, Map<String, String>> composeEnvironments() {
         try {
             String text = Files.readString(Manifests.repoRoot().resolve("deploy/docker-compose.yml"));
             Map<String, Object> services = map(Manifests.parse(text).get("services"), "services");
