@@ -40,6 +40,11 @@ final class ScoreCommandLine implements Callable<Integer> {
                     + "(same scores within 1e-4, more forward tokens)")
     boolean noPrefixSharing;
 
+    @Option(names = "--gdsuite-bos",
+            description = "for tokenizers that add a BOS, read GDsuite's answer span (boundary counted without "
+                    + "special tokens, so it starts one token early) instead of exactly the answer's tokens")
+    boolean gdsuiteBos;
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(checkpoint)) {
@@ -51,6 +56,6 @@ final class ScoreCommandLine implements Callable<Integer> {
     }
 
     private ScorerSettings withSharing(ScorerSettings settings) {
-        return settings.withScoring(settings.scoring().withPrefixSharing(!noPrefixSharing));
+        return settings.withScoring(settings.scoring().withPrefixSharing(!noPrefixSharing).withGdsuiteBos(gdsuiteBos));
     }
 }

@@ -27,6 +27,7 @@ public final class ProbeScores {
                     .setItems(t.items())
                     .setHardAccuracy(t.hardAccuracy())
                     .setSoftScore(t.softScore())
+                    .setLogProbMargin(Double.isFinite(t.logProbMargin()) ? t.logProbMargin() : null)
                     .setStderr(Double.isFinite(t.stderr()) ? t.stderr() : null)
                     .setTaskCount(score.tasks().size())
                     .setScorerId(scorerId)

@@ -6,6 +6,7 @@ import dev.modehop.scorer.predictors.GeneralizationPredictors;
 import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.scorer.probe.ProbeSuite;
 import dev.modehop.scorer.probe.ProbeSuiteException;
+import dev.modehop.scorer.scoring.ContextOverflow;
 import dev.modehop.scorer.scoring.ScoringOptions;
 import dev.modehop.scorer.scoring.SuiteScore;
 import dev.modehop.scorer.scoring.TaskScore;
@@ -58,6 +59,9 @@ public final class ScoreCommand {
             CheckpointScoring.Result result = scoring.score(checkpoint, probes,
                     p -> out.println("scoring " + probes.name() + ": " + p.describe()));
             out.print(table(checkpoint, result));
+            for (ContextOverflow o : result.score().overflows()) {
+                err.println("modehop: warning: " + o.describe());
+            }
             return OK;
         } catch (CheckpointException e) {
             err.println("modehop: error: " + e.getMessage());
@@ -82,6 +86,9 @@ public final class ScoreCommand {
             sb.append(String.format(Locale.ROOT, line, t.family(), t.task(), t.items(), t.seedCount(), t.hardAccuracy(),
                     Double.isFinite(t.stderr()) ? String.format(Locale.ROOT, "%.3f", t.stderr()) : "-", t.softScore(),
                     t.logProbMargin()));
+        }
+        for (ContextOverflow o : s.overflows()) {
+            sb.append("refused ").append(o.describe()).append(System.lineSeparator());
         }
         sb.append(String.format(Locale.ROOT, "%d rows, %d sequences, %d tokens in %.2f s (load %.2f s): %.1f items/s, %.0f tokens/s%n",
                 s.rows().size(), s.sequences(), s.tokens(), s.seconds(), result.loadSeconds(), s.itemsPerSecond(),
@@ -109,7 +116,7 @@ public final class ScoreCommand {
 
     /**
      * {@code --checkpoint DIR --suite NAME [--device auto|cpu|cuda] [--dtype float32|float16] [--batch-size N]
-     * [--families a,b] [--predictor-layer L] [--no-predictors] [--no-prefix-sharing]}.
+     * [--families a,b] [--predictor-layer L] [--no-predictors] [--no-prefix-sharing] [--gdsuite-bos]}.
      */
     public static void main(String[] args) {
         Path checkpoint = null;
@@ -136,6 +143,10 @@ public final class ScoreCommand {
                         options = options.withPrefixSharing(false);
                         i--;
                     }
+                    case "--gdsuite-bos" -> {
+                        options = options.withGdsuiteBos(true);
+                        i--;
+                    }
                     case "--batch-size" -> options = options.withBatchSize(Integer.parseInt(require(a, v)));
                     case "--families" -> families.addAll(Arrays.asList(require(a, v).split(",")));
                     default -> throw new IllegalArgumentException("unknown argument " + a);
@@ -149,7 +160,7 @@ public final class ScoreCommand {
             System.err.println("modehop: error: " + e.getMessage());
             System.err.println("usage: ScoreCommand --checkpoint DIR [--suite NAME|DIR] [--device auto|cpu|cuda]"
                     + " [--dtype float32|float16] [--batch-size N] [--families a,b] [--predictor-layer L|-1]"
-                    + " [--no-predictors] [--no-prefix-sharing]");
+                    + " [--no-predictors] [--no-prefix-sharing] [--gdsuite-bos]");
             System.exit(USAGE);
             return;
         }

@@ -10,6 +10,7 @@ import dev.modehop.schemas.registry.TransientRegistryException;
 import dev.modehop.step.DeadLetters;
 import dev.modehop.scorer.checkpoint.CheckpointException;
 import dev.modehop.scorer.probe.ProbeSuite;
+import dev.modehop.scorer.scoring.ContextOverflow;
 import dev.modehop.scorer.scoring.ProgressListener;
 import dev.modehop.scorer.scoring.TaskScore;
 import java.io.PrintStream;
@@ -248,6 +249,9 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
         await(sent);
         log.println("[" + scorerId + "] " + label + " scored on " + suite.name() + " " + suite.version() + " in "
                 + durationMs + " ms (" + result.device() + "): " + summary(result.score().tasks()));
+        for (ContextOverflow o : result.score().overflows()) {
+            log.println("[" + scorerId + "] " + label + " warning: " + o.describe());
+        }
         if (result.predictorsError() != null) {
             log.println("[" + scorerId + "] " + label + " predictors failed (scores were sent): " + result.predictorsError());
         }
