@@ -126,7 +126,7 @@ public class GdsuiteResultsReaderTest {
         History h = GdsuiteResultsReader.read(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         OfflineDetection.Point p = h.points().get(0);
         assertEquals(0.5, p.value(), 1e-12);
-        assertEquals(0.0, h.details().get(p).margin(), 1e-12);
+        assertEquals((0.4 - 0.2) / 2, h.details().get(p).margin(), 1e-12);
         assertTrue(Double.isNaN(h.details().get(p).logProbMargin()));
     }
 
