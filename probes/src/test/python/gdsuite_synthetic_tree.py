@@ -30,7 +30,8 @@ def task(rng, demos, tests, words, labels=None, demo_sets=0):
     for i in range(demos):
         d = {"split": "demo", "prompt": "Input: " + text(rng, words) + "\nOutput:", "answer": rng.choice(["yes", "no"])}
         if labels:
-            d["label"] = i % 2
+            # alternate labels within every demo set, so that `balanced` finds k // 2 of each label in each pool
+            d["label"] = (i // demo_sets) % 2 if demo_sets else i % 2
         if demo_sets:
             d["demo_set"] = i % demo_sets
         rows.append(d)

@@ -32,7 +32,8 @@ public final class Benchmarks {
                         + " | scoring [--model toy|pythia-70m|pythia-160m] [--batches 1,4,16,64] [--device cpu|cuda]"
                         + " [--items N] [--storage bf16|f32] [--max-batch-tokens N] [--threads N] [--tokenizer FILE] [--repeats R]");
                 System.out.println("  prefix-sharing --tree DIR --config FILE [--model pythia-70m,pythia-160m] [--rows R]"
-                        + " [--seeds S] [--batch B] [--device cpu|cuda]: GDsuite scoring with and without shared prefixes");
+                        + " [--shared-rows Q] [--seeds S] [--batch B] [--context N] [--families a,b] [--device cpu|cuda]:"
+                        + " GDsuite scoring with and without shared prefixes, projected to the whole suite");
                 System.out.println("  detection  quality of hop and change-point detection on synthetic histories (all below)");
                 System.out.println("  generation [--model toy|pythia-70m] [--batches 1,8,64] [--samples 64] [--prompt-tokens N]"
                         + " [--new-tokens N] [--device cpu|cuda]  sampling: s/question and tokens/s, shared prompt cache vs"

@@ -90,7 +90,9 @@ public final class HistoryReplay {
             return ProbeScore.newBuilder().setId(Ids.probeScore(runId, step, detail.family(), detail.task()))
                     .setRunId(runId).setStep(step).setSuite("replay").setFamily(detail.family()).setTask(detail.task())
                     .setSeedCount(detail.seeds()).setItems(p.items()).setHardAccuracy(p.value())
-                    .setSoftScore(detail.margin()).setStderr(Double.isFinite(p.stderr()) ? p.stderr() : null)
+                    .setSoftScore(detail.margin())
+                    .setLogProbMargin(Double.isFinite(detail.logProbMargin()) ? detail.logProbMargin() : null)
+                    .setStderr(Double.isFinite(p.stderr()) ? p.stderr() : null)
                     .setTaskCount(taskCount).setScorerId("replay").setDurationMs(0).setProducedAt(now).build();
         }
         boolean counted = p.items() != null;

@@ -51,6 +51,11 @@ final class ScoreCommandLine implements Callable<Integer> {
                     + "(family, task, questionId, seed, sample, completion, matched, finish, tokens)")
     Path samplesOut;
 
+    @Option(names = "--gdsuite-bos",
+            description = "for tokenizers that add a BOS, read GDsuite's answer span (boundary counted without "
+                    + "special tokens, so it starts one token early) instead of exactly the answer's tokens")
+    boolean gdsuiteBos;
+
     @Override
     public Integer call() {
         if (samples != null && samples <= 0) {
@@ -69,6 +74,6 @@ final class ScoreCommandLine implements Callable<Integer> {
     }
 
     private ScorerSettings withSharing(ScorerSettings settings) {
-        return settings.withScoring(settings.scoring().withPrefixSharing(!noPrefixSharing));
+        return settings.withScoring(settings.scoring().withPrefixSharing(!noPrefixSharing).withGdsuiteBos(gdsuiteBos));
     }
 }

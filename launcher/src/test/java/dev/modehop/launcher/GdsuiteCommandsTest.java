@@ -1,6 +1,7 @@
 package dev.modehop.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.core.OfflineDetection;
@@ -65,6 +66,9 @@ class GdsuiteCommandsTest {
         assertEquals(50, s.getItems());
         assertEquals(0.9, s.getHardAccuracy(), 1e-12);
         assertEquals(h.details().get(p).margin(), s.getSoftScore(), 1e-12);
+        assertEquals(h.details().get(p).logProbMargin(), s.getLogProbMargin(), 1e-12);
+        History.ProbeDetail noLogs = new History.ProbeDetail("flipped_answer", "sst2", 1, 0.1, Double.NaN);
+        assertNull(HistoryReplay.score("r", p.step(), p, noLogs, 3, 0).getLogProbMargin(), "no log-probs: null, not NaN");
 
         Path empty = tmp.resolve("empty");
         Files.createDirectories(empty.resolve("m_step1/flipped_answer"));

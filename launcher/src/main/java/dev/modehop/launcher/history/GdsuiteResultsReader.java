@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  *
  * <p>Per (family, task) and checkpoint: hard accuracy = share of (seed, row) pairs with
  * {@code correct_avg_prob > incorrect_avg_prob} (strict, as GDsuite), the mean probability margin, the mean
- * log-probability margin, items = test rows per seed (the most any seed has) and the seed count; series
+ * log-probability margin (NaN unless every row has {@code correct_log_prob} and {@code incorrect_log_prob}), items = test rows per seed (the most any seed has) and the seed count; series
  * {@code <family>/<task>} with {@code /} of nested tasks as {@code .}. Persona QA's {@code <persona>_summary.json}
  * ({@code {seed: {question: match_rate}}}) becomes the series {@code <family>/<persona>}: the mean match rate,
  * without item counts (a rate, not a binary choice), its stderr over questions.
@@ -196,8 +196,10 @@ public final class GdsuiteResultsReader {
             JsonNode r = rows.get(i);
             double c = number(file, i, r, "correct_avg_prob");
             double w = number(file, i, r, "incorrect_avg_prob");
-            double cl = number(file, i, r, "correct_log_prob");
-            double wl = number(file, i, r, "incorrect_log_prob");
+            // the log-probabilities are optional: a file without them still gives hard accuracy and margin
+            boolean logs = r.has("correct_log_prob") || r.has("incorrect_log_prob");
+            double cl = logs ? number(file, i, r, "correct_log_prob") : Double.NaN;
+            double wl = logs ? number(file, i, r, "incorrect_log_prob") : Double.NaN;
             JsonNode seed = r.get("seed");
             if (seed == null || !seed.canConvertToInt()) {
                 throw new HistoryException(file + ": row " + i + ": missing integer 'seed'");

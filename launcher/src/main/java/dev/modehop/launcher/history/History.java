@@ -26,7 +26,7 @@ public record History(String source, List<OfflineDetection.Point> points, Map<Of
      * A probe task's result beyond its hard accuracy.
      *
      * @param margin        mean probability margin P(correct) - P(incorrect) (the soft score)
-     * @param logProbMargin mean summed log-probability margin
+     * @param logProbMargin mean summed log-probability margin; NaN when the rows lack log-probabilities
      */
     public record ProbeDetail(String family, String task, int seeds, double margin, double logProbMargin) {
     }

@@ -118,6 +118,19 @@ public class GdsuiteResultsReaderTest {
     }
 
     @Test
+    void rowsWithoutLogProbabilitiesKeepTheTaskWithoutALogProbMargin() throws Exception {
+        Path file = dir.resolve("m_step100/flipped_answer/sst2.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "[{\"seed\": 0, \"correct_avg_prob\": 0.6, \"incorrect_avg_prob\": 0.2},"
+                + " {\"seed\": 0, \"correct_avg_prob\": 0.1, \"incorrect_avg_prob\": 0.3}]");
+        History h = GdsuiteResultsReader.read(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        OfflineDetection.Point p = h.points().get(0);
+        assertEquals(0.5, p.value(), 1e-12);
+        assertEquals((0.4 - 0.2) / 2, h.details().get(p).margin(), 1e-12);
+        assertTrue(Double.isNaN(h.details().get(p).logProbMargin()));
+    }
+
+    @Test
     void aFolderWithoutUsableCheckpointsIsAnError() throws Exception {
         Path ck = dir.resolve("m_step100");
         Files.createDirectories(ck.resolve("flipped_answer"));

@@ -43,6 +43,27 @@ public record AnswerSpan(long[] full, int start, boolean boundaryMerged) {
         return new AnswerSpan(fullIds, start, merged);
     }
 
+    /**
+     * GDsuite's span for a tokenizer that adds leading special tokens (a BOS): the boundary is found as in
+     * {@link #of} on the encodings without special tokens, and applied, as an index, to the sequence the model
+     * reads, which has them. With one BOS the span starts one token early: it covers the prompt's last token
+     * and every answer token, and runs to the end of the sequence. For a tokenizer that adds none it equals
+     * {@link #of}.
+     *
+     * @param promptIds      ids of {@code prompt}, without special tokens
+     * @param promptSpaceIds ids of {@code prompt + " "}, without special tokens
+     * @param bareFullIds    ids of {@code prompt + " " + answer}, without special tokens
+     * @param fullIds        ids of {@code prompt + " " + answer} as the model reads them (with special tokens)
+     */
+    public static AnswerSpan gdsuite(long[] promptIds, long[] promptSpaceIds, long[] bareFullIds, long[] fullIds,
+                                     String itemId) {
+        AnswerSpan bare = of(promptIds, promptSpaceIds, bareFullIds, itemId);
+        if (bare.start >= fullIds.length) {
+            throw new IllegalArgumentException("item " + itemId + ": the answer adds no token to the prompt");
+        }
+        return new AnswerSpan(fullIds, bare.start, bare.boundaryMerged);
+    }
+
     private static boolean isPrefix(long[] prefix, long[] of) {
         return prefix.length <= of.length && Arrays.equals(prefix, 0, prefix.length, of, 0, prefix.length);
     }

@@ -19,11 +19,7 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
 
     @Override
     public long[] encode(String text) {
-        Encoding encoding = tokenizer.encode(text, true, false);
-        if (encoding.exceedMaxLength()) {
-            throw new IllegalStateException("tokenizer truncated a text of " + text.length()
-                    + " characters; load the tokenizer with truncation disabled");
-        }
+        Encoding encoding = whole(tokenizer.encode(text, true, false), text);
         long[] ids = encoding.getIds();
         long[] special = encoding.getSpecialTokenMask();
         int end = ids.length;
@@ -31,5 +27,18 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
             end--;
         }
         return end == ids.length ? ids : Arrays.copyOf(ids, end);
+    }
+
+    @Override
+    public long[] encodeWithoutSpecialTokens(String text) {
+        return whole(tokenizer.encode(text, false, false), text).getIds();
+    }
+
+    private static Encoding whole(Encoding encoding, String text) {
+        if (encoding.exceedMaxLength()) {
+            throw new IllegalStateException("tokenizer truncated a text of " + text.length()
+                    + " characters; load the tokenizer with truncation disabled");
+        }
+        return encoding;
     }
 }

@@ -12,19 +12,26 @@ import java.time.Duration;
  *                           when both share the prompt's tokens (exact for a causal model: the logits that
  *                           predict the answer's first token see only the prompt); off = one sequence per
  *                           candidate
- * @param maxSequenceLength  longest input the model accepts (0 = unchecked); longer rows fail with their id
+ * @param maxSequenceLength  longest input the model accepts (0 = unchecked); longer rows are refused, counted per
+ *                           task in {@link SuiteScore#overflows()}
  * @param progressInterval   least time between two progress callbacks (the last one always comes)
  * @param prefixSharing      run the longest common token prefix of a (family, task, seed) group (or else of a
  *                           row's two candidates) once into a key/value cache and only the suffixes against it;
  *                           off = every sequence runs whole
  * @param minSharedPrefix    shortest common prefix (tokens) worth a cache; shorter ones run as full sequences
+ * @param gdsuiteBos         reproduce GDsuite's answer span for tokenizers that add leading special tokens (a
+ *                           BOS): the boundary is counted on the encodings without special tokens and applied to
+ *                           the sequence with them, so the span starts that many tokens early (see
+ *                           {@link AnswerSpan#gdsuite}); off = the span is exactly the answer's tokens. The same
+ *                           for tokenizers that add none
  */
 public record ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSingleTokenAnswers, int maxSequenceLength,
-                             Duration progressInterval, boolean prefixSharing, int minSharedPrefix) {
+                             Duration progressInterval, boolean prefixSharing, int minSharedPrefix,
+                             boolean gdsuiteBos) {
 
     public ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSingleTokenAnswers, int maxSequenceLength,
                           Duration progressInterval) {
-        this(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, true, 32);
+        this(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, true, 32, false);
     }
 
     public ScoringOptions {
@@ -47,32 +54,37 @@ public record ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSin
     }
 
     public ScoringOptions withBatchSize(int size) {
-        return new ScoringOptions(size, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix);
+        return new ScoringOptions(size, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
     }
 
     public ScoringOptions withMaxBatchTokens(int tokens) {
-        return new ScoringOptions(batchSize, tokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix);
+        return new ScoringOptions(batchSize, tokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
     }
 
     public ScoringOptions withShareSingleTokenAnswers(boolean share) {
-        return new ScoringOptions(batchSize, maxBatchTokens, share, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix);
+        return new ScoringOptions(batchSize, maxBatchTokens, share, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
     }
 
     public ScoringOptions withMaxSequenceLength(int length) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, length, progressInterval, prefixSharing, minSharedPrefix);
+        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, length, progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
     }
 
     public ScoringOptions withProgressInterval(Duration interval) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, interval, prefixSharing, minSharedPrefix);
+        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, interval, prefixSharing, minSharedPrefix, gdsuiteBos);
     }
 
     public ScoringOptions withPrefixSharing(boolean share) {
         return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval,
-                share, minSharedPrefix);
+                share, minSharedPrefix, gdsuiteBos);
     }
 
     public ScoringOptions withMinSharedPrefix(int tokens) {
         return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval,
-                prefixSharing, tokens);
+                prefixSharing, tokens, gdsuiteBos);
+    }
+
+    public ScoringOptions withGdsuiteBos(boolean gdsuite) {
+        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval,
+                prefixSharing, minSharedPrefix, gdsuite);
     }
 }

@@ -25,6 +25,10 @@ import java.util.List;
  * positions that predict answer tokens go through the output head ({@link CausalLanguageModel#logitsAt}: a
  * sequence of ~180 tokens needs 1-3 of its [s, vocab] logits rows); their softmax is computed in double
  * precision. Each batch's arrays live in a sub-manager closed after the batch.
+ *
+ * <p>A row whose sequence (either candidate's) is longer than {@link ScoringOptions#maxSequenceLength()} is
+ * refused before anything runs, the same way with and without prefix sharing: it is not scored and not cut,
+ * and {@link SuiteScore#overflows()} counts it per task (see {@link ContextOverflow}).
  */
 public final class TeacherForcedScorer {
     private final CausalLanguageModel model;
@@ -44,16 +48,25 @@ public final class TeacherForcedScorer {
         this.options = options;
     }
 
-    /** Scores every row of {@code suite} and aggregates per (family, task) in manifest order. */
+    /**
+     * Scores every row of {@code suite} that fits the model's context and aggregates per (family, task) in
+     * manifest order.
+     *
+     * @throws IllegalArgumentException when no row of the suite fits (nothing could be scored)
+     */
     public SuiteScore score(ProbeSuite suite, ProgressListener listener) {
         long t0 = System.nanoTime();
         Run run = run(suite.items(), listener);
+        if (run.scores.isEmpty() && !suite.items().isEmpty()) {
+            throw new IllegalArgumentException("no row of suite " + suite.name() + " fits the model's context of "
+                    + options.maxSequenceLength() + " tokens: " + run.overflows.get(0).describe());
+        }
         List<TaskScore> tasks = ScoreAggregator.aggregate(run.scores);
         return new SuiteScore(suite.name(), suite.version(), tasks, run.scores, run.sequences, run.tokens,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, run.overflows);
     }
 
-    /** Scores rows in order; one {@link ItemScore} per row. */
+    /** Scores rows in order: one {@link ItemScore} per row that fits the model's context (the others are left out). */
     public List<ItemScore> scoreRows(List<ProbeItem> rows, ProgressListener listener) {
         return run(rows, listener).scores;
     }
@@ -85,7 +98,7 @@ public final class TeacherForcedScorer {
     private record SharedGroup(int prefix, List<Sequence> sequences) {
     }
 
-    private record Run(List<ItemScore> scores, long sequences, long tokens) {
+    private record Run(List<ItemScore> scores, long sequences, long tokens, List<ContextOverflow> overflows) {
     }
 
     /** Counts forward tokens and finished rows, and reports progress at most every interval. */
@@ -95,13 +108,18 @@ public final class TeacherForcedScorer {
         final long t0 = System.nanoTime();
         final long intervalNanos;
         long lastReport = System.nanoTime();
+        final int total;
         long tokens;
         int done;
 
-        Progress(ProgressListener listener, int rows) {
+        /** @param fits per row, whether it runs (a refused row never finishes and is not counted) */
+        Progress(ProgressListener listener, boolean[] fits) {
             this.listener = listener;
-            this.pending = new int[rows];
-            java.util.Arrays.fill(pending, 2);
+            this.pending = new int[fits.length];
+            for (int r = 0; r < fits.length; r++) {
+                pending[r] = fits[r] ? 2 : 0;
+            }
+            this.total = (int) java.util.stream.IntStream.range(0, fits.length).filter(r -> fits[r]).count();
             this.intervalNanos = options.progressInterval() == null ? 0 : options.progressInterval().toNanos();
         }
 
@@ -117,7 +135,7 @@ public final class TeacherForcedScorer {
             long now = System.nanoTime();
             if (last || now - lastReport >= intervalNanos) {
                 lastReport = now;
-                listener.onProgress(new ScoringProgress(done, pending.length, tokens, (now - t0) / 1e9));
+                listener.onProgress(new ScoringProgress(done, total, tokens, (now - t0) / 1e9));
             }
         }
     }
@@ -126,12 +144,23 @@ public final class TeacherForcedScorer {
         List<Sequence> sequences = new ArrayList<>();
         Readout[][] readouts = new Readout[rows.size()][2];
         boolean[] merged = new boolean[rows.size()];
+        boolean[] fits = new boolean[rows.size()];
         List<List<Sequence>> byGroup = new ArrayList<>();
         java.util.Map<String, List<Sequence>> groups = new java.util.LinkedHashMap<>();
+        java.util.Map<String, int[]> overflow = new java.util.LinkedHashMap<>();
         for (int r = 0; r < rows.size(); r++) {
             ProbeItem item = rows.get(r);
             int before = sequences.size();
-            plan(r, item, sequences, readouts, merged);
+            int longest = plan(r, item, sequences, readouts, merged);
+            // per task: rows, refused rows, longest refused input
+            int[] counts = overflow.computeIfAbsent(item.family() + '/' + item.task(), k -> new int[3]);
+            counts[0]++;
+            fits[r] = longest <= 0;
+            if (!fits[r]) {
+                counts[1]++;
+                counts[2] = Math.max(counts[2], longest);
+                continue;
+            }
             groups.computeIfAbsent(item.family() + '\u0000' + item.task() + '\u0000' + item.seed(),
                     k -> new ArrayList<>()).addAll(sequences.subList(before, sequences.size()));
         }
@@ -148,7 +177,7 @@ public final class TeacherForcedScorer {
         }
         unshared.sort(Comparator.comparingInt((Sequence s) -> s.input().length).reversed());
 
-        Progress progress = new Progress(listener, rows.size());
+        Progress progress = new Progress(listener, fits);
         int g = 0;
         for (SharedGroup group : shared) {
             runShared((DecoderModel) model, group, progress, ++g == shared.size() && unshared.isEmpty());
@@ -171,12 +200,24 @@ public final class TeacherForcedScorer {
         }
         List<ItemScore> scores = new ArrayList<>(rows.size());
         for (int r = 0; r < rows.size(); r++) {
+            if (!fits[r]) {
+                continue;
+            }
             Readout gen = readouts[r][0];
             Readout par = readouts[r][1];
             scores.add(new ItemScore(rows.get(r), gen.probabilitySum / gen.tokens(), par.probabilitySum / par.tokens(),
                     gen.tokens(), par.tokens(), merged[r], gen.logProbabilitySum, par.logProbabilitySum));
         }
-        return new Run(scores, sequences.size(), progress.tokens);
+        List<ContextOverflow> overflows = new ArrayList<>();
+        for (java.util.Map.Entry<String, int[]> e : overflow.entrySet()) {
+            int[] c = e.getValue();
+            if (c[1] > 0) {
+                int slash = e.getKey().indexOf('/');
+                overflows.add(new ContextOverflow(e.getKey().substring(0, slash), e.getKey().substring(slash + 1),
+                        c[1], c[0], c[2], options.maxSequenceLength()));
+            }
+        }
+        return new Run(scores, sequences.size(), progress.tokens, overflows);
     }
 
     /**
@@ -276,13 +317,17 @@ public final class TeacherForcedScorer {
         return tokens;
     }
 
-    private void plan(int r, ProbeItem item, List<Sequence> sequences, Readout[][] readouts, boolean[] merged) {
-        long[] promptIds = tokenizer.encode(item.prompt());
-        long[] promptSpaceIds = tokenizer.encode(item.prompt() + " ");
-        AnswerSpan gen = AnswerSpan.of(promptIds, promptSpaceIds,
-                tokenizer.encode(item.prompt() + " " + item.generalizing()), item.id());
-        AnswerSpan par = AnswerSpan.of(promptIds, promptSpaceIds,
-                tokenizer.encode(item.prompt() + " " + item.parrot()), item.id());
+    /**
+     * Tokenizes one row into its sequences; adds nothing and returns the longest input's token count when
+     * that exceeds the model's context, else 0.
+     */
+    private int plan(int r, ProbeItem item, List<Sequence> sequences, Readout[][] readouts, boolean[] merged) {
+        AnswerSpan gen = span(item, item.generalizing());
+        AnswerSpan par = span(item, item.parrot());
+        int longest = Math.max(gen.input().length, par.input().length);
+        if (options.maxSequenceLength() > 0 && longest > options.maxSequenceLength()) {
+            return longest;
+        }
         merged[r] = gen.boundaryMerged() || par.boundaryMerged();
         Readout g = new Readout(r, true, gen);
         Readout p = new Readout(r, false, par);
@@ -293,19 +338,23 @@ public final class TeacherForcedScorer {
         if (share) {
             // The longer candidate's sequence carries the one-token candidate's readout at position start - 1.
             AnswerSpan carrier = gen.answerTokens() >= par.answerTokens() ? gen : par;
-            sequences.add(checked(new Sequence(carrier.input(), List.of(g, p)), item));
+            sequences.add(new Sequence(carrier.input(), List.of(g, p)));
         } else {
-            sequences.add(checked(new Sequence(gen.input(), List.of(g)), item));
-            sequences.add(checked(new Sequence(par.input(), List.of(p)), item));
+            sequences.add(new Sequence(gen.input(), List.of(g)));
+            sequences.add(new Sequence(par.input(), List.of(p)));
         }
+        return 0;
     }
 
-    private Sequence checked(Sequence s, ProbeItem item) {
-        if (options.maxSequenceLength() > 0 && s.input().length > options.maxSequenceLength()) {
-            throw new IllegalArgumentException("item " + item.id() + " (seed " + item.seed() + ") needs "
-                    + s.input().length + " tokens; the model accepts " + options.maxSequenceLength());
+    private AnswerSpan span(ProbeItem item, String answer) {
+        String full = item.prompt() + " " + answer;
+        if (!options.gdsuiteBos()) {
+            return AnswerSpan.of(tokenizer.encode(item.prompt()), tokenizer.encode(item.prompt() + " "),
+                    tokenizer.encode(full), item.id());
         }
-        return s;
+        return AnswerSpan.gdsuite(tokenizer.encodeWithoutSpecialTokens(item.prompt()),
+                tokenizer.encodeWithoutSpecialTokens(item.prompt() + " "), tokenizer.encodeWithoutSpecialTokens(full),
+                tokenizer.encode(full), item.id());
     }
 
     private void runBatch(List<Sequence> batch, int length) {

@@ -8,4 +8,12 @@ package dev.modehop.scorer.scoring;
 @FunctionalInterface
 public interface TextTokenizer {
     long[] encode(String text);
+
+    /**
+     * The same text without any special token (GDsuite counts its answer boundary on these); the default is
+     * {@link #encode} for tokenizers that add none.
+     */
+    default long[] encodeWithoutSpecialTokens(String text) {
+        return encode(text);
+    }
 }

@@ -112,7 +112,7 @@ public final class CheckpointScoring {
             HuggingFaceTextTokenizer tokenizer = new HuggingFaceTextTokenizer(checkpoint.tokenizer());
             TeacherForcedScorer scorer = new TeacherForcedScorer(checkpoint.model(), tokenizer, manager, options);
             SuiteScore score = suite.items().isEmpty()
-                    ? new SuiteScore(suite.name(), suite.version(), List.of(), List.of(), 0, 0, 0)
+                    ? new SuiteScore(suite.name(), suite.version(), List.of(), List.of(), 0, 0, 0, List.of())
                     : scorer.score(suite, listener);
             // after the choice families, so a generative task that cannot be sampled costs them nothing
             GenerativeScorer.Result generative = suite.generativeItems().isEmpty() ? GenerativeScorer.Result.empty()

@@ -32,7 +32,7 @@ public final class ProbeScores {
         Common c = new Common(runId, step, score.suite(), taskCount, scorerId, durationMs, producedAt);
         for (TaskScore t : score.tasks()) {
             out.add(c.builder(t.family(), t.task(), t.seedCount(), t.items(), t.hardAccuracy(), t.softScore(),
-                    t.stderr()).build());
+                    t.stderr()).setLogProbMargin(Double.isFinite(t.logProbMargin()) ? t.logProbMargin() : null).build());
         }
         for (MatchRateScore g : generative.tasks()) {
             out.add(c.builder(g.family(), g.task(), g.seedCount(), g.questions(), g.matchRate(), g.matchRate(), g.stderr())

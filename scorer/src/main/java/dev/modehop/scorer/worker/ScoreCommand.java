@@ -6,6 +6,7 @@ import dev.modehop.scorer.predictors.GeneralizationPredictors;
 import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.probes.ProbeSuite;
 import dev.modehop.probes.ProbeSuiteException;
+import dev.modehop.scorer.scoring.ContextOverflow;
 import dev.modehop.scorer.scoring.ScoringOptions;
 import dev.modehop.scorer.scoring.SuiteScore;
 import dev.modehop.scorer.scoring.TaskScore;
@@ -83,6 +84,9 @@ public final class ScoreCommand {
                         p -> out.println("scoring " + probes.name() + ": " + p.describe()), lines);
             }
             out.print(table(checkpoint, result));
+            for (ContextOverflow o : result.score().overflows()) {
+                err.println("modehop: warning: " + o.describe());
+            }
             if (!result.generative().failures().isEmpty()) {
                 for (GenerativeScorer.Failure f : result.generative().failures()) {
                     err.println("modehop: error: generative task " + f.family() + "/" + f.task() + " not scored: "
@@ -170,6 +174,9 @@ public final class ScoreCommand {
                     Double.isFinite(t.stderr()) ? String.format(Locale.ROOT, "%.3f", t.stderr()) : "-", t.softScore(),
                     t.logProbMargin()));
         }
+        for (ContextOverflow o : s.overflows()) {
+            sb.append("refused ").append(o.describe()).append(System.lineSeparator());
+        }
         sb.append(String.format(Locale.ROOT, "%d rows, %d sequences, %d tokens in %.2f s (load %.2f s): %.1f items/s, %.0f tokens/s%n",
                 s.rows().size(), s.sequences(), s.tokens(), s.seconds(), result.loadSeconds(), s.itemsPerSecond(),
                 s.tokensPerSecond()));
@@ -213,7 +220,7 @@ public final class ScoreCommand {
 
     /**
      * {@code --checkpoint DIR --suite NAME [--device auto|cpu|cuda] [--dtype float32|float16] [--batch-size N]
-     * [--families a,b] [--predictor-layer L] [--no-predictors] [--no-prefix-sharing]}.
+     * [--families a,b] [--predictor-layer L] [--no-predictors] [--no-prefix-sharing] [--gdsuite-bos]}.
      */
     public static void main(String[] args) {
         Path checkpoint = null;
@@ -241,6 +248,10 @@ public final class ScoreCommand {
                         options = options.withPrefixSharing(false);
                         i--;
                     }
+                    case "--gdsuite-bos" -> {
+                        options = options.withGdsuiteBos(true);
+                        i--;
+                    }
                     case "--batch-size" -> options = options.withBatchSize(Integer.parseInt(require(a, v)));
                     case "--samples" -> settings = settings.withGeneration(
                             settings.generation().withSamples(positive(a, require(a, v))));
@@ -257,7 +268,7 @@ public final class ScoreCommand {
             System.err.println("modehop: error: " + e.getMessage());
             System.err.println("usage: ScoreCommand --checkpoint DIR [--suite NAME|DIR] [--device auto|cpu|cuda]"
                     + " [--dtype float32|float16] [--batch-size N] [--families a,b] [--predictor-layer L|-1]"
-                    + " [--no-predictors] [--no-prefix-sharing] [--samples N] [--samples-out FILE]");
+                    + " [--no-predictors] [--no-prefix-sharing] [--samples N] [--samples-out FILE] [--gdsuite-bos]");
             System.exit(USAGE);
             return;
         }

@@ -12,6 +12,7 @@ import dev.modehop.scorer.checkpoint.CheckpointException;
 import dev.modehop.scorer.generation.GenerativeScorer;
 import dev.modehop.scorer.generation.MatchRateScore;
 import dev.modehop.probes.ProbeSuite;
+import dev.modehop.scorer.scoring.ContextOverflow;
 import dev.modehop.scorer.scoring.ProgressListener;
 import dev.modehop.scorer.scoring.TaskScore;
 import java.io.PrintStream;
@@ -257,6 +258,9 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
             // one task lost, not the checkpoint: its other records went out and taskCount does not count it
             log.println("[" + scorerId + "] " + label + " generative task " + f.family() + "/" + f.task()
                     + " not scored: " + f.reason());
+        }
+        for (ContextOverflow o : result.score().overflows()) {
+            log.println("[" + scorerId + "] " + label + " warning: " + o.describe());
         }
         if (result.predictorsError() != null) {
             log.println("[" + scorerId + "] " + label + " predictors failed (scores were sent): " + result.predictorsError());

@@ -69,6 +69,37 @@ class PrefixSharingTest {
         }
     }
 
+    /**
+     * GDsuite's span for a BOS-adding tokenizer (LLaMA's {@code <s>}): the boundary counted without the BOS and
+     * applied to the sequence with it moves every span one token earlier (one more token: the prompt's last),
+     * and the shared path still equals the whole one.
+     */
+    @org.junit.jupiter.api.Test
+    void gdsuiteBosSpansShareLikeFullSequences() throws Exception {
+        Path fixture = FIXTURES.resolve("llama-gqa-tied");
+        ProbeSuite tree = GdsuiteSuites.load("gdsuite:" + GDSUITE.resolve("tree") + "?config="
+                + GDSUITE.resolve("tree-config.yaml"));
+        try (LoadedCheckpoint c = CheckpointLoader.load(fixture, Device.cpu(), DataType.FLOAT32);
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            HuggingFaceTextTokenizer tokenizer = new HuggingFaceTextTokenizer(c.tokenizer());
+            long[] with = tokenizer.encode("Q: a");
+            long[] without = tokenizer.encodeWithoutSpecialTokens("Q: a");
+            assertEquals(with.length, without.length + 1, "the fixture's tokenizer adds one BOS");
+            assertTrue(java.util.Arrays.equals(with, 1, with.length, without, 0, without.length));
+            ScoringOptions base = ScoringOptions.defaults().withBatchSize(8);
+            Scored exact = score(c, tokenizer, m, tree, base.withPrefixSharing(false));
+            Scored full = score(c, tokenizer, m, tree, base.withPrefixSharing(false).withGdsuiteBos(true));
+            Scored shared = score(c, tokenizer, m, tree, base.withMinSharedPrefix(1).withGdsuiteBos(true));
+            assertSame("llama-gqa-tied gdsuite-bos", full, shared);
+            for (int i = 0; i < exact.rows().size(); i++) {
+                ItemScore a = exact.rows().get(i);
+                ItemScore b = full.rows().get(i);
+                assertEquals(a.generalizingTokens() + 1, b.generalizingTokens(), a.item().rowKey());
+                assertEquals(a.parrotTokens() + 1, b.parrotTokens(), a.item().rowKey());
+            }
+        }
+    }
+
     private static Scored score(LoadedCheckpoint c, TextTokenizer tokenizer, NDManager m, ProbeSuite suite,
                                 ScoringOptions options) {
         return score(c, tokenizer, m, suite.items(), options);

@@ -174,11 +174,77 @@ class TeacherForcedScorerTest {
     }
 
     @Test
-    void tooLongRowsFailWithTheirId() {
-        var e = assertThrows(IllegalArgumentException.class, () -> scorer(handModel(),
-                ScoringOptions.defaults().withMaxSequenceLength(2)).scoreRows(List.of(item("long-one", "a b c", "yes", "no")),
-                ProgressListener.NONE));
-        assertTrue(e.getMessage().contains("long-one"), e.getMessage());
+    void tooLongRowsAreRefusedNotCut() {
+        // max 2 input tokens: "a b" + "yes" reads 2 (the last token is no input), "a b c" + "yes" reads 3
+        List<ProbeItem> rows = List.of(item("short", "a b", "yes", "no"), item("long-one", "a b c", "yes", "no"),
+                item("short-2", "b a", "no", "yes"));
+        for (boolean sharing : new boolean[] {true, false}) {
+            ScoringOptions options = ScoringOptions.defaults().withMaxSequenceLength(2).withPrefixSharing(sharing)
+                    .withMinSharedPrefix(1);
+            List<ItemScore> scored = scorer(handModel(), options).scoreRows(rows, ProgressListener.NONE);
+            assertEquals(List.of("short", "short-2"), scored.stream().map(r -> r.item().id()).toList());
+            List<ItemScore> alone = scorer(handModel(), options).scoreRows(List.of(rows.get(0), rows.get(2)),
+                    ProgressListener.NONE);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(alone.get(i).pGeneralizing(), scored.get(i).pGeneralizing(), 1e-12);
+                assertEquals(alone.get(i).pParrot(), scored.get(i).pParrot(), 1e-12);
+            }
+        }
+        List<ScoringProgress> seen = new ArrayList<>();
+        scorer(handModel(), ScoringOptions.defaults().withMaxSequenceLength(2)).scoreRows(rows, seen::add);
+        ScoringProgress last = seen.get(seen.size() - 1);
+        assertEquals(2, last.itemsTotal(), "refused rows are not work to wait for");
+        assertEquals(2, last.itemsDone());
+    }
+
+    /** A tokenizer like LLaMA's: every encoding starts with BOS (id 5); GDsuite counts its boundary without it. */
+    private static final TextTokenizer WORDS_WITH_BOS = new TextTokenizer() {
+        private final WordTokenizer words = new WordTokenizer("a", "b", "c", "yes", "no", "<s>");
+
+        @Override
+        public long[] encode(String text) {
+            long[] bare = words.encode(text);
+            long[] ids = new long[bare.length + 1];
+            ids[0] = 5;
+            System.arraycopy(bare, 0, ids, 1, bare.length);
+            return ids;
+        }
+
+        @Override
+        public long[] encodeWithoutSpecialTokens(String text) {
+            return words.encode(text);
+        }
+    };
+
+    @Test
+    void gdsuiteBosReadsGdsuitesShiftedSpan() {
+        // vocabulary of 6 (BOS = 5); after "b" the weights are a:1 b:1 c:1 yes:3 no:1 <s>:1 (sum 8), else uniform
+        float[][] table = new float[6][6];
+        table[1] = new float[] {0, 0, 0, LN3, 0, 0};
+        ProbeItem row = item("bos", "a b", "yes", "no");
+        for (boolean sharing : new boolean[] {true, false}) {
+            ScoringOptions base = ScoringOptions.defaults().withPrefixSharing(sharing).withMinSharedPrefix(1);
+            // [<s> a b yes]: the answer span is "yes" alone
+            ItemScore exact = new TeacherForcedScorer(TableModel.bigram(table), WORDS_WITH_BOS, manager, base)
+                    .scoreRows(List.of(row), ProgressListener.NONE).get(0);
+            assertEquals(3.0 / 8, exact.pGeneralizing(), 1e-6);
+            assertEquals(1.0 / 8, exact.pParrot(), 1e-6);
+            assertEquals(1, exact.generalizingTokens());
+            // GDsuite: boundary = 2 tokens ("a b" without BOS), applied to [<s> a b yes]: the span is "b yes"
+            ItemScore gd = new TeacherForcedScorer(TableModel.bigram(table), WORDS_WITH_BOS, manager,
+                    base.withGdsuiteBos(true)).scoreRows(List.of(row), ProgressListener.NONE).get(0);
+            assertEquals((1.0 / 6 + 3.0 / 8) / 2, gd.pGeneralizing(), 1e-6, "sharing=" + sharing);
+            assertEquals((1.0 / 6 + 1.0 / 8) / 2, gd.pParrot(), 1e-6, "sharing=" + sharing);
+            assertEquals(Math.log(1.0 / 6) + Math.log(3.0 / 8), gd.logPGeneralizing(), 1e-6);
+            assertEquals(2, gd.generalizingTokens());
+            assertEquals(2, gd.parrotTokens());
+        }
+        // a tokenizer without special tokens: the option changes nothing
+        ItemScore plain = scorer(handModel(), ScoringOptions.defaults()).scoreRows(List.of(item("p", "a b", "yes", "no no")),
+                ProgressListener.NONE).get(0);
+        ItemScore plainGd = scorer(handModel(), ScoringOptions.defaults().withGdsuiteBos(true))
+                .scoreRows(List.of(item("p", "a b", "yes", "no no")), ProgressListener.NONE).get(0);
+        assertEquals(plain, plainGd);
     }
 
     @Test

@@ -104,6 +104,8 @@ class ScorerWorkerTest {
             assertEquals(1, s.getSeedCount());
             assertEquals("scorer-test", s.getScorerId());
             assertTrue(s.getStderr() != null && s.getStderr() >= 0);
+            assertTrue(s.getLogProbMargin() != null && Double.isFinite(s.getLogProbMargin()),
+                    "GDsuite's mean log-probability margin is published: " + s.getLogProbMargin());
         }
         assertEquals(Set.of("flipped", "repetitive"), Set.of(out.get(0).value().getFamily(), out.get(1).value().getFamily()));
         assertTrue(dlq.history().isEmpty());
