@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * Actions: {@code alert INFO|WARN|CRITICAL}, {@code pause}, {@code resume},
  * {@code adjust-mixture SOURCE=WEIGHT [SOURCE=WEIGHT ...]}, {@code averaging-test [N]} (verdict rules only: ask
  * the scorers to average the N checkpoints centred on the hop, their default when N is left out, and to score
- * the average; see {@link AveragingOutcome}). A rule without "and is" fires when the hop is
+ * the average; see {@link AveragingOutcome}; a rule whose only action it is raises no alert unless it names
+ * one; every other rule alerts, INFO by default). A rule without "and is" fires when the hop is
  * detected; with it, when the verdict is decided. Example:
  * <pre>
  * steer-back: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1
@@ -143,7 +144,8 @@ public final class AlertRules {
                         + "' (alert, pause, resume, adjust-mixture, averaging-test)");
             }
         }
-        if (severity == null) {
+        if (severity == null && (averaging < 0 || !actions.isEmpty())) {
+            // a rule that only asks for the averaging test raises no alert unless it says so
             severity = Severity.INFO;
         }
         return new Rule(m.group(1), m.group(2), target, verdict, severity, actions, averaging);
@@ -205,7 +207,9 @@ public final class AlertRules {
             String what = t.series() + " hopped " + (t.from() == null ? t.direction().name().toLowerCase(Locale.ROOT)
                     : t.from() + " -> " + t.to()) + " at step " + t.hopStep()
                     + (t.verdict() == Verdict.PENDING ? "" : ", judged " + t.verdict() + " at step " + t.step());
-            out.add(new Output.Alert(alertId, t.runId(), r.name(), r.severity(), what, t.hopId(), t.step()));
+            if (r.severity() != null) {
+                out.add(new Output.Alert(alertId, t.runId(), r.name(), r.severity(), what, t.hopId(), t.step()));
+            }
             int index = 0;
             for (Action a : r.actions()) {
                 out.add(new Output.ControlCommand(Ids.control(alertId, index++), t.runId(), a.control(), a.mixture(),

@@ -49,6 +49,9 @@ class AveragingOutcomeTest {
                 Mode.PARROT, Direction.DOWN, 650, 750, Verdict.STABLE));
         Output.AveragingRequest req = (Output.AveragingRequest) out.stream()
                 .filter(o -> o instanceof Output.AveragingRequest).findFirst().orElseThrow();
+        assertEquals(List.of("avg7"), out.stream().filter(o -> o instanceof Output.AveragingRequest)
+                .map(o -> ((Output.AveragingRequest) o).requestedBy().substring(5)).toList());
+        assertTrue(out.stream().noneMatch(o -> o instanceof Output.Alert), "averaging alone raises no alert");
         assertEquals(new Output.AveragingRequest("r/flipped/650/hop/avg7/averaging", "r", "flipped", 650, 7,
                 Verdict.STABLE, "rule avg7"), req);
         var detection = assertThrows(IllegalArgumentException.class,

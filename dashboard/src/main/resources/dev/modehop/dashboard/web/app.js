@@ -1057,11 +1057,18 @@
         if (k && v !== undefined) body.mixture[k] = Number(v);
       }
     }
+    let path = '/control';
+    if (action === 'AVERAGING') {
+      // not a command to the training job: a request to the scorers, guarded by the same token
+      path = '/averaging';
+      body.step = Number($('averaging-step').value.trim());
+      delete body.reason;
+    }
     status.dataset.state = 'sending';
     status.textContent = 'sending ' + action + '…';
     let r;
     try {
-      r = await fetch(runPath(state.selected) + '/control', {
+      r = await fetch(runPath(state.selected) + path, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + $('control-token').value.trim() },
         body: JSON.stringify(body),
