@@ -281,17 +281,32 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    private void control(HttpExchange ex, String runId) throws IOException {
-        String remote = String.valueOf(ex.getRemoteAddress());
-        byte[] raw = readBody(ex);
-        JsonNode body = null;
-        try {
-            body = raw == null ? null : HttpResponses.JSON.readTree(raw);
-        } catch (IOException e) {
-            // reported below, after the token check, so that anonymous callers learn nothing
+    /**
+     * A state-changing request's body as read before its checks: {@code raw} null when too large, {@code body}
+     * null when not JSON (reported after the token check, so that anonymous callers learn nothing), and who
+     * the caller says they are.
+     */
+    private record Posted(String remote, byte[] raw, JsonNode body, String claimedUser) {
+        static Posted read(HttpExchange ex) throws IOException {
+            byte[] raw = readBody(ex);
+            JsonNode body = null;
+            try {
+                body = raw == null ? null : HttpResponses.JSON.readTree(raw);
+            } catch (IOException e) {
+                // see above
+            }
+            String user = body != null && body.has("issuedBy") ? body.path("issuedBy").asText()
+                    : ex.getRequestHeaders().getFirst("X-Modehop-User");
+            return new Posted(String.valueOf(ex.getRemoteAddress()), raw, body, user);
         }
-        String claimedUser = body != null && body.has("issuedBy") ? body.path("issuedBy").asText()
-                : ex.getRequestHeaders().getFirst("X-Modehop-User");
+    }
+
+    private void control(HttpExchange ex, String runId) throws IOException {
+        Posted posted = Posted.read(ex);
+        String remote = posted.remote();
+        byte[] raw = posted.raw();
+        JsonNode body = posted.body();
+        String claimedUser = posted.claimedUser();
         String action = body == null ? "?" : body.path("action").asText("?");
         if (!allowed(ex, runId, action, claimedUser, remote)) {
             return;
@@ -381,16 +396,10 @@ public final class DashboardServer implements AutoCloseable {
      * (the averaging and one-step tests of the hop at that step); the result appears on hop.averaging.
      */
     private void averaging(HttpExchange ex, String runId) throws IOException {
-        String remote = String.valueOf(ex.getRemoteAddress());
-        byte[] raw = readBody(ex);
-        JsonNode body = null;
-        try {
-            body = raw == null ? null : HttpResponses.JSON.readTree(raw);
-        } catch (IOException e) {
-            // reported below, after the token check
-        }
-        String claimedUser = body != null && body.has("issuedBy") ? body.path("issuedBy").asText()
-                : ex.getRequestHeaders().getFirst("X-Modehop-User");
+        Posted posted = Posted.read(ex);
+        String remote = posted.remote();
+        JsonNode body = posted.body();
+        String claimedUser = posted.claimedUser();
         if (!allowed(ex, runId, "AVERAGING", claimedUser, remote)) {
             return;
         }
