@@ -1,13 +1,12 @@
 package dev.modehop.scorer.training;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.DecoderModel;
 import dev.modehop.scorer.model.LoadedCheckpoint;
@@ -100,13 +99,19 @@ public final class OneStepStability {
             NDArray ids = scope.create(batch.inputIds(), shape);
             NDArray labels = scope.create(targets, shape);
             NDArray weights = scope.create(mask, shape);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            // torch's grad mode is per thread, but DJL's GradientCollector is one per process: a training loop in
+            // the same JVM (the demo's toy run) holds it during its every step, so record on this thread only
+            JniUtils.setGradMode(true);
+            try {
                 NDArray logits = model.forward(ids);
                 NDArray picked = logits.logSoftmax(-1).mul(labels.oneHot(vocab)).sum(new int[] {-1}).mul(weights);
                 // not div(Number): DJL frees that scalar at once, yet backward reads it
                 NDArray lossArray = picked.sum().neg().div(scope.create((float) counted));
-                collector.backward(lossArray);
+                JniUtils.backward((PtNDArray) lossArray, (PtNDArray) scope.ones(lossArray.getShape(),
+                        lossArray.getDataType()).toDevice(lossArray.getDevice(), false), false, false);
                 return lossArray.getFloat();
+            } finally {
+                JniUtils.setGradMode(false);
             }
         }
     }
