@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * NAME: when SERIES|* hops to GENERALIZING|MIXED|PARROT|UP|DOWN|* [and is STABLE|TRANSIENT] then ACTION[, ACTION...]
  * </pre>
  * Actions: {@code alert INFO|WARN|CRITICAL}, {@code pause}, {@code resume},
- * {@code adjust-mixture SOURCE=WEIGHT [SOURCE=WEIGHT ...]}. A rule without "and is" fires when the hop is
+ * {@code adjust-mixture SOURCE=WEIGHT [SOURCE=WEIGHT ...]}, {@code averaging-test [N]} (verdict rules only: ask
+ * the scorers to average the N checkpoints centred on the hop, their default when N is left out, and to score
+ * the average; see {@link AveragingOutcome}; a rule whose only action it is raises no alert unless it names
+ * one; every other rule alerts, INFO by default). A rule without "and is" fires when the hop is
  * detected; with it, when the verdict is decided. Example:
  * <pre>
  * steer-back: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1
@@ -43,9 +46,12 @@ public final class AlertRules {
         return rules;
     }
 
-    /** One parsed rule. {@code verdict} is PENDING for rules that fire at detection. */
+    /**
+     * One parsed rule. {@code verdict} is PENDING for rules that fire at detection. {@code averagingCheckpoints}
+     * is -1 without an averaging test, 0 for the scorers' default window, else the window's size.
+     */
     public record Rule(String name, String series, String target, Verdict verdict, Severity severity,
-                       List<Action> actions) {
+                       List<Action> actions, int averagingCheckpoints) {
         boolean matches(String hopSeries, Mode to, Direction direction, Verdict trigger) {
             if (trigger != verdict) {
                 return false;
@@ -116,6 +122,7 @@ public final class AlertRules {
         }
         Severity severity = null;
         List<Action> actions = new ArrayList<>();
+        int averaging = -1;
         for (String raw : m.group(5).split(",")) {
             String[] words = raw.strip().split("\\s+");
             switch (words[0].toLowerCase(Locale.ROOT)) {
@@ -132,14 +139,37 @@ public final class AlertRules {
                 case "pause" -> actions.add(new Action(ControlAction.PAUSE, Map.of()));
                 case "resume" -> actions.add(new Action(ControlAction.RESUME, Map.of()));
                 case "adjust-mixture" -> actions.add(new Action(ControlAction.ADJUST_MIXTURE, mixture(words)));
+                case "averaging-test" -> averaging = averagingCheckpoints(words, verdict);
                 default -> throw new IllegalArgumentException("unknown action '" + words[0]
-                        + "' (alert, pause, resume, adjust-mixture)");
+                        + "' (alert, pause, resume, adjust-mixture, averaging-test)");
             }
         }
-        if (severity == null) {
+        if (severity == null && (averaging < 0 || !actions.isEmpty())) {
+            // a rule that only asks for the averaging test raises no alert unless it says so
             severity = Severity.INFO;
         }
-        return new Rule(m.group(1), m.group(2), target, verdict, severity, actions);
+        return new Rule(m.group(1), m.group(2), target, verdict, severity, actions, averaging);
+    }
+
+    private static int averagingCheckpoints(String[] words, Verdict verdict) {
+        if (verdict == Verdict.PENDING) {
+            // the window is centred on the hop: its later half exists only once the hop is judged
+            throw new IllegalArgumentException("'averaging-test' needs a verdict rule ('and is STABLE' or 'and is TRANSIENT')");
+        }
+        if (words.length == 1) {
+            return 0;
+        }
+        int n;
+        try {
+            n = words.length == 2 ? Integer.parseInt(words[1]) : -1;
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 2 || n > AveragingOutcome.MAX_CHECKPOINTS) {
+            throw new IllegalArgumentException("'averaging-test' takes at most one checkpoint count, 2 to "
+                    + AveragingOutcome.MAX_CHECKPOINTS + " (default: the scorers')");
+        }
+        return n;
     }
 
     private static Map<String, Double> mixture(String[] words) {
@@ -166,7 +196,7 @@ public final class AlertRules {
         return mixture;
     }
 
-    /** Alerts and control commands of every rule that matches. */
+    /** Alerts, control commands and averaging requests of every rule that matches. */
     public List<Output> fire(Trigger t) {
         List<Output> out = new ArrayList<>();
         for (Rule r : rules) {
@@ -177,11 +207,17 @@ public final class AlertRules {
             String what = t.series() + " hopped " + (t.from() == null ? t.direction().name().toLowerCase(Locale.ROOT)
                     : t.from() + " -> " + t.to()) + " at step " + t.hopStep()
                     + (t.verdict() == Verdict.PENDING ? "" : ", judged " + t.verdict() + " at step " + t.step());
-            out.add(new Output.Alert(alertId, t.runId(), r.name(), r.severity(), what, t.hopId(), t.step()));
+            if (r.severity() != null) {
+                out.add(new Output.Alert(alertId, t.runId(), r.name(), r.severity(), what, t.hopId(), t.step()));
+            }
             int index = 0;
             for (Action a : r.actions()) {
                 out.add(new Output.ControlCommand(Ids.control(alertId, index++), t.runId(), a.control(), a.mixture(),
                         "rule " + r.name() + ": " + what, "modehop", t.step()));
+            }
+            if (r.averagingCheckpoints() >= 0) {
+                out.add(new Output.AveragingRequest(Ids.averagingRequest(t.hopId(), r.name()), t.runId(), t.series(),
+                        t.hopStep(), r.averagingCheckpoints(), t.verdict(), "rule " + r.name()));
             }
         }
         return out;

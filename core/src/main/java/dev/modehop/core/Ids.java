@@ -25,6 +25,16 @@ public final class Ids {
         return alertId + "/control/" + index;
     }
 
+    /** A rule's averaging request for a hop. */
+    public static String averagingRequest(String hopId, String rule) {
+        return hopId + "/" + rule + "/averaging";
+    }
+
+    /** An averaging request from a person (CLI, dashboard): one per (run, step, window) and moment asked. */
+    public static String averagingRequest(String runId, long step, int checkpoints, long requestedAt) {
+        return runId + "/" + step + "/averaging/" + checkpoints + "/" + requestedAt;
+    }
+
     public static String ranking(String runId, long asOfStep) {
         return runId + "/ranking/" + asOfStep;
     }

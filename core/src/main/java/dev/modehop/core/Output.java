@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** Everything the monitor emits. Each engine routes each kind to its topic. */
 public sealed interface Output permits Output.ModeObservation, Output.LateObservation, Output.ModeHop, Output.HopStability, Output.Alert,
-        Output.ControlCommand, Output.CheckpointRanking, Output.Rejection {
+        Output.ControlCommand, Output.CheckpointRanking, Output.AveragingRequest, Output.Rejection {
 
     String runId();
 
@@ -50,6 +50,15 @@ public sealed interface Output permits Output.ModeObservation, Output.LateObserv
 
     record CheckpointRanking(String id, String runId, long bestStep, double bestScore, long asOfStep,
                              List<RankedCheckpoint> leaderboard) implements Output {
+    }
+
+    /**
+     * A rule asks the scorers for the averaging test of a judged hop: average the {@code checkpoints}
+     * checkpoints centred on {@code hopStep} (0: the scorers' default), score the average, compare it with the
+     * hop's two sides ({@link AveragingOutcome}).
+     */
+    record AveragingRequest(String id, String runId, String series, long hopStep, int checkpoints, Verdict verdict,
+                            String requestedBy) implements Output {
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.modehop.events.AveragingRequest;
 import dev.modehop.events.ControlCommand;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
  * GET  /api/runs/{id}/checkpoints/{step}  one checkpoint: every series' value and tasks, hops, predictors
  * GET  /api/events               Server-Sent Events: "update" {runId, topics, lastStep} whenever a run changes
  * POST /api/runs/{id}/control    {action, issuedBy, reason, mixture} -> a ControlCommand on run.control
+ * POST /api/runs/{id}/averaging  {step, checkpoints, issuedBy} -> an AveragingRequest on hop.averaging.requested
  * </pre>
  * Every request must name an allowed {@code Host}; with a token configured every API call but /api/info needs
  * a token; control requests from another origin are refused (see {@link HostCheck}, {@link ControlGate}).
@@ -73,6 +75,8 @@ public final class DashboardServer implements AutoCloseable {
     private final HttpServer http;
     private final TopicTail tail;
     private final KafkaProducer<String, ControlCommand> controlProducer;
+    /** Averaging requests, encoded by the topic's serde before sending. */
+    private final KafkaProducer<String, byte[]> requestProducer;
     private String url;
 
     private DashboardServer(DashboardSettings settings) throws IOException {
@@ -87,7 +91,10 @@ public final class DashboardServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.controlProducer = gate.readOnly() ? null : controlProducer(settings, topics.runControl);
+        this.controlProducer = gate.readOnly() ? null : producer(settings, "-control",
+                topics.runControl.valueSerde().serializer());
+        this.requestProducer = gate.readOnly() ? null : producer(settings, "-requests",
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()),
                 64);
         http.setExecutor(httpThreads);
@@ -220,7 +227,8 @@ public final class DashboardServer implements AutoCloseable {
             HttpResponses.json(ex, 200, info);
             return;
         }
-        boolean control = parts.size() == 3 && parts.get(0).equals("runs") && parts.get(2).equals("control");
+        boolean control = parts.size() == 3 && parts.get(0).equals("runs")
+                && (parts.get(2).equals("control") || parts.get(2).equals("averaging"));
         // control requests check their own token (which also allows reading); everything else needs a read token
         if (!control && gate.checkRead(ex.getRequestHeaders().getFirst("Authorization"))
                 != ControlGate.Decision.ALLOWED) {
@@ -263,6 +271,8 @@ public final class DashboardServer implements AutoCloseable {
             if (!method.equals("POST")) {
                 ex.getResponseHeaders().set("Allow", "POST");
                 HttpResponses.json(ex, 405, HttpResponses.error("use POST"));
+            } else if (parts.get(2).equals("averaging")) {
+                averaging(ex, parts.get(1));
             } else {
                 control(ex, parts.get(1));
             }
@@ -271,38 +281,34 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    private void control(HttpExchange ex, String runId) throws IOException {
-        String remote = String.valueOf(ex.getRemoteAddress());
-        byte[] raw = readBody(ex);
-        JsonNode body = null;
-        try {
-            body = raw == null ? null : HttpResponses.JSON.readTree(raw);
-        } catch (IOException e) {
-            // reported below, after the token check, so that anonymous callers learn nothing
-        }
-        String claimedUser = body != null && body.has("issuedBy") ? body.path("issuedBy").asText()
-                : ex.getRequestHeaders().getFirst("X-Modehop-User");
-        String action = body == null ? "?" : body.path("action").asText("?");
-
-        if (!hostCheck.sameOrigin(ex.getRequestHeaders().getFirst("Origin"), ex.getRequestHeaders().getFirst("Host"))) {
-            AUDIT.warn("control REJECTED (403, foreign Origin {}) run={} action={} by={} from={} at={}",
-                    printable(ex.getRequestHeaders().getFirst("Origin")), runId, printable(action),
-                    printable(claimedUser), remote, Instant.now());
-            HttpResponses.json(ex, 403, HttpResponses.error("control requests from another site's page are refused"));
-            return;
-        }
-
-        ControlGate.Decision decision = gate.check(ex.getRequestHeaders().getFirst("Authorization"));
-        if (decision != ControlGate.Decision.ALLOWED) {
-            String why = decision == ControlGate.Decision.READ_ONLY
-                    ? "this dashboard is read-only (started without a control token)"
-                    : "a valid control token is required (Authorization: Bearer <token>)";
-            AUDIT.warn("control REJECTED ({}) run={} action={} by={} from={} at={}", decision.httpStatus, runId,
-                    printable(action), printable(claimedUser), remote, Instant.now());
-            if (decision == ControlGate.Decision.UNAUTHORIZED) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"modehop\"");
+    /**
+     * A state-changing request's body as read before its checks: {@code raw} null when too large, {@code body}
+     * null when not JSON (reported after the token check, so that anonymous callers learn nothing), and who
+     * the caller says they are.
+     */
+    private record Posted(String remote, byte[] raw, JsonNode body, String claimedUser) {
+        static Posted read(HttpExchange ex) throws IOException {
+            byte[] raw = readBody(ex);
+            JsonNode body = null;
+            try {
+                body = raw == null ? null : HttpResponses.JSON.readTree(raw);
+            } catch (IOException e) {
+                // see above
             }
-            HttpResponses.json(ex, decision.httpStatus, HttpResponses.error(why));
+            String user = body != null && body.has("issuedBy") ? body.path("issuedBy").asText()
+                    : ex.getRequestHeaders().getFirst("X-Modehop-User");
+            return new Posted(String.valueOf(ex.getRemoteAddress()), raw, body, user);
+        }
+    }
+
+    private void control(HttpExchange ex, String runId) throws IOException {
+        Posted posted = Posted.read(ex);
+        String remote = posted.remote();
+        byte[] raw = posted.raw();
+        JsonNode body = posted.body();
+        String claimedUser = posted.claimedUser();
+        String action = body == null ? "?" : body.path("action").asText("?");
+        if (!allowed(ex, runId, action, claimedUser, remote)) {
             return;
         }
         ControlRequest request;
@@ -355,6 +361,95 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The checks every state-changing request passes (control commands, averaging requests): same origin and the
+     * control token; a refusal is answered and audited here.
+     */
+    private boolean allowed(HttpExchange ex, String runId, String action, String claimedUser, String remote)
+            throws IOException {
+        if (!hostCheck.sameOrigin(ex.getRequestHeaders().getFirst("Origin"), ex.getRequestHeaders().getFirst("Host"))) {
+            AUDIT.warn("control REJECTED (403, foreign Origin {}) run={} action={} by={} from={} at={}",
+                    printable(ex.getRequestHeaders().getFirst("Origin")), runId, printable(action),
+                    printable(claimedUser), remote, Instant.now());
+            HttpResponses.json(ex, 403, HttpResponses.error("control requests from another site's page are refused"));
+            return false;
+        }
+
+        ControlGate.Decision decision = gate.check(ex.getRequestHeaders().getFirst("Authorization"));
+        if (decision != ControlGate.Decision.ALLOWED) {
+            String why = decision == ControlGate.Decision.READ_ONLY
+                    ? "this dashboard is read-only (started without a control token)"
+                    : "a valid control token is required (Authorization: Bearer <token>)";
+            AUDIT.warn("control REJECTED ({}) run={} action={} by={} from={} at={}", decision.httpStatus, runId,
+                    printable(action), printable(claimedUser), remote, Instant.now());
+            if (decision == ControlGate.Decision.UNAUTHORIZED) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"modehop\"");
+            }
+            HttpResponses.json(ex, decision.httpStatus, HttpResponses.error(why));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * {@code POST /api/runs/{id}/averaging {step, checkpoints?, issuedBy}}: an AveragingRequest for the scorers
+     * (the averaging and one-step tests of the hop at that step); the result appears on hop.averaging.
+     */
+    private void averaging(HttpExchange ex, String runId) throws IOException {
+        Posted posted = Posted.read(ex);
+        String remote = posted.remote();
+        JsonNode body = posted.body();
+        String claimedUser = posted.claimedUser();
+        if (!allowed(ex, runId, "AVERAGING", claimedUser, remote)) {
+            return;
+        }
+        if (body == null || !body.path("step").canConvertToLong() || body.path("step").asLong() < 0) {
+            HttpResponses.json(ex, 400, HttpResponses.error("body must be JSON with a whole 'step' >= 0"));
+            return;
+        }
+        int checkpoints = body.path("checkpoints").asInt(0);
+        if (checkpoints != 0 && (checkpoints < 2 || checkpoints > dev.modehop.core.AveragingOutcome.MAX_CHECKPOINTS)) {
+            HttpResponses.json(ex, 400, HttpResponses.error("'checkpoints' must be 2 to "
+                    + dev.modehop.core.AveragingOutcome.MAX_CHECKPOINTS));
+            return;
+        }
+        if (claimedUser == null || claimedUser.isBlank()) {
+            HttpResponses.json(ex, 400, HttpResponses.error("say who you are ('issuedBy')"));
+            return;
+        }
+        if (!views.contains(runId)) {
+            HttpResponses.json(ex, 404, HttpResponses.error("unknown run " + runId));
+            return;
+        }
+        long step = body.path("step").asLong();
+        Instant now = Instant.now();
+        AveragingRequest request = AveragingRequest.newBuilder()
+                .setId(dev.modehop.core.Ids.averagingRequest(runId, step, checkpoints, now.toEpochMilli()))
+                .setRunId(runId).setHopStep(step).setCheckpoints(checkpoints)
+                .setRequestedBy("dashboard " + printable(claimedUser)).setRequestedAt(now.toEpochMilli()).build();
+        try {
+            byte[] value = topics.averagingRequested.valueSerde().serializer()
+                    .serialize(topics.averagingRequested.name(), request);
+            RecordMetadata written = requestProducer.send(new ProducerRecord<>(topics.averagingRequested.name(), runId,
+                    value)).get(30, TimeUnit.SECONDS);
+            AUDIT.info("averaging SENT id={} run={} step={} by={} from={} at={} -> {}-{}@{}", request.getId(), runId,
+                    step, printable(claimedUser), remote, now, written.topic(), written.partition(), written.offset());
+            ObjectNode reply = HttpResponses.JSON.createObjectNode();
+            reply.put("id", request.getId());
+            reply.put("action", "AVERAGING");
+            reply.put("step", step);
+            reply.put("topic", written.topic());
+            HttpResponses.json(ex, 202, reply);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            HttpResponses.json(ex, 503, HttpResponses.error("interrupted"));
+        } catch (Exception e) {
+            AUDIT.error("averaging FAILED id={} run={} by={} at={}: {}", request.getId(), runId, printable(claimedUser),
+                    now, e.toString());
+            HttpResponses.json(ex, 502, HttpResponses.error("could not write the request to Kafka: " + e.getMessage()));
+        }
+    }
+
     /** The body, or null when it is larger than {@link #MAX_BODY}. */
     private static byte[] readBody(HttpExchange ex) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
@@ -391,15 +486,15 @@ public final class DashboardServer implements AutoCloseable {
         return p;
     }
 
-    private static KafkaProducer<String, ControlCommand> controlProducer(DashboardSettings s,
-                                                                          Topic<ControlCommand> topic) {
+    private static <V> KafkaProducer<String, V> producer(DashboardSettings s, String clientSuffix,
+                                                         org.apache.kafka.common.serialization.Serializer<V> values) {
         Map<String, Object> p = new HashMap<>();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, s.groupId() + "-control");
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, s.groupId() + clientSuffix);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.putAll(s.kafkaOverrides());
-        return new KafkaProducer<>(p, topic.keySerde().serializer(), topic.valueSerde().serializer());
+        return new KafkaProducer<>(p, new org.apache.kafka.common.serialization.StringSerializer(), values);
     }
 
     @Override
@@ -410,6 +505,7 @@ public final class DashboardServer implements AutoCloseable {
         connectivity.close();
         if (controlProducer != null) {
             controlProducer.close(java.time.Duration.ofSeconds(5));
+            requestProducer.close(java.time.Duration.ofSeconds(5));
         }
         httpThreads.shutdownNow();
         LOG.info("dashboard at {} closed", url());

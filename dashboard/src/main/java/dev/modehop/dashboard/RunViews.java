@@ -12,6 +12,7 @@ import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ControlAction;
 import dev.modehop.events.ControlCommand;
 import dev.modehop.events.DataWindow;
+import dev.modehop.events.HopAveraging;
 import dev.modehop.events.HopStability;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
@@ -109,6 +110,8 @@ public final class RunViews {
             (run = run(r.getRunId())).control(r);
         } else if (record instanceof RunFinished r) {
             (run = run(r.getRunId())).finished(r);
+        } else if (record instanceof HopAveraging r) {
+            (run = run(r.getRunId())).averaging(r);
         } else if (record instanceof Delivery r) {
             deliveryLogSeen = true;
             (run = run(r.runId())).delivery(r);
@@ -274,6 +277,8 @@ public final class RunViews {
         RunFinished finished;
         final Deque<Alert> alerts = new ArrayDeque<>();
         final Deque<ControlCommand> controls = new ArrayDeque<>();
+        /** The scorers' averaging results (hop.averaging), most recent last. */
+        final Deque<HopAveraging> averaging = new ArrayDeque<>();
         /**
          * Per alert id, per route, the latest outcome in log order (the log is compacted by that key, so its
          * last record is the current one). Deliveries may come before their alert (other topic), so more alert
@@ -406,6 +411,15 @@ public final class RunViews {
             alerts.addLast(r);
             while (alerts.size() > limits.recentEvents()) {
                 alerts.removeFirst();
+            }
+            touch();
+        }
+
+        void averaging(HopAveraging r) {
+            averaging.removeIf(a -> a.getId().equals(r.getId()));
+            averaging.addLast(r);
+            while (averaging.size() > limits.recentEvents()) {
+                averaging.removeFirst();
             }
             touch();
         }
@@ -566,6 +580,32 @@ public final class RunViews {
             });
             // lets the page tell "not delivered yet" (a notifier writes the log) from "no notifier here"
             o.put("deliveryLogSeen", deliveryLogSeen);
+            ArrayNode averagingList = o.putArray("averaging");
+            averaging.descendingIterator().forEachRemaining(a -> {
+                ObjectNode ao = averagingList.addObject();
+                ao.put("id", a.getId());
+                ao.put("hopStep", a.getHopStep());
+                ao.put("series", a.getSeries());
+                ao.put("requestedBy", a.getRequestedBy());
+                ao.put("status", a.getStatus().name());
+                ao.put("reason", a.getReason());
+                a.getSteps().forEach(ao.putArray("steps")::add);
+                ArrayNode fams = ao.putArray("families");
+                a.getFamilies().forEach(f -> fams.addObject().put("family", f.getFamily())
+                        .put("oldAccuracy", f.getOldAccuracy()).put("newAccuracy", f.getNewAccuracy())
+                        .put("averageAccuracy", f.getAverageAccuracy()).put("averageMode", f.getAverageMode().name())
+                        .put("outcome", f.getOutcome().name()));
+                if (a.getOneStep() != null) {
+                    ObjectNode so = ao.putObject("oneStep");
+                    so.put("status", a.getOneStep().getStatus().name());
+                    so.put("reason", a.getOneStep().getReason());
+                    so.put("learningRate", a.getOneStep().getLearningRate());
+                    ArrayNode sf = so.putArray("families");
+                    a.getOneStep().getFamilies().forEach(f -> sf.addObject().put("family", f.getFamily())
+                            .put("probabilityChange", f.getProbabilityChange())
+                            .put("hopProbabilityChange", f.getHopProbabilityChange()));
+                }
+            });
             ArrayNode controlList = o.putArray("controls");
             controls.descendingIterator().forEachRemaining(c -> {
                 ObjectNode co = controlList.addObject();

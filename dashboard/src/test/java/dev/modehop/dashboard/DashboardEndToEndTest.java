@@ -201,6 +201,32 @@ class DashboardEndToEndTest {
         assertEquals("alice", command.path("issuedBy").asText());
         assertEquals("checking the dip", command.path("reason").asText());
 
+        // the averaging test: the same token, a request for the scorers on hop.averaging.requested
+        String averaging = "{\"step\":650,\"issuedBy\":\"alice\"}";
+        assertEquals(401, send("POST", "/api/runs/" + RUN + "/averaging", averaging, null).statusCode());
+        assertEquals(400, send("POST", "/api/runs/" + RUN + "/averaging", "{\"issuedBy\":\"alice\"}", TOKEN)
+                .statusCode());
+        HttpResponse<String> asked = send("POST", "/api/runs/" + RUN + "/averaging", averaging, TOKEN);
+        assertEquals(202, asked.statusCode(), asked.body());
+        assertEquals(topics.averagingRequested.name(), JSON.readTree(asked.body()).path("topic").asText());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, dev.modehop.events.AveragingRequest>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "averaging-check",
+                        "auto.offset.reset", "earliest"), new org.apache.kafka.common.serialization.StringDeserializer(),
+                topics.averagingRequested.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topics.averagingRequested.name()));
+            dev.modehop.events.AveragingRequest request = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (request == null && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    request = r.value();
+                }
+            }
+            assertTrue(request != null, "the request reached hop.averaging.requested");
+            assertEquals(RUN, request.getRunId());
+            assertEquals(650, request.getHopStep());
+            assertEquals("dashboard alice", request.getRequestedBy());
+        }
+
         try (DashboardServer readOnly = DashboardServer.start(kafka.bootstrapServers(), registry.url(), "", 0, null)) {
             HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(
                             URI.create(readOnly.url() + "api/runs/" + RUN + "/control"))

@@ -10,6 +10,7 @@ import dev.modehop.ops.ServiceConfig;
 import dev.modehop.ops.ServiceMetrics;
 import dev.modehop.ops.TopicProvisioner;
 import dev.modehop.schemas.Topics;
+import dev.modehop.scorer.worker.AveragingWorker;
 import dev.modehop.scorer.worker.ScorerSettings;
 import dev.modehop.scorer.worker.ScorerWorker;
 import dev.modehop.streams.MonitorStreamsJob;
@@ -162,9 +163,19 @@ final class ServiceCommands {
                 worker.close();
                 loop.join(30_000);
             });
+            // the averaging tests of hops, in their own group (<group>-averaging) so long tests never stall scoring
+            AveragingWorker averaging = AveragingWorker.create(kafka(cfg), cfg.groupId() + "-averaging", topics(cfg),
+                    settings, AveragingWorker.Settings.defaults(), cfg.serviceName(), System.out);
+            Thread averagingLoop = new Thread(averaging, "averaging-worker");
+            averagingLoop.start();
+            shutdown.register("averaging worker", () -> {
+                averaging.close();
+                averagingLoop.join(30_000);
+            });
             HealthServer health = shutdown.register("health", HealthServer.start(cfg.healthPort(), metrics));
             health.addReadinessCheck("worker loop alive", loop::isAlive);
             health.addLivenessCheck("worker loop alive", loop::isAlive);
+            health.addLivenessCheck("averaging loop alive", averagingLoop::isAlive);
             System.out.printf("scorer: group %s on %s, device %s, health on :%d%n", cfg.groupId(),
                     cfg.bootstrapServers(), cfg.device(), health.port());
             shutdown.awaitShutdown();

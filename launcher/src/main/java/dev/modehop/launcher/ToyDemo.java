@@ -3,9 +3,11 @@ package dev.modehop.launcher;
 import dev.modehop.core.AlertRules;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.dashboard.DashboardServer;
+import dev.modehop.events.AveragingRequest;
 import dev.modehop.events.CheckpointRanking;
 import dev.modehop.events.ControlAction;
 import dev.modehop.events.ControlCommand;
+import dev.modehop.events.HopAveraging;
 import dev.modehop.events.HopStability;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
@@ -16,6 +18,7 @@ import dev.modehop.toyrun.DataWindow;
 import dev.modehop.toyrun.ToyRun;
 import dev.modehop.toyrun.ToyRunConfig;
 import dev.modehop.toyrun.ToyRunListener;
+import dev.modehop.scorer.worker.AveragingWorker;
 import dev.modehop.scorer.worker.ScorerSettings;
 import dev.modehop.scorer.worker.ScorerWorker;
 import java.io.OutputStream;
@@ -48,6 +51,8 @@ public final class ToyDemo {
     static final String ALERT_RULES = """
             hop-to-parrot: when * hops to PARROT then alert WARN
             dip: when * hops to * and is TRANSIENT then alert INFO
+            averaging-stable: when flipped hops to * and is STABLE then averaging-test
+            averaging-dip: when flipped hops to * and is TRANSIENT then averaging-test
             """;
 
     private ToyDemo() {
@@ -80,12 +85,25 @@ public final class ToyDemo {
             Thread scorerThread = new Thread(scorer, "scorer-worker");
             scorerThread.setDaemon(true);
             scorerThread.start();
+            AveragingWorker averager = AveragingWorker.create(Map.of("bootstrap.servers", bootstrap),
+                    "modehop-demo-averaging", stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"),
+                    AveragingWorker.Settings.defaults(), "demo-averaging", new PrintStream(OutputStream.nullOutputStream()));
+            Thread averagerThread = new Thread(averager, "averaging-worker");
+            averagerThread.setDaemon(true);
+            averagerThread.start();
+            List<String> averagingAsked = java.util.Collections.synchronizedList(new ArrayList<>());
             DashboardServer dashboard = o.dashboard()
                     ? DashboardServer.start(bootstrap, stack.registry.url(), "", o.dashboardPort(), null) : null;
-            try (TopicFollower watcher = new TopicFollower(bootstrap, stack.topics, value -> collect(value, record,
-                    announcedAt, hopDelaysMs, currentMode, out));
+            try (TopicFollower watcher = new TopicFollower(bootstrap, stack.topics, value -> {
+                if (value instanceof AveragingRequest a) {
+                    averagingAsked.add(a.getId());
+                }
+                collect(value, record, announcedAt, hopDelaysMs, currentMode, out);
+            });
                  TopicFollower scores = new TopicFollower(bootstrap, List.of(stack.topics.probeScored),
                          v -> scoringMs.merge(((ProbeScore) v).getStep(), ((ProbeScore) v).getDurationMs(), Long::sum));
+                 TopicFollower averaged = new TopicFollower(bootstrap, List.of(stack.topics.hopAveraging),
+                         v -> averagingResult((HopAveraging) v, record, out));
                  TrainingRunClient client = new TrainingRunClient(runId, stack.topics, bootstrap, Map.of())) {
                 ToyRunConfig toyConfig = ToyRunConfig.defaults(checkpoints, o.seed());
                 if (o.steps() > 0) {
@@ -135,6 +153,13 @@ public final class ToyDemo {
                     out.println("demo: warning: the last checkpoint's scores did not arrive within 120 s");
                 }
                 Thread.sleep(300);
+                // the averaging tests of the last verdicts run after training: wait for their answers too
+                boolean answered = averaged.await(() -> record.averaging.size() >= averagingAsked.size(),
+                        Duration.ofSeconds(180));
+                if (!answered) {
+                    out.println("demo: warning: " + (averagingAsked.size() - record.averaging.size())
+                            + " averaging tests did not answer within 180 s");
+                }
                 record.timings.put("trainingStepsPerSecond", round(lastStep / (trainingNanos[0] / 1e9)));
                 record.timings.put("trainingSeconds", round(trainingNanos[0] / 1e9));
                 record.timings.put("checkpointsScored", scoringMs.size());
@@ -144,7 +169,9 @@ public final class ToyDemo {
                 record.timings.put("totalSeconds", round((System.nanoTime() - started) / 1e9));
             } finally {
                 scorer.close();
+                averager.close();
                 scorerThread.join(10_000);
+                averagerThread.join(10_000);
                 if (dashboard != null) {
                     dashboard.close();
                 }
@@ -212,6 +239,25 @@ public final class ToyDemo {
         } else if (value instanceof dev.modehop.events.Alert a) {
             out.println(EventLines.of(a));
         }
+    }
+
+    private static void averagingResult(HopAveraging a, RunRecord record, PrintStream out) {
+        Map<String, dev.modehop.events.SteppedFamily> stepped = new java.util.HashMap<>();
+        if (a.getOneStep() != null) {
+            a.getOneStep().getFamilies().forEach(f -> stepped.put(f.getFamily(), f));
+        }
+        List<RunRecord.AveragedFamily> families = a.getFamilies().stream().map(f -> {
+            var s = stepped.get(f.getFamily());
+            return new RunRecord.AveragedFamily(f.getFamily(), f.getOldAccuracy(), f.getNewAccuracy(),
+                    f.getAverageAccuracy(), f.getAverageMode().name(), f.getOutcome().name(),
+                    s == null ? null : s.getProbabilityChange(), s == null ? null : s.getHopProbabilityChange());
+        }).toList();
+        record.averaging(new RunRecord.Averaging(String.valueOf(a.getSeries()), a.getHopStep(), a.getRequestedBy(),
+                a.getStatus().name(), a.getReason(), a.getSteps(),
+                a.getOneStep() == null ? null : a.getOneStep().getStatus().name(),
+                a.getOneStep() == null ? null : a.getOneStep().getLearningRate(), families));
+        out.println("AVERAGE " + String.format("%-10s", a.getSeries()) + " hop at " + a.getHopStep() + ": "
+                + AveragingWorker.describe(a));
     }
 
     static double round(double v) {

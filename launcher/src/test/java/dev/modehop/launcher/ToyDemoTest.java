@@ -70,6 +70,23 @@ class ToyDemoTest {
     }
 
     @Test
+    void everyJudgedHopOfTheFlippedFamilyGetsItsAveragingAndOneStepTest() {
+        for (RunRecord r : List.of(uncontrolled, controlled)) {
+            List<RunRecord.Hop> judged = flipped(r).stream().filter(h -> !h.stability().equals("PENDING")).toList();
+            assertEquals(judged.stream().map(RunRecord.Hop::step).sorted().toList(),
+                    r.averaging.stream().map(RunRecord.Averaging::hopStep).sorted().toList(), "one test per judged hop");
+            for (RunRecord.Averaging a : r.averaging) {
+                assertEquals("DONE", a.status(), String.valueOf(a.reason()));
+                assertEquals(5, a.steps().size(), a.toString());
+                assertEquals("DONE", a.oneStep(), a.toString());
+                RunRecord.AveragedFamily f = a.families().stream().filter(x -> x.family().equals("flipped"))
+                        .findFirst().orElseThrow();
+                assertTrue(f.oneStepChange() < f.hopChange(), "one step moves less than the hop: " + f);
+            }
+        }
+    }
+
+    @Test
     void theReportCarriesTimingsAndABestCheckpoint() {
         assertTrue(uncontrolled.bestStep > 0);
         assertTrue(((Number) uncontrolled.timings.get("trainingStepsPerSecond")).doubleValue() > 0);

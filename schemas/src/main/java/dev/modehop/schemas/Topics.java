@@ -1,11 +1,13 @@
 package dev.modehop.schemas;
 
 import dev.modehop.events.Alert;
+import dev.modehop.events.AveragingRequest;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ControlCommand;
 import dev.modehop.events.DataWindow;
+import dev.modehop.events.HopAveraging;
 import dev.modehop.events.HopStability;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
@@ -41,6 +43,10 @@ public final class Topics {
     public final Topic<CheckpointRanking> checkpointRanked;
     /** Written by training jobs when they are done (optional); read by dashboards, not by the stream job. */
     public final Topic<RunFinished> runFinished;
+    /** Averaging tests asked for (stream job rules, CLI, dashboard); read by scorer workers. */
+    public final Topic<AveragingRequest> averagingRequested;
+    /** Their results, written by scorer workers; read by dashboards, reports and the CLI. */
+    public final Topic<HopAveraging> hopAveraging;
 
     private Topics(String prefix, Map<String, ?> serdeConfig) {
         checkpointReady = topic(prefix, INPUT_SUFFIXES.get(0), CheckpointReady.class, serdeConfig);
@@ -55,6 +61,8 @@ public final class Topics {
         runControl = topic(prefix, "run.control", ControlCommand.class, serdeConfig);
         checkpointRanked = topic(prefix, "checkpoint.ranked", CheckpointRanking.class, serdeConfig);
         runFinished = topic(prefix, "run.finished", RunFinished.class, serdeConfig);
+        averagingRequested = topic(prefix, "hop.averaging.requested", AveragingRequest.class, serdeConfig);
+        hopAveraging = topic(prefix, "hop.averaging", HopAveraging.class, serdeConfig);
     }
 
     /**
@@ -75,15 +83,20 @@ public final class Topics {
     }
 
     public List<Topic<?>> outputs() {
-        return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked);
+        return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked,
+                averagingRequested);
     }
 
-    /** Inputs, outputs, the scorers' predictors and the training jobs' end-of-run records. */
+    /**
+     * Inputs, outputs, the scorers' predictors, the training jobs' end-of-run records and the averaging
+     * tests' results (the requests are among the outputs: rules write them).
+     */
     public List<Topic<?>> all() {
         List<Topic<?>> all = new java.util.ArrayList<>(inputs());
         all.add(checkpointPredictors);
         all.addAll(outputs());
         all.add(runFinished);
+        all.add(hopAveraging);
         return List.copyOf(all);
     }
 

@@ -15,6 +15,8 @@ import dev.modehop.scorer.model.GptNeoXModel;
 import dev.modehop.scorer.model.ModelConfig;
 import dev.modehop.scorer.model.ModelWeights;
 import dev.modehop.probes.toy.ToyVocabulary;
+import dev.modehop.scorer.training.AdamW;
+import dev.modehop.scorer.training.OptimizerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,8 +81,8 @@ public final class ToyRun implements AutoCloseable {
         for (NDArray p : params) {
             p.setRequiresGradient(true);
         }
-        this.optimizer = new AdamW(params, root, config.beta1(), config.beta2(), config.weightDecay(),
-                config.clipNorm());
+        this.optimizer = new AdamW(params, root, new AdamW.Settings(config.beta1(), config.beta2(),
+                config.weightDecay(), config.clipNorm()));
     }
 
     /** Trains the whole schedule (or until {@link #stop}); returns the number of optimizer steps done. */
@@ -146,7 +148,7 @@ public final class ToyRun implements AutoCloseable {
                             sequences, sequences * ToyTask.LENGTH, fingerprint, true));
                 }
                 if (step % config.checkpointEvery() == 0) {
-                    Path folder = saveCheckpoint(step, lossSinceCheckpoint / stepsSinceCheckpoint);
+                    Path folder = saveCheckpoint(step, lossSinceCheckpoint / stepsSinceCheckpoint, planned.pIcl());
                     listener.onCheckpoint(step, folder, lossSinceCheckpoint / stepsSinceCheckpoint);
                     lossSinceCheckpoint = 0;
                     stepsSinceCheckpoint = 0;
@@ -169,8 +171,13 @@ public final class ToyRun implements AutoCloseable {
 
     private MixtureScope pendingScopeWas;
 
+    /** The learning rate of the update that makes step {@code atStep} (linear warm-up, then constant). */
+    private double learningRate(long atStep) {
+        return config.learningRate() * Math.min(1.0, (double) atStep / Math.max(1, config.warmupSteps()));
+    }
+
     private double trainStep(ToyTask.Batch batch) {
-        double lr = config.learningRate() * Math.min(1.0, (step + 1.0) / Math.max(1, config.warmupSteps()));
+        double lr = learningRate(step + 1);
         float loss;
         try (NDManager scope = root.newSubManager()) {
             NDArray ids = scope.create(batch.ids(), new Shape(batch.size(), ToyTask.LENGTH));
@@ -189,8 +196,13 @@ public final class ToyRun implements AutoCloseable {
         return loss;
     }
 
-    /** Writes checkpoint-STEP/ via a temporary folder renamed into place, so watchers only see whole folders. */
-    private Path saveCheckpoint(long atStep, double trainLoss) {
+    /**
+     * Writes checkpoint-STEP/ via a temporary folder renamed into place, so watchers only see whole folders. Beside
+     * the weights, {@link OptimizerState#FILE}: the AdamW moments and a batch of the current window's mixture
+     * drawn from its own generator (seeded by the step, so the training stream is untouched), the batch the
+     * one-step stability test steps on.
+     */
+    private Path saveCheckpoint(long atStep, double trainLoss, double pIcl) {
         Path folder = config.outputDir().resolve("checkpoint-" + atStep);
         Path tmp = config.outputDir().resolve(".checkpoint-" + atStep + ".tmp");
         try {
@@ -201,6 +213,9 @@ public final class ToyRun implements AutoCloseable {
                     modelConfig.toJson());
             Files.writeString(tmp.resolve(CheckpointLoader.TOKENIZER_FILE), ToyVocabulary.tokenizerJson());
             weights.save(tmp.resolve("model.safetensors"), TensorDType.F32);
+            ToyTask.Batch next = task.batch(new SplittableRandom(config.seed() * 31 + atStep), config.batchSize(), pIcl);
+            OptimizerState.write(tmp.resolve(OptimizerState.FILE), new ArrayList<>(weights.tensors().keySet()),
+                    optimizer, learningRate(atStep), lossBatch(next));
             ObjectNode state = JSON.createObjectNode();
             state.put("global_step", atStep);
             state.put("train_loss", trainLoss);
@@ -213,6 +228,16 @@ public final class ToyRun implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save checkpoint at step " + atStep, e);
         }
+    }
+
+    /** The toy loss in the state file's terms: only the answer position (the last) is labelled. */
+    private static OptimizerState.Batch lossBatch(ToyTask.Batch b) {
+        long[] labels = new long[b.ids().length];
+        java.util.Arrays.fill(labels, OptimizerState.IGNORE);
+        for (int r = 0; r < b.size(); r++) {
+            labels[r * ToyTask.LENGTH + ToyTask.LENGTH - 1] = b.targets()[r];
+        }
+        return new OptimizerState.Batch(b.ids(), labels, b.size(), ToyTask.LENGTH);
     }
 
     private static void deleteRecursively(Path p) throws IOException {

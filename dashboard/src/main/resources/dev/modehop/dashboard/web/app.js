@@ -1031,6 +1031,19 @@
     $('alerts').replaceChildren(...state.run.alerts.map((a) => el('li', {},
       el('span', { class: 'sev-' + a.severity }, a.severity), ' step ' + a.step + ': ' + a.message,
       deliveryText(a, state.run.deliveryLogSeen))));
+    // the scorers' averaging results: per family where the weight average of the checkpoints around the hop sits
+    $('averaging').replaceChildren(...(state.run.averaging || []).map((a) => {
+      if (a.status !== 'DONE') return el('li', {}, el('b', {}, 'step ' + a.hopStep), ' refused: ' + (a.reason || ''));
+      const moved = {};
+      for (const f of (a.oneStep && a.oneStep.families) || []) moved[f.family] = f;
+      const parts = a.families.map((f) => f.family + ' ' + f.outcome + ' (' + fmt(f.oldAccuracy) + ' → ' +
+        fmt(f.newAccuracy) + ', average ' + fmt(f.averageAccuracy) + ' ' + f.averageMode +
+        (moved[f.family] ? '; one step |ΔP| ' + fmt(moved[f.family].probabilityChange) + ' vs hop ' +
+          fmt(moved[f.family].hopProbabilityChange) : '') + ')');
+      const step = a.oneStep && a.oneStep.status !== 'DONE' ? '; one step: ' + a.oneStep.status : '';
+      return el('li', {}, el('b', {}, 'step ' + a.hopStep), ' steps ' + a.steps[0] + '–' + a.steps[a.steps.length - 1] +
+        ': ' + parts.join(', ') + step);
+    }));
     $('controls').replaceChildren(...state.run.controls.map((c) => el('li', {},
       el('b', {}, c.action), ' ' + mixtureText(c.mixture) + ' by ' + c.issuedBy + ' at step ' + c.step +
       (c.reason ? ' (' + c.reason + ')' : ''))));
@@ -1064,11 +1077,18 @@
         if (k && v !== undefined) body.mixture[k] = Number(v);
       }
     }
+    let path = '/control';
+    if (action === 'AVERAGING') {
+      // not a command to the training job: a request to the scorers, guarded by the same token
+      path = '/averaging';
+      body.step = Number($('averaging-step').value.trim());
+      delete body.reason;
+    }
     status.dataset.state = 'sending';
     status.textContent = 'sending ' + action + '…';
     let r;
     try {
-      r = await fetch(runPath(state.selected) + '/control', {
+      r = await fetch(runPath(state.selected) + path, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + $('control-token').value.trim() },
         body: JSON.stringify(body),

@@ -36,6 +36,27 @@ public final class DemoReport {
             out.printf("  %-12s step %5d  %-12s -> %-12s  %-9s windows %s%n", h.series(), h.step(), h.from(), h.to(),
                     h.stability(), h.windows());
         }
+        out.println("averaging tests (weights of the checkpoints around a judged hop averaged and scored; one AdamW step"
+                + " from the hop's checkpoint):" + (r.averaging.isEmpty() ? " none" : ""));
+        for (RunRecord.Averaging a : r.averaging) {
+            if (!"DONE".equals(a.status())) {
+                out.printf("  %-12s step %5d  %s: %s%n", a.series(), a.hopStep(), a.status(), a.reason());
+                continue;
+            }
+            StringBuilder line = new StringBuilder();
+            for (RunRecord.AveragedFamily f : a.families()) {
+                line.append(String.format(java.util.Locale.ROOT, "%s %s (%.2f -> %.2f, average %.2f %s", f.family(),
+                        f.outcome(), f.oldAccuracy(), f.newAccuracy(), f.averageAccuracy(), f.averageMode()));
+                if (f.oneStepChange() != null) {
+                    line.append(String.format(java.util.Locale.ROOT, "; one step |dP| %.3f vs hop %.3f", f.oneStepChange(),
+                            f.hopChange()));
+                }
+                line.append(")  ");
+            }
+            out.printf("  %-12s step %5d  steps %d-%d: %s%s%n", a.series(), a.hopStep(), a.steps().get(0),
+                    a.steps().get(a.steps().size() - 1), line.toString().strip(),
+                    "DONE".equals(a.oneStep()) ? "" : "  one step: " + a.oneStep());
+        }
         out.println("control commands:" + (r.controls.isEmpty() ? " none" : ""));
         for (RunRecord.Control c : r.controls) {
             out.printf("  %s %s, applied at training step %d (%s)%n", c.action(), c.mixture(), c.step(), c.reason());

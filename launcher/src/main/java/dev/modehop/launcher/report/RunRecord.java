@@ -15,6 +15,8 @@ public final class RunRecord {
     public final List<Hop> hops = new ArrayList<>();
     public final List<Window> windows = new ArrayList<>();
     public final List<Control> controls = new ArrayList<>();
+    /** The averaging (and one-step) tests the scorers answered, in arrival order. */
+    public final List<Averaging> averaging = new ArrayList<>();
     public long bestStep = -1;
     public double bestScore = Double.NaN;
     public final Map<String, Object> timings = new TreeMap<>();
@@ -27,6 +29,23 @@ public final class RunRecord {
     }
 
     public record Window(String windowId, long startStep, long endStep, Map<String, Double> mixture) {
+    }
+
+    /**
+     * One family in an averaging result: the hop's sides, the average and its outcome; {@code oneStepChange} and
+     * {@code hopChange} the mean |dP| of one optimizer step and of the hop (null without the one-step test).
+     */
+    public record AveragedFamily(String family, double oldAccuracy, double newAccuracy, double averageAccuracy,
+                                 String averageMode, String outcome, Double oneStepChange, Double hopChange) {
+    }
+
+    /** An averaging result; {@code oneStep} is DONE, NO_OPTIMIZER_STATE or FAILED (null when refused). */
+    public record Averaging(String series, long hopStep, String requestedBy, String status, String reason,
+                            List<Long> steps, String oneStep, Double learningRate, List<AveragedFamily> families) {
+    }
+
+    public synchronized void averaging(Averaging a) {
+        averaging.add(a);
     }
 
     public record Control(long step, String action, Map<String, Double> mixture, String reason, String issuedBy) {

@@ -96,6 +96,7 @@ class EngineConformanceTest {
         }
         assertTrue(expected.byTopic.containsKey(topics.hopDetected.name()), "the stream must produce a hop");
         assertTrue(expected.byTopic.containsKey(topics.runControl.name()), "and a control command");
+        assertTrue(expected.byTopic.containsKey(topics.averagingRequested.name()), "and an averaging request");
         assertTrue(expected.byTopic.containsKey(topics.alertRaised.name()), "and a missing-scores alert");
         assertEquals(5, expected.byTopic.get(topics.probeScored.dlq()).values().stream().mapToInt(List::size).sum(),
                 "garbage, NaN, late score, two scores of an unknown run:\n" + expected);

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.Serializer;
 final class RecordedStream {
     static final long T0 = 1_767_225_600_000L;
     static final String RULES =
-            "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1";
+            "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1, averaging-test";
     /** r2's step 200 is announced at T0 + 20 s and never scored. */
     static final long GAP_DEADLINE = T0 + 20_000 + MonitorConfig.defaults().missingScoreTimeoutMs();
 

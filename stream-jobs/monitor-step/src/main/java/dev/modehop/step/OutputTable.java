@@ -47,6 +47,9 @@ public final class OutputTable {
         if (o instanceof Output.CheckpointRanking) {
             return topics.checkpointRanked;
         }
+        if (o instanceof Output.AveragingRequest) {
+            return topics.averagingRequested;
+        }
         throw new IllegalArgumentException("no output topic for " + o.getClass().getSimpleName());
     }
 
@@ -114,6 +117,11 @@ public final class OutputTable {
                     .setLeaderboard(r.leaderboard().stream()
                             .map(e -> new RankedCheckpoint(e.step(), e.score())).toList())
                     .build();
+        }
+        if (o instanceof Output.AveragingRequest a) {
+            return dev.modehop.events.AveragingRequest.newBuilder().setId(a.id()).setRunId(a.runId())
+                    .setHopStep(a.hopStep()).setSeries(a.series()).setCheckpoints(a.checkpoints())
+                    .setVerdict(a.verdict().name()).setRequestedBy(a.requestedBy()).setRequestedAt(now).build();
         }
         return null;
     }
