@@ -41,6 +41,21 @@ public final class CheckpointRanker {
         public TreeMap<String, Double> weight = new TreeMap<>();
         public double score;
 
+        /** The entry with its per-family explanation. */
+        Output.RankedCheckpoint ranked() {
+            double den = 0;
+            for (String family : soft.keySet()) {
+                den += weight.getOrDefault(family, UNSURE);
+            }
+            List<Output.FamilyContribution> families = new ArrayList<>();
+            for (Map.Entry<String, Double> e : soft.entrySet()) {
+                double w = weight.getOrDefault(e.getKey(), UNSURE);
+                families.add(new Output.FamilyContribution(e.getKey(), e.getValue(), w,
+                        den == 0 ? Double.NaN : w * e.getValue() / den));
+            }
+            return new Output.RankedCheckpoint(step, score, List.copyOf(families));
+        }
+
         void rescore() {
             double num = 0;
             double den = 0;
@@ -101,7 +116,7 @@ public final class CheckpointRanker {
         }
         List<Output.RankedCheckpoint> board = new ArrayList<>();
         for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
-            board.add(new Output.RankedCheckpoint(e.step, e.score));
+            board.add(e.ranked());
         }
         return Optional.of(new Output.CheckpointRanking(Ids.ranking(runId, asOfStep), runId, best.step, best.score,
                 asOfStep, board));
@@ -111,7 +126,7 @@ public final class CheckpointRanker {
         List<Output.RankedCheckpoint> board = new ArrayList<>();
         List<Entry> ranked = ranked(state);
         for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
-            board.add(new Output.RankedCheckpoint(e.step, e.score));
+            board.add(e.ranked());
         }
         return board;
     }

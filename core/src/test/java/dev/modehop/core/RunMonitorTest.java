@@ -55,6 +55,16 @@ class RunMonitorTest {
         assertEquals(RUN + "/flipped/650/hop", hop.id());
         assertEquals(List.of("warn"), only(out, Output.Alert.class).stream().map(Output.Alert::rule).toList());
         assertEquals(1, run.parts().sources().sources.get("iwl").hopsTowardParrot);
+        List<Output.SourceStatisticsUpdate> stats = only(out, Output.SourceStatisticsUpdate.class);
+        assertEquals(1, stats.size(), "the hop changed the source statistics: they are published");
+        assertEquals(RUN + "/sources/650", stats.get(0).id());
+        assertEquals(1, stats.get(0).hopsCounted());
+        SourceStatistics.Move iwl = stats.get(0).moves().stream().filter(m -> m.source().equals("iwl")).findFirst()
+                .orElseThrow();
+        assertEquals(Mode.PARROT, iwl.toward());
+        assertEquals(1, iwl.hops());
+        assertEquals(0.9, iwl.meanWeight(), 1e-9);
+        assertTrue(Double.isNaN(iwl.zScore()), "one hop: nothing to contrast");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RunFinished;
 import dev.modehop.events.ScoringProgress;
+import dev.modehop.events.SourceStatistics;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -39,6 +40,8 @@ public final class Topics {
     public final Topic<Alert> alertRaised;
     public final Topic<ControlCommand> runControl;
     public final Topic<CheckpointRanking> checkpointRanked;
+    /** The stream job's per-source statistics of a run's hops (data selection). */
+    public final Topic<SourceStatistics> sourceStatistics;
     /** Written by training jobs when they are done (optional); read by dashboards, not by the stream job. */
     public final Topic<RunFinished> runFinished;
 
@@ -54,6 +57,7 @@ public final class Topics {
         alertRaised = topic(prefix, "alert.raised", Alert.class, serdeConfig);
         runControl = topic(prefix, "run.control", ControlCommand.class, serdeConfig);
         checkpointRanked = topic(prefix, "checkpoint.ranked", CheckpointRanking.class, serdeConfig);
+        sourceStatistics = topic(prefix, "source.statistics", SourceStatistics.class, serdeConfig);
         runFinished = topic(prefix, "run.finished", RunFinished.class, serdeConfig);
     }
 
@@ -75,7 +79,8 @@ public final class Topics {
     }
 
     public List<Topic<?>> outputs() {
-        return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked);
+        return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked,
+                sourceStatistics);
     }
 
     /** Inputs, outputs, the scorers' predictors and the training jobs' end-of-run records. */
