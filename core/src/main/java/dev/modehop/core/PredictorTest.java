@@ -20,16 +20,24 @@ import java.util.TreeMap;
  * 95th percentile say what the best layer's |r| reaches by chance; a predictor beats the baseline when its best
  * |r| exceeds that 95th percentile (a one-sided test at 5%, selection included).
  *
+ * <p>For independent normal features the distribution of r does not depend on the soft scores it is taken
+ * against (any non-constant series gives the same null distribution), so the baseline depends only on the number
+ * of checkpoints n and layers L: it is drawn once per (n, L) against a fixed series, seeded from n and L, and
+ * cached (at most {@value #BASELINES_KEPT} shapes). A test is therefore reproducible, and a dashboard testing
+ * twenty families on five thousand checkpoints draws each shape's baseline once.
+ *
  * <p>Independent draws assume no trend in the features; a predictor that merely drifts with training time can
- * correlate with a family that also drifts, which this baseline does not discount. Draws are seeded from the
- * run, family and predictor, so a test is reproducible.
+ * correlate with a family that also drifts, which this baseline does not discount.
  */
 public final class PredictorTest {
     public static final int DEFAULT_DRAWS = 1000;
     /** Fewer common checkpoints than this say nothing about a correlation. */
     public static final int MIN_CHECKPOINTS = 4;
+    static final int BASELINES_KEPT = 64;
 
     private final int draws;
+    /** (n, L) -> the best-of-L abs(r) of each draw; access order, the least recently used shape goes first. */
+    private final java.util.LinkedHashMap<Long, double[]> baselines = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
     public PredictorTest(int draws) {
         if (draws < 20) {
@@ -112,11 +120,29 @@ public final class PredictorTest {
                 best = l;
             }
         }
-        double[] baseline = baseline(y, layers, new SplittableRandom(seed(runId, family, predictor)));
+        double[] baseline = baseline(n, layers);
         double mean = Arrays.stream(baseline).average().orElse(Double.NaN);
         double p95 = percentile(baseline, 0.95);
         return new Result(runId, family, predictor, n, layers, perLayer, best, best < 0 ? Double.NaN : perLayer[best],
                 mean, p95, draws);
+    }
+
+    /** The baseline's draws for n checkpoints and L layers, drawn once per shape. */
+    synchronized double[] baseline(int n, int layers) {
+        long key = (long) n << 20 | layers;
+        double[] cached = baselines.get(key);
+        if (cached == null) {
+            double[] y = new double[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = i;
+            }
+            cached = baseline(y, layers, new SplittableRandom(key * 0x9E3779B97F4A7C15L + draws));
+            baselines.put(key, cached);
+            if (baselines.size() > BASELINES_KEPT) {
+                baselines.remove(baselines.keySet().iterator().next());
+            }
+        }
+        return cached;
     }
 
     /** The best-of-{@code layers} |r| of each random draw against {@code y}. */
@@ -180,9 +206,5 @@ public final class PredictorTest {
             }
         }
         return true;
-    }
-
-    private static long seed(String runId, String family, String predictor) {
-        return ((long) runId.hashCode() << 32) ^ (family.hashCode() * 31L + predictor.hashCode());
     }
 }

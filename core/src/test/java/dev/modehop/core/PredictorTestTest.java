@@ -86,4 +86,14 @@ class PredictorTestTest {
     private static double mean(double[] v) {
         return java.util.Arrays.stream(v).average().orElseThrow();
     }
+
+    @Test
+    void theBaselineDoesNotDependOnTheSoftScoresItIsDrawnAgainst() {
+        PredictorTest t = new PredictorTest(4000);
+        double[] hopping = values(soft(new Random(9)));
+        double againstHops = mean(t.baseline(hopping, 6, new java.util.SplittableRandom(11)));
+        double cached = mean(t.baseline(hopping.length, 6));
+        assertEquals(againstHops, cached, 0.01, "the null distribution of r is the same for any series");
+        assertTrue(t.baseline(hopping.length, 6) == t.baseline(hopping.length, 6), "drawn once per shape");
+    }
 }
