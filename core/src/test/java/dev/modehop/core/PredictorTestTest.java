@@ -96,4 +96,30 @@ class PredictorTestTest {
         assertEquals(againstHops, cached, 0.01, "the null distribution of r is the same for any series");
         assertTrue(t.baseline(hopping.length, 6) == t.baseline(hopping.length, 6), "drawn once per shape");
     }
+
+    @Test
+    void noisePredictorsBeatTheBaselineAboutOneTimeInTwenty() {
+        // the baseline's 95th percentile is a 5% test, selection included: over many noise predictors of 6
+        // layers about 5% pass, whatever the soft scores look like
+        Random random = new Random(21);
+        TreeMap<Long, Double> soft = soft(random);
+        PredictorTest t = new PredictorTest(1000);
+        int passed = 0;
+        int trials = 400;
+        for (int k = 0; k < trials; k++) {
+            Map<Long, double[]> noise = new TreeMap<>();
+            for (Long step : soft.keySet()) {
+                double[] v = new double[LAYERS];
+                for (int l = 0; l < LAYERS; l++) {
+                    v[l] = random.nextGaussian();
+                }
+                noise.put(step, v);
+            }
+            if (t.test("run", Map.of("f", soft), Map.of("noise", noise)).get(0).beatsBaseline()) {
+                passed++;
+            }
+        }
+        double rate = (double) passed / trials;
+        assertTrue(rate > 0.02 && rate < 0.09, "false positive rate " + rate);
+    }
 }

@@ -179,13 +179,16 @@ class RunMonitorTest {
     }
 
     @Test
-    void rankingPrefersHighScoresAndRepublishesWhenTheBestChanges() {
+    void rankingPrefersHighScoresAndRepublishesWhenTheLeaderboardChanges() {
         List<Output> first = feed(50, 0.7, 1);
         assertEquals(50, only(first, Output.CheckpointRanking.class).get(0).bestStep());
         List<Output> second = feed(100, 0.9, 2);
         assertEquals(100, only(second, Output.CheckpointRanking.class).get(0).bestStep());
         List<Output> third = feed(150, 0.8, 3);
-        assertFalse(third.stream().anyMatch(o -> o instanceof Output.CheckpointRanking), "best unchanged");
+        Output.CheckpointRanking now = only(third, Output.CheckpointRanking.class).get(0);
+        assertEquals(100, now.bestStep(), "best unchanged");
+        assertEquals(List.of(100L, 150L, 50L), now.leaderboard().stream().map(Output.RankedCheckpoint::step).toList(),
+                "the newcomer entered the leaderboard: republished");
         assertEquals(100, monitor.summarize(run).bestStep());
     }
 

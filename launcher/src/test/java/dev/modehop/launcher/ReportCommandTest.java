@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code modehop report data|predictors|checkpoints} against the real pieces: a broker with three partitions per
  * topic, the registry and the Streams job; a run whose flipped family follows its windows' ICL share (ICL-rich:
- * generalizing, ICL-poor: parrot) with a predictor planted to track it and one that is noise, next to another
+ * generalizing, ICL-poor: parrot) with a predictor planted to track it and one unrelated to it, next to another
  * run on the same topics that the reports must leave out.
  */
 class ReportCommandTest {
@@ -65,7 +65,9 @@ class ReportCommandTest {
                 publisher.send(stack.topics.checkpointPredictors, RUN, CheckpointPredictors.newBuilder()
                         .setId(RUN + "/" + step + "/predictors").setRunId(RUN).setStep(step).setSuite("toy")
                         .setParameterL2Norm(10 + noise.nextGaussian()).setLayer(1).setPrompts(64)
-                        .setRankMe(20 + 10 * acc + noise.nextGaussian()).setParticipationRatio(3 + noise.nextGaussian())
+                        .setRankMe(20 + 10 * acc + noise.nextGaussian())
+                        // unrelated to the soft score: flips every checkpoint, orthogonal to the 8-checkpoint windows
+                        .setParticipationRatio(3 + (i % 2 == 0 ? 1 : -1))
                         .build());
             }
             for (int i = 1; i <= 4; i++) {
@@ -136,7 +138,7 @@ class ReportCommandTest {
         String rankMe = line(r.out(), "rankMe");
         String pr = line(r.out(), "participationRatio");
         assertTrue(rankMe.endsWith("yes"), "the planted RankMe tracks the soft score: " + rankMe);
-        assertTrue(pr.endsWith("no"), "the noise predictor does not: " + pr);
+        assertTrue(pr.endsWith("no"), "the unrelated predictor does not: " + pr);
         assertTrue(rankMe.contains(" 56 "), "over the run's 56 checkpoints, not the other run's: " + rankMe);
     }
 
