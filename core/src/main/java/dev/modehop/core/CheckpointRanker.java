@@ -90,17 +90,19 @@ public final class CheckpointRanker {
         return publishIfChanged(state, runId, step);
     }
 
-    /** A verdict on a hop made at {@code hopStep} changes how much that checkpoint's family counts. */
-    public Optional<Output.CheckpointRanking> onVerdict(State state, String runId, long hopStep, String family,
-                                                       Verdict verdict, long asOfStep) {
+    /**
+     * A verdict on a hop made at {@code hopStep} changes how much that checkpoint's family counts. Verdicts come
+     * while a checkpoint is processed; the changed leaderboard is published once, by that checkpoint's
+     * {@link #onCheckpoint}, so a checkpoint yields at most one ranking (its id names the checkpoint).
+     */
+    public void onVerdict(State state, long hopStep, String family, Verdict verdict) {
         for (Entry e : state.entries) {
             if (e.step == hopStep && e.soft.containsKey(family)) {
                 e.weight.put(family, verdict == Verdict.STABLE ? HELD : TRANSIENT);
                 e.rescore();
-                return publishIfChanged(state, runId, asOfStep);
+                return;
             }
         }
-        return Optional.empty();
     }
 
     private Optional<Output.CheckpointRanking> publishIfChanged(State state, String runId, long asOfStep) {

@@ -313,8 +313,7 @@ public final class RunMonitor {
                             v.decidedAtStep(), v.verdict())));
                 }
                 if (!s.plain) {
-                    ranker.onVerdict(ranking, run.runId, v.hopStep(), v.series(), v.verdict(), pc.step)
-                            .ifPresent(afterObservations::add);
+                    ranker.onVerdict(ranking, v.hopStep(), v.series(), v.verdict());
                 }
             }
             if (hops != null) {

@@ -26,7 +26,7 @@ class CheckpointRankerTest {
         assertEquals(0.5 * 0.2 / 1.5, b.contribution(), 1e-12);
 
         // a TRANSIENT verdict on the hop at 100 lowers that family's weight, and the explanation says so
-        ranker.onVerdict(state, "r", 100, "b", Verdict.TRANSIENT, 150);
+        ranker.onVerdict(state, 100, "b", Verdict.TRANSIENT);
         Output.RankedCheckpoint again = ranker.leaderboard(state).stream().filter(e -> e.step() == 100).findFirst()
                 .orElseThrow();
         assertEquals(CheckpointRanker.TRANSIENT, again.families().get(1).weight());
