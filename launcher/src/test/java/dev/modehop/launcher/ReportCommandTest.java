@@ -67,7 +67,7 @@ class ReportCommandTest {
                         .setParameterL2Norm(10 + noise.nextGaussian()).setLayer(1).setPrompts(64)
                         .setRankMe(20 + 10 * acc + noise.nextGaussian())
                         // unrelated to the soft score: flips every checkpoint, orthogonal to the 8-checkpoint windows
-                        .setParticipationRatio(3 + (i % 2 == 0 ? 1 : -1))
+                        .setParticipationRatio(3.0 + (i % 2 == 0 ? 1 : -1))
                         .build());
             }
             for (int i = 1; i <= 4; i++) {
