@@ -47,6 +47,14 @@ await withPage(url, { width: 1280, height: 1000 }, async (page) => {
   check(hopsDrawn.every((n) => n >= 1), 'the hops are drawn across the predictor charts');
   check((await page.locator('[data-testid=predictor-caption]').textContent()).includes('random baseline'),
         'the panel says to compare with a random baseline');
+  await page.locator('[data-testid=predictor-test]').first().waitFor();
+  check(await page.locator('[data-testid=predictor-test]').count() === 3,
+        'predictor vs random baseline: one row per predictor, its r beside the baseline mean and 95th percentile');
+  await page.locator('[data-testid=data-selection]').waitFor({ state: 'visible' });
+  check((await page.locator('[data-testid=source-statistics]').textContent()).includes('PARROT'),
+        'the data selection panel shows which sources preceded the move toward PARROT');
+  check((await page.locator('[data-testid=leaderboard-why]').first().textContent()).includes('flipped'),
+        'the leaderboard explains its choice by family and stability weight');
   await page.locator('[data-testid=live]').filter({ hasText: /^live$/ }).waitFor();
   check(true, 'the live event stream is connected and Kafka is reachable');
   check(await page.locator('[data-testid=offline-banner]').isHidden(), 'no offline banner while everything is up');

@@ -42,6 +42,7 @@ VALUE_RECORDS = {
     "hop.stability": "HopStability",
     "alert.raised": "Alert",
     "checkpoint.ranked": "CheckpointRanking",
+    "source.statistics": "SourceStatistics",
 }
 
 

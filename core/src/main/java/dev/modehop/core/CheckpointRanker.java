@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * 0.5 while undecided or while a hop made there is pending, 0.25 for a hop judged TRANSIENT. A held MIXED
  * mode is as certain as a held pole: the weight says how much the measurement can be trusted, the soft
  * score (near 0 for MIXED) says how good it is.
- * The ranking is republished whenever the best checkpoint changes.
+ * The ranking is republished whenever its leaderboard changes (an entry enters or leaves it, or an entry's
+ * score or a family's weight there changes), so the latest record of a run is always its current top entries,
+ * each with its explanation (per family: soft score, weight, contribution).
  */
 public final class CheckpointRanker {
     public static final double HELD = 1.0;
@@ -33,6 +35,8 @@ public final class CheckpointRanker {
         public List<Entry> entries = new ArrayList<>();
         public long bestStep = -1;
         public double bestScore = Double.NaN;
+        /** The leaderboard last published, as compared for changes; null before the first. */
+        public List<Output.RankedCheckpoint> published;
     }
 
     public static final class Entry {
@@ -40,6 +44,21 @@ public final class CheckpointRanker {
         public TreeMap<String, Double> soft = new TreeMap<>();
         public TreeMap<String, Double> weight = new TreeMap<>();
         public double score;
+
+        /** The entry with its per-family explanation. */
+        Output.RankedCheckpoint ranked() {
+            double den = 0;
+            for (String family : soft.keySet()) {
+                den += weight.getOrDefault(family, UNSURE);
+            }
+            List<Output.FamilyContribution> families = new ArrayList<>();
+            for (Map.Entry<String, Double> e : soft.entrySet()) {
+                double w = weight.getOrDefault(e.getKey(), UNSURE);
+                families.add(new Output.FamilyContribution(e.getKey(), e.getValue(), w,
+                        den == 0 ? Double.NaN : w * e.getValue() / den));
+            }
+            return new Output.RankedCheckpoint(step, score, List.copyOf(families));
+        }
 
         void rescore() {
             double num = 0;
@@ -68,41 +87,40 @@ public final class CheckpointRanker {
         entry.rescore();
         state.entries.add(entry);
         prune(state);
-        return publishIfBestChanged(state, runId, step);
+        return publishIfChanged(state, runId, step);
     }
 
-    /** A verdict on a hop made at {@code hopStep} changes how much that checkpoint's family counts. */
-    public Optional<Output.CheckpointRanking> onVerdict(State state, String runId, long hopStep, String family,
-                                                       Verdict verdict, long asOfStep) {
+    /**
+     * A verdict on a hop made at {@code hopStep} changes how much that checkpoint's family counts. Verdicts come
+     * while a checkpoint is processed; the changed leaderboard is published once, by that checkpoint's
+     * {@link #onCheckpoint}, so a checkpoint yields at most one ranking (its id names the checkpoint).
+     */
+    public void onVerdict(State state, long hopStep, String family, Verdict verdict) {
         for (Entry e : state.entries) {
             if (e.step == hopStep && e.soft.containsKey(family)) {
                 e.weight.put(family, verdict == Verdict.STABLE ? HELD : TRANSIENT);
                 e.rescore();
-                return publishIfBestChanged(state, runId, asOfStep);
+                return;
             }
         }
-        return Optional.empty();
     }
 
-    private Optional<Output.CheckpointRanking> publishIfBestChanged(State state, String runId, long asOfStep) {
+    private Optional<Output.CheckpointRanking> publishIfChanged(State state, String runId, long asOfStep) {
         List<Entry> ranked = ranked(state);
         if (ranked.isEmpty()) {
             return Optional.empty();
         }
         Entry best = ranked.get(0);
-        if (best.step == state.bestStep && Double.compare(best.score, state.bestScore) == 0) {
-            return Optional.empty();
-        }
-        boolean bestMoved = best.step != state.bestStep;
         state.bestStep = best.step;
         state.bestScore = best.score;
-        if (!bestMoved) {
-            return Optional.empty();
-        }
         List<Output.RankedCheckpoint> board = new ArrayList<>();
         for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
-            board.add(new Output.RankedCheckpoint(e.step, e.score));
+            board.add(e.ranked());
         }
+        if (board.equals(state.published)) {
+            return Optional.empty();
+        }
+        state.published = board;
         return Optional.of(new Output.CheckpointRanking(Ids.ranking(runId, asOfStep), runId, best.step, best.score,
                 asOfStep, board));
     }
@@ -111,7 +129,7 @@ public final class CheckpointRanker {
         List<Output.RankedCheckpoint> board = new ArrayList<>();
         List<Entry> ranked = ranked(state);
         for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
-            board.add(new Output.RankedCheckpoint(e.step, e.score));
+            board.add(e.ranked());
         }
         return board;
     }

@@ -39,6 +39,10 @@ public final class Ids {
         return runId + "/ranking/" + asOfStep;
     }
 
+    public static String sourceStatistics(String runId, long asOfStep) {
+        return runId + "/sources/" + asOfStep;
+    }
+
     public static String probeScore(String runId, long step, String family, String task) {
         return runId + "/" + step + "/" + family + "/" + task;
     }

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** Everything the monitor emits. Each engine routes each kind to its topic. */
 public sealed interface Output permits Output.ModeObservation, Output.LateObservation, Output.ModeHop, Output.HopStability, Output.Alert,
-        Output.ControlCommand, Output.CheckpointRanking, Output.AveragingRequest, Output.Rejection {
+        Output.ControlCommand, Output.CheckpointRanking, Output.AveragingRequest, Output.SourceStatisticsUpdate, Output.Rejection {
 
     String runId();
 
@@ -45,7 +45,17 @@ public sealed interface Output permits Output.ModeObservation, Output.LateObserv
                           String issuedBy, long step) implements Output {
     }
 
-    record RankedCheckpoint(long step, double score) {
+    /**
+     * A leaderboard entry with why it stands there: per family its soft score, the stability weight it counted
+     * with and its share of the score (weight x soft / sum of weights; the shares add up to the score).
+     */
+    record RankedCheckpoint(long step, double score, List<FamilyContribution> families) {
+        public RankedCheckpoint(long step, double score) {
+            this(step, score, List.of());
+        }
+    }
+
+    record FamilyContribution(String family, double softScore, double weight, double contribution) {
     }
 
     record CheckpointRanking(String id, String runId, long bestStep, double bestScore, long asOfStep,
@@ -59,6 +69,14 @@ public sealed interface Output permits Output.ModeObservation, Output.LateObserv
      */
     record AveragingRequest(String id, String runId, String series, long hopStep, int checkpoints, Verdict verdict,
                             String requestedBy) implements Output {
+    }
+
+    /**
+     * The run's per-source statistics ({@link SourceStatistics}) after a checkpoint whose hops changed them, one
+     * entry per (source, mode moved toward).
+     */
+    record SourceStatisticsUpdate(String id, String runId, long asOfStep, int hopsCounted,
+                                  List<SourceStatistics.Move> moves) implements Output {
     }
 
     /**

@@ -278,6 +278,7 @@ public final class RunMonitor {
         CheckpointRanker.State ranking = parts.ranking();
         List<TrainingWindow> windows = null;
         SourceStatistics sources = null;
+        boolean sourcesChanged = false;
         for (Map.Entry<String, SeriesPoint> e : points.entrySet()) {
             SeriesPoint p = e.getValue();
             SeriesEntry entry = parts.series(e.getKey());
@@ -296,7 +297,7 @@ public final class RunMonitor {
                 }
                 Output.ModeHop hop = WindowAttribution.attribute(u.hop(), windows);
                 out.add(hop);
-                sources.record(hop);
+                sourcesChanged |= sources.record(hop);
                 hops.add(new RunState.HopRecord(hop));
                 afterObservations.addAll(config.rules().fire(new AlertRules.Trigger(run.runId, hop.id(), hop.series(),
                         hop.from(), hop.to(), hop.direction(), hop.step(), hop.step(), Verdict.PENDING)));
@@ -312,8 +313,7 @@ public final class RunMonitor {
                             v.decidedAtStep(), v.verdict())));
                 }
                 if (!s.plain) {
-                    ranker.onVerdict(ranking, run.runId, v.hopStep(), v.series(), v.verdict(), pc.step)
-                            .ifPresent(afterObservations::add);
+                    ranker.onVerdict(ranking, v.hopStep(), v.series(), v.verdict());
                 }
             }
             if (hops != null) {
@@ -333,6 +333,10 @@ public final class RunMonitor {
         }
         if (sources != null) {
             parts.saveSources(sources);
+        }
+        if (sourcesChanged) {
+            out.add(new Output.SourceStatisticsUpdate(Ids.sourceStatistics(run.runId, pc.step), run.runId, pc.step,
+                    sources.hopsOfRun(), sources.moves()));
         }
     }
 

@@ -55,6 +55,16 @@ class RunMonitorTest {
         assertEquals(RUN + "/flipped/650/hop", hop.id());
         assertEquals(List.of("warn"), only(out, Output.Alert.class).stream().map(Output.Alert::rule).toList());
         assertEquals(1, run.parts().sources().sources.get("iwl").hopsTowardParrot);
+        List<Output.SourceStatisticsUpdate> stats = only(out, Output.SourceStatisticsUpdate.class);
+        assertEquals(1, stats.size(), "the hop changed the source statistics: they are published");
+        assertEquals(RUN + "/sources/650", stats.get(0).id());
+        assertEquals(1, stats.get(0).hopsCounted());
+        SourceStatistics.Move iwl = stats.get(0).moves().stream().filter(m -> m.source().equals("iwl")).findFirst()
+                .orElseThrow();
+        assertEquals(Mode.PARROT, iwl.toward());
+        assertEquals(1, iwl.hops());
+        assertEquals(0.9, iwl.meanWeight(), 1e-9);
+        assertTrue(Double.isNaN(iwl.zScore()), "one hop: nothing to contrast");
     }
 
     @Test
@@ -169,13 +179,16 @@ class RunMonitorTest {
     }
 
     @Test
-    void rankingPrefersHighScoresAndRepublishesWhenTheBestChanges() {
+    void rankingPrefersHighScoresAndRepublishesWhenTheLeaderboardChanges() {
         List<Output> first = feed(50, 0.7, 1);
         assertEquals(50, only(first, Output.CheckpointRanking.class).get(0).bestStep());
         List<Output> second = feed(100, 0.9, 2);
         assertEquals(100, only(second, Output.CheckpointRanking.class).get(0).bestStep());
         List<Output> third = feed(150, 0.8, 3);
-        assertFalse(third.stream().anyMatch(o -> o instanceof Output.CheckpointRanking), "best unchanged");
+        Output.CheckpointRanking now = only(third, Output.CheckpointRanking.class).get(0);
+        assertEquals(100, now.bestStep(), "best unchanged");
+        assertEquals(List.of(100L, 150L, 50L), now.leaderboard().stream().map(Output.RankedCheckpoint::step).toList(),
+                "the newcomer entered the leaderboard: republished");
         assertEquals(100, monitor.summarize(run).bestStep());
     }
 

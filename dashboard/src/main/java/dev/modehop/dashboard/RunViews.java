@@ -3,7 +3,10 @@ package dev.modehop.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modehop.core.DataSelection;
+import dev.modehop.core.PredictorTest;
 import dev.modehop.core.ProbeResult;
+import dev.modehop.core.TrainingWindow;
 import dev.modehop.events.Alert;
 import dev.modehop.events.AttributedWindow;
 import dev.modehop.events.CheckpointPredictors;
@@ -18,6 +21,8 @@ import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RunFinished;
+import dev.modehop.events.SourceMove;
+import dev.modehop.events.SourceStatistics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -104,6 +109,8 @@ public final class RunViews {
             (run = run(r.getRunId())).window(r);
         } else if (record instanceof CheckpointRanking r) {
             (run = run(r.getRunId())).ranking(r);
+        } else if (record instanceof SourceStatistics r) {
+            (run = run(r.getRunId())).sources(r);
         } else if (record instanceof Alert r) {
             (run = run(r.getRunId())).alert(r);
         } else if (record instanceof ControlCommand r) {
@@ -273,6 +280,13 @@ public final class RunViews {
         final LinkedHashMap<String, HopStability> verdicts = new LinkedHashMap<>();
         final TreeMap<String, DataWindow> windows = new TreeMap<>();
         CheckpointRanking ranking;
+        /** The job's latest per-source statistics of this run's hops. */
+        SourceStatistics sources;
+        /** Bumped by every predictor record and observation: the predictor test is recomputed only after one. */
+        long predictorInputs;
+        long testedInputs = -1;
+        List<PredictorTest.Result> predictorTests = List.of();
+        PredictorSeries testedSeries;
         /** The producer's end-of-run record, if it sent one. */
         RunFinished finished;
         final Deque<Alert> alerts = new ArrayDeque<>();
@@ -335,6 +349,7 @@ public final class RunViews {
         }
 
         void predictors(CheckpointPredictors r) {
+            predictorInputs++;
             predictors.put(r.getStep(), r);
             trimOldest(predictors, limits.pointsPerSeries());
             touch(r.getStep());
@@ -348,6 +363,7 @@ public final class RunViews {
             } else {
                 s.counted = true;
             }
+            predictorInputs++;
             Point p = point(s, r.getStep());
             p.observed = true;
             p.hard = r.getHardAccuracy();
@@ -396,6 +412,46 @@ public final class RunViews {
                 ranking = r;
             }
             touch();
+        }
+
+        void sources(SourceStatistics r) {
+            if (sources == null || r.getAsOfStep() >= sources.getAsOfStep()) {
+                sources = r;
+            }
+            touch();
+        }
+
+        /**
+         * The predictor test over what this view holds (at most {@code pointsPerSeries} checkpoints per series),
+         * recomputed only when a predictor record or an observation came in since the last time.
+         */
+        List<PredictorTest.Result> predictorTests() {
+            if (testedInputs != predictorInputs) {
+                testedInputs = predictorInputs;
+                Map<String, Map<Long, Double>> soft = new TreeMap<>();
+                series.forEach((name, s) -> {
+                    if (s.counted && !s.level) {
+                        Map<Long, Double> values = new TreeMap<>();
+                        s.points.forEach((step, p) -> {
+                            if (p.observed) {
+                                values.put(step, p.soft);
+                            }
+                        });
+                        soft.put(name, values);
+                    }
+                });
+                testedSeries = PredictorSeries.of(predictors.values());
+                predictorTests = testedSeries.test(runId, soft);
+            }
+            return predictorTests;
+        }
+
+        DataSelection.Manifest dataSelection() {
+            List<DataSelection.Move> moves = new ArrayList<>();
+            hops.values().forEach(h -> moves.add(DataSelectionInputs.move(h, verdicts.get(h.getId()))));
+            List<TrainingWindow> ws = new ArrayList<>();
+            windows.values().forEach(w -> ws.add(DataSelectionInputs.window(w)));
+            return DataSelection.select(runId, moves, ws, java.util.Set.of());
         }
 
         void delivery(Delivery d) {
@@ -564,8 +620,21 @@ public final class RunViews {
                     ObjectNode e = entries.addObject();
                     e.put("step", c.getStep());
                     e.put("score", c.getScore());
+                    Checkpoint at = checkpoints.get(c.getStep());
+                    e.put("folder", at == null ? null : at.uri());
+                    ArrayNode families = e.putArray("families");
+                    c.getFamilies().forEach(f -> {
+                        ObjectNode fo = families.addObject();
+                        fo.put("family", f.getFamily());
+                        putNumber(fo, "softScore", f.getSoftScore());
+                        putNumber(fo, "weight", f.getWeight());
+                        putNumber(fo, "contribution", f.getContribution());
+                    });
                 });
             }
+            sourcesJson(o);
+            predictorTestsJson(o.putArray("predictorTests"));
+            dataSelectionJson(o.putObject("dataSelection"), dataSelection());
             ArrayNode alertList = o.putArray("alerts");
             alerts.descendingIterator().forEachRemaining(a -> {
                 ObjectNode ao = alertList.addObject();
@@ -685,6 +754,63 @@ public final class RunViews {
                 pt.putNull("mode");
                 pt.putNull("confirmedMode");
             }
+        }
+
+        private void sourcesJson(ObjectNode o) {
+            if (sources == null) {
+                o.putNull("sourceStatistics");
+                return;
+            }
+            ObjectNode so = o.putObject("sourceStatistics");
+            so.put("asOfStep", sources.getAsOfStep());
+            so.put("hopsCounted", sources.getHopsCounted());
+            ArrayNode moves = so.putArray("moves");
+            for (SourceMove m : sources.getMoves()) {
+                ObjectNode mo = moves.addObject();
+                mo.put("source", m.getSource());
+                mo.put("toward", m.getToward().name());
+                mo.put("hops", m.getHops());
+                mo.put("hopsOfRun", m.getHopsOfRun());
+                putNumber(mo, "meanWeight", m.getMeanWeight());
+                putNumber(mo, "baseWeight", m.getBaseWeight());
+                putNumber(mo, "zScore", m.getZScore());
+            }
+        }
+
+        private void predictorTestsJson(ArrayNode list) {
+            for (PredictorTest.Result r : predictorTests()) {
+                ObjectNode ro = list.addObject();
+                ro.put("family", r.family());
+                ro.put("predictor", r.predictor());
+                ro.put("checkpoints", r.checkpoints());
+                ro.put("layers", r.layers());
+                int block = testedSeries.bestBlock(r);
+                if (block >= 0) {
+                    ro.put("bestLayer", block);
+                } else {
+                    ro.putNull("bestLayer");
+                }
+                putNumber(ro, "correlation", r.bestCorrelation());
+                putNumber(ro, "baselineMean", r.baselineMean());
+                putNumber(ro, "baselineP95", r.baselineP95());
+                ro.put("draws", r.draws());
+                ro.put("beatsBaseline", r.beatsBaseline());
+            }
+        }
+
+        private void dataSelectionJson(ObjectNode o, DataSelection.Manifest m) {
+            o.put("stableMovesTowardGeneralizing", m.stableMovesTowardGeneralizing());
+            ArrayNode ws = o.putArray("windows");
+            for (DataSelection.SelectedWindow w : m.windows()) {
+                ObjectNode wo = ws.addObject();
+                wo.put("windowId", w.windowId());
+                wo.put("startStep", w.startStep());
+                wo.put("endStep", w.endStep());
+                mixture(wo.putObject("mixture"), w.mixture());
+                ArrayNode before = wo.putArray("preceded");
+                w.preceded().forEach(before::add);
+            }
+            mixture(o.putObject("mixture"), m.mixture());
         }
 
         private void predictorJson(ObjectNode po, CheckpointPredictors p) {

@@ -157,6 +157,39 @@ class DashboardEndToEndTest {
     }
 
     @Test
+    @Order(1)
+    void apiShowsTheApplicationsSourceStatisticsPredictorTestAndLeaderboardExplanation() throws Exception {
+        JsonNode run = awaitRun(r -> r.path("predictorTests").size() == 3 && r.path("sourceStatistics").isObject());
+        // the job published the source statistics of the hop to PARROT after the ICL-poor window w1
+        JsonNode sources = run.path("sourceStatistics");
+        assertEquals(1, sources.path("hopsCounted").asInt(), sources.toString());
+        JsonNode iwl = null;
+        for (JsonNode m : sources.path("moves")) {
+            if (m.path("source").asText().equals("iwl")) {
+                iwl = m;
+            }
+        }
+        assertEquals("PARROT", iwl.path("toward").asText());
+        assertEquals(0.9, iwl.path("meanWeight").asDouble(), 1e-9);
+        assertTrue(iwl.path("zScore").isNull(), "one hop: nothing to contrast");
+        // the predictor test: one row per predictor for the one family, a random baseline beside each r
+        for (JsonNode t : run.path("predictorTests")) {
+            assertEquals("flipped", t.path("family").asText());
+            assertEquals(5, t.path("checkpoints").asInt(), t.toString());
+            assertTrue(t.path("baselineP95").asDouble() > t.path("baselineMean").asDouble(), t.toString());
+            assertEquals(Math.abs(t.path("correlation").asDouble()) > t.path("baselineP95").asDouble(),
+                    t.path("beatsBaseline").asBoolean(), t.toString());
+        }
+        // the leaderboard explains each entry and names its folder
+        JsonNode best = run.path("leaderboard").path("entries").get(0);
+        assertEquals("/ckpt/" + RUN + "/" + best.path("step").asLong(), best.path("folder").asText());
+        JsonNode family = best.path("families").get(0);
+        assertEquals("flipped", family.path("family").asText());
+        assertEquals(best.path("score").asDouble(), family.path("contribution").asDouble(), 1e-9, "one family: all of it");
+        assertEquals(0, run.path("dataSelection").path("windows").size(), "no stable move toward GENERALIZING");
+    }
+
+    @Test
     @Order(2)
     void theEventStreamAnnouncesANewCheckpoint() throws Exception {
         HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(uri("/api/events"))

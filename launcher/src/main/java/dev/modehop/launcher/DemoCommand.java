@@ -57,6 +57,20 @@ final class DemoCommand implements Callable<Integer> {
             description = "PNG plot of the curves with hops and windows (default: ${DEFAULT-VALUE})")
     Path plot;
 
+    @Option(names = "--manifest", paramLabel = "FILE",
+            description = "also write the data manifest (windows before the flipped family's stable moves toward "
+                    + "GENERALIZING), the format 'report data' writes")
+    Path manifest;
+
+    @Option(names = "--resume-on", paramLabel = "MANIFEST",
+            description = "train the schedule up to --resume-at, then the rest on this data manifest's mixture "
+                    + "(its 'icl' share), and report the flipped family's hops per 1,000 steps after it")
+    Path resumeOn;
+
+    @Option(names = "--resume-at", paramLabel = "STEP", defaultValue = "1400",
+            description = "with --resume-on: the step to resume at (default: ${DEFAULT-VALUE})")
+    int resumeAt;
+
     @Option(names = "--history", paramLabel = "FILE|DIR",
             description = "replay this recorded history instead of training ('example': the bundled one)")
     Path history;
@@ -77,8 +91,22 @@ final class DemoCommand implements Callable<Integer> {
         if (steps < 0) {
             throw new UserInputException("--steps must be >= 0");
         }
-        RunRecord record = ToyDemo.run(new ToyDemo.Options(seed, steps, !noControl, !headless, dashboardPort, System.out));
+        double resumeIcl = resumeOn == null ? Double.NaN : manifestIcl(resumeOn);
+        RunRecord record = ToyDemo.run(new ToyDemo.Options(seed, steps, !noControl, !headless, dashboardPort, System.out,
+                resumeOn == null ? 0 : resumeAt, resumeIcl));
         DemoReport.print(record, System.out);
+        if (resumeOn != null) {
+            long last = record.families.values().stream().mapToLong(p -> p.isEmpty() ? 0 : p.get(p.size() - 1).step())
+                    .max().orElse(0);
+            System.out.printf(java.util.Locale.ROOT, "resumed at step %d on icl %.2f: %s hops per 1,000 steps after it: %.2f%n",
+                    resumeAt, resumeIcl, ToyDemo.WATCHED_FAMILY,
+                    ToyDemo.hopsPer1000(record, ToyDemo.WATCHED_FAMILY, resumeAt, last));
+        }
+        if (manifest != null && record.dataManifest != null) {
+            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValue(manifest.toFile(), record.dataManifest);
+            System.out.println("manifest: " + manifest.toAbsolutePath());
+        }
         if (plot != null) {
             CurvePlot.write(record, plot);
             System.out.println("plot:   " + plot.toAbsolutePath());
@@ -88,6 +116,22 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("report: " + report.toAbsolutePath());
         }
         return record.families.isEmpty() ? 1 : 0;
+    }
+
+    /** The ICL share of a data manifest's mixture (the toy run's sources are 'icl' and 'iwl'). */
+    static double manifestIcl(Path file) {
+        Map<?, ?> root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(), Map.class);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read the data manifest " + file + ": " + e.getMessage());
+        }
+        if (!(root.get("mixture") instanceof Map<?, ?> mixture) || !(mixture.get("icl") instanceof Number icl)) {
+            throw new UserInputException("data manifest " + file + " has no mixture with an 'icl' share (it selected "
+                    + "no window, or is not a toy run's)");
+        }
+        double total = mixture.values().stream().mapToDouble(v -> v instanceof Number n ? n.doubleValue() : 0).sum();
+        return icl.doubleValue() / total;
     }
 
     private int replay() throws Exception {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Watches LM pre-training runs live and catches mode hops on behavioural probes.%n",
         subcommands = {UpCommand.class, DemoCommand.class, PublishCommand.class, ReplayCommand.class, WatchCommand.class,
                 DetectCommand.class, ScoreCommandLine.class, DashboardCommand.class, NotifyCommand.class, FlinkCommand.class,
-                ProbesCommand.class, TestCommand.class, ServiceCommands.Streams.class, ServiceCommands.Scorer.class,
+                ProbesCommand.class, TestCommand.class, ReportCommand.class, ServiceCommands.Streams.class, ServiceCommands.Scorer.class,
                 ServiceCommands.TopicsGroup.class,
                 CommandLine.HelpCommand.class})
 public final class Modehop implements Runnable {

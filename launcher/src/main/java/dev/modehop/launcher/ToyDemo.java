@@ -1,6 +1,11 @@
 package dev.modehop.launcher;
 
 import dev.modehop.core.AlertRules;
+import dev.modehop.core.DataSelection;
+import dev.modehop.core.PredictorTest;
+import dev.modehop.dashboard.PredictorSeries;
+import dev.modehop.events.CheckpointPredictors;
+import dev.modehop.launcher.report.RunReports;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.dashboard.DashboardServer;
 import dev.modehop.events.AveragingRequest;
@@ -30,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -41,13 +47,22 @@ import java.util.stream.Stream;
  * publishes is followed like any downstream service would, and collected into a {@link RunRecord}.
  */
 public final class ToyDemo {
-    /** Demo settings. {@code steps} 0 keeps the default schedule's 3,000 steps. */
+    /**
+     * Demo settings. {@code steps} 0 keeps the default schedule's 3,000 steps. {@code resumeAt} above 0 trains
+     * the schedule up to that step and the rest at {@code resumePIcl} ({@link ToyRunConfig#resumedAt}): the
+     * toy run resumed on a data manifest's mixture.
+     */
     public record Options(long seed, int steps, boolean control, boolean dashboard, int dashboardPort,
-                          PrintStream out) {
+                          PrintStream out, int resumeAt, double resumePIcl) {
+        public Options(long seed, int steps, boolean control, boolean dashboard, int dashboardPort, PrintStream out) {
+            this(seed, steps, control, dashboard, dashboardPort, out, 0, Double.NaN);
+        }
     }
 
     static final String STEER_RULE = "steer-back: when flipped hops to PARROT and is STABLE then alert CRITICAL, "
             + "adjust-mixture icl=0.9 iwl=0.1";
+    /** The family whose moves toward GENERALIZING select data: the toy analogue of the flipped probe. */
+    static final String WATCHED_FAMILY = "flipped";
     static final String ALERT_RULES = """
             hop-to-parrot: when * hops to PARROT then alert WARN
             dip: when * hops to * and is TRANSIENT then alert INFO
@@ -79,6 +94,7 @@ public final class ToyDemo {
             Map<Long, Long> scoringMs = new ConcurrentHashMap<>();
             List<Long> hopDelaysMs = java.util.Collections.synchronizedList(new ArrayList<>());
             Map<String, String> currentMode = new ConcurrentHashMap<>();
+            Map<Long, CheckpointPredictors> predictors = new ConcurrentHashMap<>();
             ScorerWorker scorer = ScorerWorker.create(Map.of("bootstrap.servers", bootstrap), "modehop-demo-scorer",
                     stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"), "demo-scorer",
                     new PrintStream(OutputStream.nullOutputStream()));
@@ -104,10 +120,15 @@ public final class ToyDemo {
                          v -> scoringMs.merge(((ProbeScore) v).getStep(), ((ProbeScore) v).getDurationMs(), Long::sum));
                  TopicFollower averaged = new TopicFollower(bootstrap, List.of(stack.topics.hopAveraging),
                          v -> averagingResult((HopAveraging) v, record, out));
+                 TopicFollower predictorFollower = new TopicFollower(bootstrap, List.of(stack.topics.checkpointPredictors),
+                         v -> predictors.put(((CheckpointPredictors) v).getStep(), (CheckpointPredictors) v));
                  TrainingRunClient client = new TrainingRunClient(runId, stack.topics, bootstrap, Map.of())) {
                 ToyRunConfig toyConfig = ToyRunConfig.defaults(checkpoints, o.seed());
                 if (o.steps() > 0) {
                     toyConfig = toyConfig.scaledTo(o.steps());
+                }
+                if (o.resumeAt() > 0) {
+                    toyConfig = toyConfig.resumedAt(o.resumeAt(), o.resumePIcl());
                 }
                 ToyRun[] holder = new ToyRun[1];
                 long[] trainingNanos = new long[1];
@@ -167,6 +188,7 @@ public final class ToyDemo {
                 record.timings.put("checkpointToHopMsMedian", median(new ArrayList<>(hopDelaysMs)));
                 record.timings.put("checkpointToHopMsMax", hopDelaysMs.stream().mapToLong(Long::longValue).max().orElse(-1));
                 record.timings.put("totalSeconds", round((System.nanoTime() - started) / 1e9));
+                applications(record, predictors.values());
             } finally {
                 scorer.close();
                 averager.close();
@@ -180,6 +202,23 @@ public final class ToyDemo {
             deleteQuietly(checkpoints);
         }
         return record;
+    }
+
+    /** Hops of a family per 1,000 training steps from {@code fromStep} (exclusive) to {@code toStep}. */
+    static double hopsPer1000(RunRecord r, String family, long fromStep, long toStep) {
+        long hops = r.hopsOf(family).stream().filter(h -> h.step() > fromStep && h.step() <= toStep).count();
+        return 1000.0 * hops / (toStep - fromStep);
+    }
+
+    /** The data manifest and the predictor test of what the demo saw. */
+    static void applications(RunRecord record, java.util.Collection<CheckpointPredictors> predictors) {
+        record.dataManifest = RunReports.manifestJson(DataSelection.select(record.runId, record.moves(),
+                record.trainingWindows(), Set.of(WATCHED_FAMILY)));
+        PredictorSeries series = PredictorSeries.of(predictors);
+        for (PredictorTest.Result r : series.test(record.runId, record.softScores())) {
+            record.predictorTests.add(new RunRecord.PredictorRow(r.family(), r.predictor(), r.layers(), r.checkpoints(),
+                    series.bestBlock(r), r.bestCorrelation(), r.baselineMean(), r.baselineP95(), r.beatsBaseline()));
+        }
     }
 
     /** Applies a control command to the toy run, as a training job's SDK handler would. */

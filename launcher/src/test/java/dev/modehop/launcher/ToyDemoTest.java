@@ -19,12 +19,19 @@ import org.junit.jupiter.api.Test;
 class ToyDemoTest {
     static RunRecord uncontrolled;
     static RunRecord controlled;
+    static RunRecord resumed;
+    static final int RESUME_AT = 1400;
 
     @BeforeAll
     static void runBoth() throws Exception {
         PrintStream quiet = new PrintStream(new java.io.FileOutputStream("target/toy-demo-test.log"), true);  // read it when a step tolerance fails
         uncontrolled = ToyDemo.run(new ToyDemo.Options(0, 0, false, false, 0, quiet));
         controlled = ToyDemo.run(new ToyDemo.Options(0, 0, true, false, 0, quiet));
+        // the loop: the uncontrolled run resumed at step 1400 on the mixture its data manifest selects
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Double> mixture = (java.util.Map<String, Double>) uncontrolled.dataManifest.get("mixture");
+        double icl = mixture.get("icl") / mixture.values().stream().mapToDouble(Double::doubleValue).sum();
+        resumed = ToyDemo.run(new ToyDemo.Options(0, 0, false, false, 0, quiet, RESUME_AT, icl));
     }
 
     static List<RunRecord.Hop> flipped(RunRecord r) {
@@ -91,5 +98,48 @@ class ToyDemoTest {
         assertTrue(uncontrolled.bestStep > 0);
         assertTrue(((Number) uncontrolled.timings.get("trainingStepsPerSecond")).doubleValue() > 0);
         assertEquals(60, ((Number) uncontrolled.timings.get("checkpointsScored")).intValue());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDataManifestSelectsTheIclRichWindowsOfTheSchedule() {
+        List<dev.modehop.core.DataSelection.SelectedWindow> selected =
+                (List<dev.modehop.core.DataSelection.SelectedWindow>) uncontrolled.dataManifest.get("windows");
+        List<String> iclRichAfterAPoorOne = new java.util.ArrayList<>();
+        for (int i = 1; i < uncontrolled.windows.size(); i++) {
+            RunRecord.Window w = uncontrolled.windows.get(i);
+            if (w.mixture().get("icl") >= 0.8 && uncontrolled.windows.get(i - 1).mixture().get("icl") <= 0.2) {
+                iclRichAfterAPoorOne.add(w.windowId());
+            }
+        }
+        assertTrue(iclRichAfterAPoorOne.size() >= 3, "the schedule alternates: " + uncontrolled.windows);
+        List<String> ids = selected.stream().map(dev.modehop.core.DataSelection.SelectedWindow::windowId).toList();
+        assertTrue(selected.stream().allMatch(w -> w.mixture().get("icl") >= 0.8), "only ICL-rich windows: " + selected);
+        assertTrue(ids.containsAll(iclRichAfterAPoorOne), "every ICL-rich window the flipped family recovered in: "
+                + iclRichAfterAPoorOne + " vs " + ids);
+        assertTrue(((java.util.Map<String, Double>) uncontrolled.dataManifest.get("mixture")).get("icl") >= 0.8);
+    }
+
+    @Test
+    void thePredictorTableShowsARandomBaselineBesideEachCorrelation() {
+        assertFalse(uncontrolled.predictorTests.isEmpty(), "the scorer published predictors for every checkpoint");
+        for (RunRecord.PredictorRow p : uncontrolled.predictorTests) {
+            assertEquals(60, p.checkpoints(), p.toString());
+            assertTrue(p.baselineP95() > p.baselineMean() && p.baselineMean() > 0, p.toString());
+            assertEquals(Math.abs(p.correlation()) > p.baselineP95(), p.beatsBaseline(), p.toString());
+        }
+    }
+
+    @Test
+    void theRunResumedOnTheManifestsWindowsStabilizes() {
+        double without = ToyDemo.hopsPer1000(uncontrolled, "flipped", RESUME_AT, 3000);
+        double with = ToyDemo.hopsPer1000(resumed, "flipped", RESUME_AT, 3000);
+        System.out.printf("flipped hops per 1,000 steps after step %d: %.2f on the schedule, %.2f resumed on the "
+                + "manifest's mixture%n", RESUME_AT, without, with);
+        assertTrue(without >= 1.5, "the schedule keeps hopping after " + RESUME_AT + ": " + without);
+        assertTrue(with < without / 2, "resumed on the manifest it settles: " + with + " vs " + without);
+        assertEquals(flipped(uncontrolled).stream().filter(h -> h.step() <= RESUME_AT).toList(),
+                flipped(resumed).stream().filter(h -> h.step() <= RESUME_AT).toList(),
+                "the same run up to the resume step");
     }
 }

@@ -14,6 +14,7 @@ import dev.modehop.events.ModeObservation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RunFinished;
 import dev.modehop.events.ScoringProgress;
+import dev.modehop.events.SourceStatistics;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -41,6 +42,8 @@ public final class Topics {
     public final Topic<Alert> alertRaised;
     public final Topic<ControlCommand> runControl;
     public final Topic<CheckpointRanking> checkpointRanked;
+    /** The stream job's per-source statistics of a run's hops (data selection). */
+    public final Topic<SourceStatistics> sourceStatistics;
     /** Written by training jobs when they are done (optional); read by dashboards, not by the stream job. */
     public final Topic<RunFinished> runFinished;
     /** Averaging tests asked for (stream job rules, CLI, dashboard); read by scorer workers. */
@@ -60,6 +63,7 @@ public final class Topics {
         alertRaised = topic(prefix, "alert.raised", Alert.class, serdeConfig);
         runControl = topic(prefix, "run.control", ControlCommand.class, serdeConfig);
         checkpointRanked = topic(prefix, "checkpoint.ranked", CheckpointRanking.class, serdeConfig);
+        sourceStatistics = topic(prefix, "source.statistics", SourceStatistics.class, serdeConfig);
         runFinished = topic(prefix, "run.finished", RunFinished.class, serdeConfig);
         averagingRequested = topic(prefix, "hop.averaging.requested", AveragingRequest.class, serdeConfig);
         hopAveraging = topic(prefix, "hop.averaging", HopAveraging.class, serdeConfig);
@@ -84,7 +88,7 @@ public final class Topics {
 
     public List<Topic<?>> outputs() {
         return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked,
-                averagingRequested);
+                averagingRequested, sourceStatistics);
     }
 
     /**

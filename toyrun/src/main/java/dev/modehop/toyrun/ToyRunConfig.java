@@ -70,6 +70,30 @@ public record ToyRunConfig(
                 weightDecay, warmupSteps, clipNorm, hiddenSize, layers, heads, vocabularySeed);
     }
 
+    /**
+     * The same run up to {@code step}, then trained at {@code pIcl} to the end: as if resumed from its checkpoint
+     * at {@code step} on another mixture (training is deterministic for a config, so the weights at {@code step}
+     * are the ones the original run saved there). Used to try a data manifest's mixture on the toy run.
+     */
+    public ToyRunConfig resumedAt(int step, double pIcl) {
+        int total = totalSteps();
+        if (step <= 0 || step >= total) {
+            throw new IllegalArgumentException("resume step " + step + " outside 1.." + (total - 1));
+        }
+        List<PlannedWindow> out = new java.util.ArrayList<>();
+        int used = 0;
+        for (PlannedWindow w : schedule) {
+            int s = Math.min(w.steps(), step - used);
+            if (s <= 0) {
+                break;
+            }
+            out.add(new PlannedWindow(s, w.pIcl()));
+            used += s;
+        }
+        out.add(new PlannedWindow(total - step, pIcl));
+        return withSchedule(out);
+    }
+
     /** Stretches or cuts the schedule to {@code steps} in total, keeping the windows' proportions. */
     public ToyRunConfig scaledTo(int steps) {
         int total = totalSteps();

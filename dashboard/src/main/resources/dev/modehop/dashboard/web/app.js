@@ -332,6 +332,7 @@
     renderPredictors();
     renderHops();
     renderLeaderboard();
+    renderDataSelection();
     renderEvents();
     renderControl();
   }
@@ -983,6 +984,19 @@
       node.dataset.points = String(preds.filter((p) => p[field] !== null).length);
       state.predictorCharts.push(plot);
     }
+    renderPredictorTests();
+  }
+
+  // predictor vs random baseline: the job's soft scores against the scorer's predictors, tested by the server
+  function renderPredictorTests() {
+    const tests = state.run.predictorTests || [];
+    $('predictor-tests').tBodies[0].replaceChildren(...tests.map((t) => el('tr', {
+      'data-testid': 'predictor-test', 'data-beats': String(t.beatsBaseline) },
+      el('td', {}, t.family), el('td', {}, t.predictor),
+      el('td', {}, t.bestLayer === null ? 'model' : String(t.bestLayer)),
+      el('td', {}, fmt(t.correlation, 2)), el('td', {}, fmt(t.baselineMean, 2)), el('td', {}, fmt(t.baselineP95, 2)),
+      el('td', {}, String(t.checkpoints)),
+      el('td', { class: t.beatsBaseline ? 'beats' : 'muted' }, t.beatsBaseline ? 'beats the baseline' : 'within chance'))));
   }
 
   // ---- tables --------------------------------------------------------------------------------------
@@ -1007,7 +1021,25 @@
     const board = state.run.leaderboard || {};
     body.replaceChildren(...(board.entries || []).slice(0, 10).map((e, i) =>
       el('tr', { class: e.step === board.bestStep ? 'best' : null },
-        el('td', {}, String(i + 1)), el('td', {}, String(e.step)), el('td', {}, fmt(e.score)))));
+        el('td', {}, String(i + 1)), el('td', { title: e.folder || '' }, String(e.step)), el('td', {}, fmt(e.score)),
+        el('td', { class: 'small', 'data-testid': 'leaderboard-why' }, (e.families || []).map((f) =>
+          f.family + ' ' + fmt(f.softScore, 2) + ' × ' + fmt(f.weight, 2)).join(', ')))));
+  }
+
+  function renderDataSelection() {
+    const stats = state.run.sourceStatistics;
+    $('data-selection').hidden = !stats;
+    if (!stats) return;
+    $('source-statistics').tBodies[0].replaceChildren(...stats.moves.map((m) => el('tr', {},
+      el('td', {}, m.source), el('td', {}, m.toward), el('td', {}, String(m.hops)), el('td', {}, String(m.hopsOfRun)),
+      el('td', {}, fmt(m.meanWeight, 2)), el('td', {}, fmt(m.baseWeight, 2)),
+      el('td', { class: m.zScore !== null && Math.abs(m.zScore) >= 2 ? 'significant' : null }, fmt(m.zScore, 1)))));
+    const sel = state.run.dataSelection || { windows: [] };
+    $('selected-windows').textContent = sel.windows.length
+      ? 'Windows right before stable moves toward GENERALIZING: ' + sel.windows.map((w) => w.windowId + ' (' +
+        mixtureText(w.mixture) + ')').join('; ') + '. Selected mixture: ' + mixtureText(sel.mixture) +
+        '. modehop report data --run ' + state.run.runId + ' writes it as a manifest.'
+      : 'No stable move toward GENERALIZING yet: no window to select.';
   }
 
   // One alert's outcome per route, from the notifier's delivery log: "slack ✓ 12:03, hook ✗ rejected 400".

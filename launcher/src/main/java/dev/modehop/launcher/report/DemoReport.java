@@ -63,6 +63,25 @@ public final class DemoReport {
         }
         out.printf("best checkpoint: %s%n", r.bestStep < 0 ? "none" : "step " + r.bestStep
                 + String.format(" (score %.3f)", r.bestScore));
+        if (r.dataManifest != null) {
+            out.println("data manifest (windows right before stable moves toward GENERALIZING of "
+                    + r.dataManifest.get("families") + "):");
+            @SuppressWarnings("unchecked")
+            List<dev.modehop.core.DataSelection.SelectedWindow> windows =
+                    (List<dev.modehop.core.DataSelection.SelectedWindow>) r.dataManifest.get("windows");
+            for (dev.modehop.core.DataSelection.SelectedWindow w : windows) {
+                out.printf("  %-6s steps %5d-%-5d %s%n", w.windowId(), w.startStep(), w.endStep(), w.mixture());
+            }
+            out.println("  selected mixture: " + r.dataManifest.get("mixture"));
+        }
+        if (!r.predictorTests.isEmpty()) {
+            out.println("predictor vs random baseline (r with the soft score; baseline best |r| mean / p95):");
+            for (RunRecord.PredictorRow p : r.predictorTests) {
+                out.printf(java.util.Locale.ROOT, "  %-12s %-19s r %+.3f  baseline %.3f / %.3f  %s%n", p.family(),
+                        p.predictor(), p.correlation(), p.baselineMean(), p.baselineP95(),
+                        p.beatsBaseline() ? "beats it" : "does not beat it");
+            }
+        }
         out.println("timings: " + r.timings);
     }
 

@@ -1,5 +1,9 @@
 package dev.modehop.launcher.report;
 
+import dev.modehop.core.DataSelection;
+import dev.modehop.core.Mode;
+import dev.modehop.core.TrainingWindow;
+import dev.modehop.core.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,14 @@ public final class RunRecord {
     public long bestStep = -1;
     public double bestScore = Double.NaN;
     public final Map<String, Object> timings = new TreeMap<>();
+    /** The data manifest: windows before the watched family's stable moves toward GENERALIZING. */
+    public Map<String, Object> dataManifest;
+    /** The predictor test: one row per (family, predictor). */
+    public final List<PredictorRow> predictorTests = new ArrayList<>();
+
+    public record PredictorRow(String family, String predictor, int layers, int checkpoints, int bestLayer,
+                               double correlation, double baselineMean, double baselineP95, boolean beatsBaseline) {
+    }
 
     public record Point(long step, double hardAccuracy, double softScore, String mode) {
     }
@@ -69,6 +81,36 @@ public final class RunRecord {
     public synchronized boolean allFamiliesReached(long step) {
         return !families.isEmpty() && families.values().stream()
                 .allMatch(pts -> !pts.isEmpty() && pts.get(pts.size() - 1).step() >= step);
+    }
+
+    /** The hops as data selection reads them. */
+    public synchronized List<DataSelection.Move> moves() {
+        List<DataSelection.Move> out = new ArrayList<>();
+        for (Hop h : hops) {
+            out.add(new DataSelection.Move(h.series(), h.step(), h.prevStep(), mode(h.from()), mode(h.to()),
+                    Verdict.valueOf(h.stability()), h.windows()));
+        }
+        return out;
+    }
+
+    public synchronized List<TrainingWindow> trainingWindows() {
+        return windows.stream().map(w -> new TrainingWindow(runId, w.windowId(), w.startStep(), w.endStep(), 0,
+                w.mixture())).toList();
+    }
+
+    /** family -> step -> soft score. */
+    public synchronized Map<String, Map<Long, Double>> softScores() {
+        Map<String, Map<Long, Double>> out = new TreeMap<>();
+        families.forEach((f, pts) -> {
+            Map<Long, Double> soft = new TreeMap<>();
+            pts.forEach(p -> soft.put(p.step(), p.softScore()));
+            out.put(f, soft);
+        });
+        return out;
+    }
+
+    private static Mode mode(String name) {
+        return name == null || name.equals("null") ? null : Mode.valueOf(name);
     }
 
     /** Hops of a family with the stability decided so far. */

@@ -179,6 +179,12 @@ public class DecoderModel implements CausalLanguageModel {
 
     /** The forward path, optionally after a cached prefix ({@code past}) and optionally filling a cache ({@code fill}). */
     private NDArray run(NDArray ids, int depth, NDArray headRows, KeyValueCache past, KeyValueCache fill) {
+        return run(ids, depth, headRows, past, fill, null);
+    }
+
+    /** {@code taps}, when given, receives each block's output up to {@code depth} (index = block). */
+    private NDArray run(NDArray ids, int depth, NDArray headRows, KeyValueCache past, KeyValueCache fill,
+                        NDArray[] taps) {
         checkDepth(depth, headRows);
         NDManager m = ids.getManager();
         long batch = ids.getShape().get(0);
@@ -217,6 +223,9 @@ public class DecoderModel implements CausalLanguageModel {
                 ? TransformerOps.causalMask(m, start, seq, config.slidingWindow(), dtype) : null;
         for (int i = 0; i < config.numLayers(); i++) {
             x = block(x, i, cosSin, config.sliding(i) ? slidingMask : fullMask, past, fill);
+            if (taps != null) {
+                taps[i] = x;
+            }
             if (i == depth) {
                 return x;
             }
@@ -426,6 +435,21 @@ public class DecoderModel implements CausalLanguageModel {
             throw new IllegalArgumentException("pooled hidden states need a layer, not the logits");
         }
         checkDepth(layer, null);
+        return pooled(manager, tokenIds, lengths, layer, false)[0];
+    }
+
+    /**
+     * {@link #pooledHiddenStates} of every block at once, from one forward pass through all blocks: element i is
+     * block i's pooled output, float32 [b, d], owned by {@code manager}.
+     */
+    public NDArray[] pooledHiddenStatesEveryBlock(NDManager manager, NDArray tokenIds, int[] lengths) {
+        if (tokenIds.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("token ids must be [batch, seq], got " + tokenIds.getShape());
+        }
+        return pooled(manager, tokenIds, lengths, config.numLayers() - 1, true);
+    }
+
+    private NDArray[] pooled(NDManager manager, NDArray tokenIds, int[] lengths, int layer, boolean everyBlock) {
         int batch = (int) tokenIds.getShape().get(0);
         int seq = (int) tokenIds.getShape().get(1);
         if (lengths.length != batch) {
@@ -442,18 +466,26 @@ public class DecoderModel implements CausalLanguageModel {
         }
         try (NDManager scope = manager.newSubManager(device)) {
             NDArray ids = scope.create(asLongs(tokenIds), tokenIds.getShape());
-            NDArray hidden = forward(ids, layer);
-            if (hidden.getDataType() != DataType.FLOAT32) {
-                hidden = hidden.toType(DataType.FLOAT32, false);
+            NDArray[] hidden;
+            if (everyBlock) {
+                hidden = new NDArray[config.numLayers()];
+                run(ids, layer, null, null, null, hidden);
+            } else {
+                hidden = new NDArray[] {forward(ids, layer)};
             }
-            // [b, 1, s] x [b, s, d] -> [b, 1, d]: a masked mean as one batched product
-            NDArray pooled = scope.create(weights, new Shape(batch, 1, seq)).matMul(hidden).reshape(batch,
-                    hidden.getShape().get(2));
-            if (!pooled.getDevice().equals(manager.getDevice())) {
-                pooled = pooled.toDevice(manager.getDevice(), false);
+            NDArray mean = scope.create(weights, new Shape(batch, 1, seq));
+            NDArray[] out = new NDArray[hidden.length];
+            for (int i = 0; i < hidden.length; i++) {
+                NDArray h = hidden[i].getDataType() == DataType.FLOAT32 ? hidden[i] : hidden[i].toType(DataType.FLOAT32, false);
+                // [b, 1, s] x [b, s, d] -> [b, 1, d]: a masked mean as one batched product
+                NDArray pooled = mean.matMul(h).reshape(batch, h.getShape().get(2));
+                if (!pooled.getDevice().equals(manager.getDevice())) {
+                    pooled = pooled.toDevice(manager.getDevice(), false);
+                }
+                pooled.attach(manager);
+                out[i] = pooled;
             }
-            pooled.attach(manager);
-            return pooled;
+            return out;
         }
     }
 

@@ -19,9 +19,19 @@ import java.util.Locale;
  * @param rankMe           null when not measured
  * @param participationRatio null when not measured or undefined (all rows equal)
  * @param activationError  why the activation part failed, or null
+ * @param blockRankMe      RankMe of every block's output (index = block; NaN where undefined); empty when not
+ *                         measured ({@link PredictorSettings#everyBlock()} off, or the activation part failed)
+ * @param blockParticipationRatio the same for the participation ratio
  */
 public record GeneralizationPredictors(double parameterL2Norm, Integer layer, int prompts, Double rankMe,
-                                       Double participationRatio, double seconds, String activationError) {
+                                       Double participationRatio, double seconds, String activationError,
+                                       double[] blockRankMe, double[] blockParticipationRatio) {
+
+    public GeneralizationPredictors(double parameterL2Norm, Integer layer, int prompts, Double rankMe,
+                                    Double participationRatio, double seconds, String activationError) {
+        this(parameterL2Norm, layer, prompts, rankMe, participationRatio, seconds, activationError, new double[0],
+                new double[0]);
+    }
 
     /**
      * Measures the predictors of a loaded checkpoint. The L2 norm is read from the folder's stored weights (exact
@@ -34,13 +44,32 @@ public record GeneralizationPredictors(double parameterL2Norm, Integer layer, in
         long t0 = System.nanoTime();
         double norm = ParameterNorm.of(folder);
         try {
-            int layer = settings.layerFor(model.config().numLayers());
+            int blocks = model.config().numLayers();
+            int layer = settings.layerFor(blocks);
             List<String> prompts = PromptActivations.distinctPrompts(suite.items(), settings.maxPrompts());
-            double[][] rows = PromptActivations.pooled(model, tokenizer, manager, prompts, layer, options.batchSize(),
-                    options.maxBatchTokens());
+            double[] blockRankMe = new double[0];
+            double[] blockRatio = new double[0];
+            double[][] rows;
+            if (settings.everyBlock()) {
+                // one pass through every block; the configured layer is one of them unless it is after the final norm
+                double[][][] all = PromptActivations.pooledEveryBlock(model, tokenizer, manager, prompts,
+                        options.batchSize(), options.maxBatchTokens());
+                blockRankMe = new double[blocks];
+                blockRatio = new double[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    ActivationSpectrum block = ActivationSpectrum.of(all[b]);
+                    blockRankMe[b] = block.rankMe();
+                    blockRatio[b] = block.participationRatio();
+                }
+                rows = layer >= 0 && layer < blocks ? all[layer] : PromptActivations.pooled(model, tokenizer, manager,
+                        prompts, layer, options.batchSize(), options.maxBatchTokens());
+            } else {
+                rows = PromptActivations.pooled(model, tokenizer, manager, prompts, layer, options.batchSize(),
+                        options.maxBatchTokens());
+            }
             ActivationSpectrum spectrum = ActivationSpectrum.of(rows);
             return new GeneralizationPredictors(norm, layer, rows.length, finite(spectrum.rankMe()),
-                    finite(spectrum.participationRatio()), (System.nanoTime() - t0) / 1e9, null);
+                    finite(spectrum.participationRatio()), (System.nanoTime() - t0) / 1e9, null, blockRankMe, blockRatio);
         } catch (RuntimeException e) {
             return new GeneralizationPredictors(norm, null, 0, null, null, (System.nanoTime() - t0) / 1e9,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -56,7 +85,11 @@ public record GeneralizationPredictors(double parameterL2Norm, Integer layer, in
         String activations = activationError != null ? "activations failed (" + activationError + ")"
                 : String.format(Locale.ROOT, "layer %d over %d prompts: RankMe %s, participation ratio %s", layer,
                         prompts, format(rankMe), format(participationRatio));
-        return String.format(Locale.ROOT, "parameter L2 norm %.4f; %s (%.2f s)", parameterL2Norm, activations, seconds);
+        String blocks = blockRankMe.length == 0 ? "" : String.format(Locale.ROOT, "; every block's RankMe %s",
+                java.util.Arrays.stream(blockRankMe).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
+                        .collect(java.util.stream.Collectors.joining(" ")));
+        return String.format(Locale.ROOT, "parameter L2 norm %.4f; %s%s (%.2f s)", parameterL2Norm, activations, blocks,
+                seconds);
     }
 
     private static String format(Double v) {

@@ -45,6 +45,26 @@ public final class PromptActivations {
      */
     public static double[][] pooled(DecoderModel model, TextTokenizer tokenizer, NDManager manager,
                                     List<String> prompts, int layer, int batchSize, int maxBatchTokens) {
+        return batched(tokenizer, manager, prompts, batchSize, maxBatchTokens, 1,
+                (sub, ids, lengths) -> new NDArray[] {model.pooledHiddenStates(sub, ids, lengths, layer)})[0];
+    }
+
+    /**
+     * The rows of every block from one forward pass per batch: [block][prompts.size()][hidden].
+     */
+    public static double[][][] pooledEveryBlock(DecoderModel model, TextTokenizer tokenizer, NDManager manager,
+                                                List<String> prompts, int batchSize, int maxBatchTokens) {
+        return batched(tokenizer, manager, prompts, batchSize, maxBatchTokens, model.config().numLayers(),
+                model::pooledHiddenStatesEveryBlock);
+    }
+
+    /** Pooled activations of one batch: one [b, d] array per measured layer. */
+    private interface Pooling {
+        NDArray[] pool(NDManager manager, NDArray ids, int[] lengths);
+    }
+
+    private static double[][][] batched(TextTokenizer tokenizer, NDManager manager, List<String> prompts,
+                                        int batchSize, int maxBatchTokens, int layers, Pooling pooling) {
         int n = prompts.size();
         long[][] ids = new long[n][];
         for (int i = 0; i < n; i++) {
@@ -58,7 +78,7 @@ public final class PromptActivations {
             order.add(i);
         }
         order.sort(Comparator.comparingInt((Integer i) -> ids[i].length).reversed());
-        double[][] rows = new double[n][];
+        double[][][] rows = new double[layers][n][];
         int start = 0;
         while (start < n) {
             int longest = ids[order.get(start)].length;
@@ -75,15 +95,17 @@ public final class PromptActivations {
                 lengths[s] = seq.length;
             }
             try (NDManager sub = manager.newSubManager()) {
-                NDArray pooled = model.pooledHiddenStates(sub, sub.create(flat, new Shape(b, longest)), lengths, layer);
-                int d = (int) pooled.getShape().get(1);
-                float[] values = pooled.toFloatArray();
-                for (int s = 0; s < b; s++) {
-                    double[] row = new double[d];
-                    for (int k = 0; k < d; k++) {
-                        row[k] = values[s * d + k];
+                NDArray[] pooled = pooling.pool(sub, sub.create(flat, new Shape(b, longest)), lengths);
+                for (int l = 0; l < layers; l++) {
+                    int d = (int) pooled[l].getShape().get(1);
+                    float[] values = pooled[l].toFloatArray();
+                    for (int s = 0; s < b; s++) {
+                        double[] row = new double[d];
+                        for (int k = 0; k < d; k++) {
+                            row[k] = values[s * d + k];
+                        }
+                        rows[l][order.get(start + s)] = row;
                     }
-                    rows[order.get(start + s)] = row;
                 }
             }
             start = end;

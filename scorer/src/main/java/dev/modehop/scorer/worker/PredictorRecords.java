@@ -21,9 +21,15 @@ public final class PredictorRecords {
                 .setPrompts(p.prompts())
                 .setRankMe(p.rankMe())
                 .setParticipationRatio(p.participationRatio())
+                .setBlockRankMe(list(p.blockRankMe()))
+                .setBlockParticipationRatio(list(p.blockParticipationRatio()))
                 .setScorerId(scorerId)
                 .setDurationMs(Math.round(p.seconds() * 1000))
                 .setProducedAt(producedAt)
                 .build();
+    }
+
+    private static java.util.List<Double> list(double[] values) {
+        return java.util.Arrays.stream(values).boxed().toList();
     }
 }

@@ -49,6 +49,29 @@ class HiddenStatesTest {
     }
 
     @Test
+    void everyBlockFromOnePassEqualsEachBlockAlone() throws Exception {
+        for (ModelConfig config : new ModelConfig[] {TinyCheckpoints.toyNeox(), TinyCheckpoints.llama(4, 2, true)}) {
+            Map<String, float[]> weights = TinyCheckpoints.randomWeights(config, 43);
+            Path dir = TinyCheckpoints.write(tmp.resolve("every-" + config.architecture()), config, weights, TensorDType.F32);
+            long[] batch = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 11, 11};
+            int[] lengths = {6, 3};
+            try (LoadedCheckpoint ckpt = CheckpointLoader.load(dir, Device.cpu(), DataType.FLOAT32);
+                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+                NDArray[] every = ckpt.decoder().pooledHiddenStatesEveryBlock(manager,
+                        manager.create(batch, new Shape(2, 6)), lengths);
+                assertEquals(config.numLayers(), every.length);
+                for (int layer = 0; layer < config.numLayers(); layer++) {
+                    NDArray alone = ckpt.decoder().pooledHiddenStates(manager, manager.create(batch, new Shape(2, 6)),
+                            lengths, layer);
+                    assertSame(manager, every[layer].getManager());
+                    assertArrayEquals(alone.toFloatArray(), every[layer].toFloatArray(), 1e-6f,
+                            config.architecture() + " block " + layer);
+                }
+            }
+        }
+    }
+
+    @Test
     void pooledStatesAreTheMeanOverRealTokensWhateverThePadding() throws Exception {
         for (ModelConfig config : new ModelConfig[] {TinyCheckpoints.toyNeox(), TinyCheckpoints.llama(4, 2, true)}) {
             Map<String, float[]> weights = TinyCheckpoints.randomWeights(config, 31);

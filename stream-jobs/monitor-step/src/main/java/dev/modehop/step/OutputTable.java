@@ -50,6 +50,9 @@ public final class OutputTable {
         if (o instanceof Output.AveragingRequest) {
             return topics.averagingRequested;
         }
+        if (o instanceof Output.SourceStatisticsUpdate) {
+            return topics.sourceStatistics;
+        }
         throw new IllegalArgumentException("no output topic for " + o.getClass().getSimpleName());
     }
 
@@ -115,7 +118,17 @@ public final class OutputTable {
             return dev.modehop.events.CheckpointRanking.newBuilder().setId(r.id())
                     .setRunId(r.runId()).setBestStep(r.bestStep()).setBestScore(r.bestScore()).setAsOfStep(r.asOfStep())
                     .setLeaderboard(r.leaderboard().stream()
-                            .map(e -> new RankedCheckpoint(e.step(), e.score())).toList())
+                            .map(e -> new RankedCheckpoint(e.step(), e.score(), e.families().stream()
+                                    .map(f -> new dev.modehop.events.FamilyContribution(f.family(), f.softScore(),
+                                            f.weight(), f.contribution())).toList())).toList())
+                    .build();
+        }
+        if (o instanceof Output.SourceStatisticsUpdate s) {
+            return dev.modehop.events.SourceStatistics.newBuilder().setId(s.id()).setRunId(s.runId())
+                    .setAsOfStep(s.asOfStep()).setHopsCounted(s.hopsCounted())
+                    .setMoves(s.moves().stream().map(m -> new dev.modehop.events.SourceMove(m.source(),
+                            mode(m.toward()), m.hops(), m.hopsOfRun(), m.meanWeight(), m.baseWeight(),
+                            Double.isNaN(m.zScore()) ? null : m.zScore())).toList())
                     .build();
         }
         if (o instanceof Output.AveragingRequest a) {
