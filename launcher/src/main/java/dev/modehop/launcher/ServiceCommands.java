@@ -79,42 +79,11 @@ final class ServiceCommands {
             ServiceConfig cfg = load(config);
             MonitorConfig monitorConfig = monitorOptions(cfg, rules).config();
             GracefulShutdown shutdown = GracefulShutdown.onSignal("streams");
-            ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
-            Map<String, Object> overrides = kafka(cfg);
-            overrides.remove("bootstrap.servers");
-            cfg.getNonBlank(ServiceConfig.STREAMS_APPLICATION_SERVER)
-                    .ifPresent(server -> overrides.put("application.server", server));
-            // Kafka Streams appends each stream thread's index to it.
-            cfg.groupInstanceId().ifPresent(id -> overrides.put(ServiceConfig.GROUP_INSTANCE_ID, id));
-            Properties props = MonitorStreamsJob.config(cfg.bootstrapServers(), cfg.groupId(), cfg.streamsStateDir(),
-                    overrides);
-            ProcessingListener counting = new ProcessingListener() {
-                @Override
-                public void onInput(String topic) {
-                    metrics.eventsIn(topic).increment();
-                }
-
-                @Override
-                public void onOutput(Output output, String topic) {
-                    metrics.eventsOut(topic).increment();
-                    if (output instanceof Output.ModeHop hop) {
-                        metrics.hopsDetected(hop.direction().name()).increment();
-                    }
-                }
-
-                @Override
-                public void onDeadLetter(String sourceTopic, String reason) {
-                    metrics.dlqRecords(sourceTopic).increment();
-                }
-            };
-            MonitorStreamsJob job = shutdown.register("streams job",
-                    MonitorStreamsJob.start(topics(cfg), new RunMonitor(monitorConfig), props, counting));
-            KafkaStreamsHealth.bindMetrics(metrics, job.streams());
-            HealthServer health = shutdown.register("health", HealthServer.start(cfg.healthPort(), metrics));
-            health.addReadinessCheck("streams running", KafkaStreamsHealth.running(job.streams()));
-            health.addLivenessCheck("streams not failed", KafkaStreamsHealth.notFailed(job.streams()));
-            System.out.printf("streams: job %s (member %s) on %s, health on :%d%n", cfg.groupId(),
-                    cfg.groupInstanceId().orElse("dynamic"), cfg.bootstrapServers(), health.port());
+            StreamsService service = StreamsService.start(cfg, monitorConfig, shutdown);
+            System.out.printf("streams: job %s (member %s) on %s, health on :%d%s%n", cfg.groupId(),
+                    cfg.groupInstanceId().orElse("dynamic"), cfg.bootstrapServers(), service.health.port(),
+                    service.queries == null ? "" : ", queries on :" + service.queries.port()
+                            + " (application.server " + service.queries.applicationServer() + ")");
             shutdown.awaitShutdown();
             return 0;
         }
@@ -135,7 +104,6 @@ final class ServiceCommands {
         public Integer call() throws Exception {
             ServiceConfig cfg = load(config);
             GracefulShutdown shutdown = GracefulShutdown.onSignal("scorer");
-            ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
             ScorerSettings base = ScorerSettings.defaults().withDevice(cfg.device());
             ScorerSettings settings = base.withDefaultSuite(suite != null ? suite
                     : cfg.getNonBlank(ServiceConfig.SUITE).orElse(base.defaultSuite()));
@@ -154,19 +122,9 @@ final class ServiceCommands {
                 settings = settings.withScoring(settings.scoring()
                         .withProgressInterval(java.time.Duration.ofMillis(Math.round(seconds * 1000))));
             }
-            ScorerWorker worker = ScorerWorker.create(kafka(cfg), cfg.groupId(), cfg.groupInstanceId().orElse(null),
-                    topics(cfg), settings, cfg.serviceName(), System.out);
-            Thread loop = new Thread(worker::run, "scorer-worker");
-            loop.start();
-            shutdown.register("scorer worker", () -> {
-                worker.close();
-                loop.join(30_000);
-            });
-            HealthServer health = shutdown.register("health", HealthServer.start(cfg.healthPort(), metrics));
-            health.addReadinessCheck("worker loop alive", loop::isAlive);
-            health.addLivenessCheck("worker loop alive", loop::isAlive);
+            ScorerService service = ScorerService.start(cfg, settings, shutdown, System.out);
             System.out.printf("scorer: group %s on %s, device %s, health on :%d%n", cfg.groupId(),
-                    cfg.bootstrapServers(), cfg.device(), health.port());
+                    cfg.bootstrapServers(), cfg.device(), service.health.port());
             shutdown.awaitShutdown();
             return 0;
         }
