@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * GET  /api/runs                 run summaries
  * GET  /api/runs/{id}            one run: series points, predictors, hops with verdicts, windows, leaderboard,
  *                                alerts, controls
+ * GET  /api/runs/{id}/current    its current modes, hops and best checkpoint: asked of the Streams job's
+ *                                interactive queries when dashboard.streams.url is set, else from the topics
  * GET  /api/runs/{id}/checkpoints/{step}  one checkpoint: every series' value and tasks, hops, predictors
  * GET  /api/events               Server-Sent Events: "update" {runId, topics, lastStep} whenever a run changes
  * POST /api/runs/{id}/control    {action, issuedBy, reason, mixture} -> a ControlCommand on run.control
@@ -73,6 +75,8 @@ public final class DashboardServer implements AutoCloseable {
     private final HttpServer http;
     private final TopicTail tail;
     private final KafkaProducer<String, ControlCommand> controlProducer;
+    /** Null without {@code dashboard.streams.url}: a run's current state then comes from the folded topics. */
+    private final StreamsQueryClient streamsQueries;
     private String url;
 
     private DashboardServer(DashboardSettings settings) throws IOException {
@@ -80,6 +84,8 @@ public final class DashboardServer implements AutoCloseable {
         this.topics = Topics.create(settings.topicPrefix(), settings.serdeConfig());
         this.gate = new ControlGate(settings.controlToken(), settings.readToken());
         this.hostCheck = new HostCheck(settings.host(), settings.allowedHosts());
+        this.streamsQueries = settings.streamsUrl() == null ? null
+                : new StreamsQueryClient(settings.streamsUrl(), settings.readToken());
         this.views = new RunViews(RunViews.Limits.defaults(), settings.idleAfter(), System::currentTimeMillis);
         AtomicInteger threadCount = new AtomicInteger();
         this.httpThreads = Executors.newFixedThreadPool(4, r -> {
@@ -245,6 +251,8 @@ public final class DashboardServer implements AutoCloseable {
             } else {
                 HttpResponses.json(ex, 404, HttpResponses.error("unknown run " + parts.get(1)));
             }
+        } else if (parts.size() == 3 && parts.get(0).equals("runs") && parts.get(2).equals("current") && get) {
+            current(ex, parts.get(1));
         } else if (parts.size() == 4 && parts.get(0).equals("runs") && parts.get(2).equals("checkpoints") && get) {
             long step;
             try {
@@ -268,6 +276,29 @@ public final class DashboardServer implements AutoCloseable {
             }
         } else {
             HttpResponses.json(ex, 404, HttpResponses.error("not found"));
+        }
+    }
+
+    /** The run's current state: from the Streams job when its query URL is set, else from the folded topics. */
+    private void current(HttpExchange ex, String runId) throws IOException {
+        if (streamsQueries == null) {
+            Optional<ObjectNode> run = views.runJson(runId);
+            if (run.isPresent()) {
+                HttpResponses.json(ex, 200, CurrentState.fromView(run.get()));
+            } else {
+                HttpResponses.json(ex, 404, HttpResponses.error("unknown run " + runId));
+            }
+            return;
+        }
+        try {
+            Optional<com.fasterxml.jackson.databind.JsonNode> summary = streamsQueries.run(runId);
+            if (summary.isPresent()) {
+                HttpResponses.json(ex, 200, CurrentState.fromStreams(summary.get()));
+            } else {
+                HttpResponses.json(ex, 404, HttpResponses.error("the Streams job holds no run " + runId));
+            }
+        } catch (StreamsQueryClient.Unavailable e) {
+            HttpResponses.json(ex, 502, HttpResponses.error(e.getMessage()));
         }
     }
 
