@@ -22,7 +22,7 @@ import org.apache.kafka.common.TopicPartition;
  * {@code modehop scorer} as a running service: one {@link ScorerWorker} on its own thread, the meters it
  * records where the work happens (items scored, seconds per checkpoint, announcement-to-scores latency, dead
  * letters), the group's queue lag on {@code checkpoint.ready}, and health: ready once the model engine is loaded
- * (the worker exists) and the worker joined its consumer group (its first assignment, which may be empty when
+ * (at start: a worker without it does not start) and the worker joined its consumer group (its first assignment, which may be empty when
  * there are more workers than partitions), while its loop runs; alive while the loop runs.
  */
 final class ScorerService {
@@ -42,6 +42,11 @@ final class ScorerService {
         Topics topics = ServiceCommands.topics(cfg);
         shutdown.register("queue lag", ConsumerGroupLag.start(cfg.toKafkaProperties(), cfg.groupId(),
                 List.of(topics.checkpointReady.name()), Duration.ofSeconds(10), metrics));
+        // Loads DJL's engine and its native library now: a worker that cannot load it must not start and then
+        // dead-letter every valid checkpoint as "scoring failed".
+        String engine = ai.djl.engine.Engine.getInstance().getEngineName() + " "
+                + ai.djl.engine.Engine.getInstance().getVersion();
+        log.println("scorer: model engine " + engine + " loaded");
         ScorerWorker worker = ScorerWorker.create(ServiceCommands.kafka(cfg), cfg.groupId(),
                 cfg.groupInstanceId().orElse(null), topics, settings, cfg.serviceName(), log);
         Counter items = metrics.scoringItems();
