@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * GET  /api/runs                 run summaries
  * GET  /api/runs/{id}            one run: series points, predictors, hops with verdicts, windows, leaderboard,
  *                                alerts, controls
+ * GET  /api/runs/{id}/current    its current modes, hops and best checkpoint: asked of the Streams job's
+ *                                interactive queries when dashboard.streams.url is set, else from the topics
  * GET  /api/runs/{id}/checkpoints/{step}  one checkpoint: every series' value and tasks, hops, predictors
  * GET  /api/events               Server-Sent Events: "update" {runId, topics, lastStep} whenever a run changes
  * POST /api/runs/{id}/control    {action, issuedBy, reason, mixture} -> a ControlCommand on run.control
@@ -77,6 +79,8 @@ public final class DashboardServer implements AutoCloseable {
     private final KafkaProducer<String, ControlCommand> controlProducer;
     /** Averaging requests, encoded by the topic's serde before sending. */
     private final KafkaProducer<String, byte[]> requestProducer;
+    /** Null without {@code dashboard.streams.url}: a run's current state then comes from the folded topics. */
+    private final StreamsQueryClient streamsQueries;
     private String url;
 
     private DashboardServer(DashboardSettings settings) throws IOException {
@@ -84,6 +88,8 @@ public final class DashboardServer implements AutoCloseable {
         this.topics = Topics.create(settings.topicPrefix(), settings.serdeConfig());
         this.gate = new ControlGate(settings.controlToken(), settings.readToken());
         this.hostCheck = new HostCheck(settings.host(), settings.allowedHosts());
+        this.streamsQueries = settings.streamsUrl() == null ? null
+                : new StreamsQueryClient(settings.streamsUrl(), settings.readToken());
         this.views = new RunViews(RunViews.Limits.defaults(), settings.idleAfter(), System::currentTimeMillis);
         AtomicInteger threadCount = new AtomicInteger();
         this.httpThreads = Executors.newFixedThreadPool(4, r -> {
@@ -253,6 +259,8 @@ public final class DashboardServer implements AutoCloseable {
             } else {
                 HttpResponses.json(ex, 404, HttpResponses.error("unknown run " + parts.get(1)));
             }
+        } else if (parts.size() == 3 && parts.get(0).equals("runs") && parts.get(2).equals("current") && get) {
+            current(ex, parts.get(1));
         } else if (parts.size() == 4 && parts.get(0).equals("runs") && parts.get(2).equals("checkpoints") && get) {
             long step;
             try {
@@ -298,6 +306,29 @@ public final class DashboardServer implements AutoCloseable {
             String user = body != null && body.has("issuedBy") ? body.path("issuedBy").asText()
                     : ex.getRequestHeaders().getFirst("X-Modehop-User");
             return new Posted(String.valueOf(ex.getRemoteAddress()), raw, body, user);
+        }
+    }
+
+    /** The run's current state: from the Streams job when its query URL is set, else from the folded topics. */
+    private void current(HttpExchange ex, String runId) throws IOException {
+        if (streamsQueries == null) {
+            Optional<ObjectNode> run = views.runJson(runId);
+            if (run.isPresent()) {
+                HttpResponses.json(ex, 200, CurrentState.fromView(run.get()));
+            } else {
+                HttpResponses.json(ex, 404, HttpResponses.error("unknown run " + runId));
+            }
+            return;
+        }
+        try {
+            Optional<JsonNode> summary = streamsQueries.run(runId);
+            if (summary.isPresent()) {
+                HttpResponses.json(ex, 200, CurrentState.fromStreams(summary.get()));
+            } else {
+                HttpResponses.json(ex, 404, HttpResponses.error("the Streams job holds no run " + runId));
+            }
+        } catch (StreamsQueryClient.Unavailable e) {
+            HttpResponses.json(ex, 502, HttpResponses.error(e.getMessage()));
         }
     }
 

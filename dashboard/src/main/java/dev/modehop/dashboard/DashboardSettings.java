@@ -24,10 +24,13 @@ import java.util.UUID;
  * @param allowedHosts     host names a request's {@code Host} may carry besides the bound address and localhost
  *                         (e.g. the name of a reverse proxy in front)
  * @param idleAfter        a run with no new record for this long is shown IDLE instead of RUNNING
+ * @param streamsUrl       the Streams job's interactive-query endpoint ({@code dashboard.streams.url}); null: a
+ *                         run's current state comes from the topics the dashboard folds
  */
 public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeConfig, String topicPrefix, String host,
                                 int port, String controlToken, String groupId, Map<String, ?> kafkaOverrides,
-                                String readToken, List<String> allowedHosts, Duration idleAfter) {
+                                String readToken, List<String> allowedHosts, Duration idleAfter,
+                                String streamsUrl) {
 
     /** Default silence after which a run counts as idle: a few checkpoint intervals of a slow run. */
     public static final Duration DEFAULT_IDLE_AFTER = Duration.ofMinutes(10);
@@ -48,6 +51,7 @@ public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeCon
         readToken = readToken == null || readToken.isBlank() ? null : readToken;
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         idleAfter = idleAfter == null ? DEFAULT_IDLE_AFTER : idleAfter;
+        streamsUrl = streamsUrl == null || streamsUrl.isBlank() ? null : streamsUrl;
         if (idleAfter.isNegative() || idleAfter.isZero()) {
             throw new IllegalArgumentException("idleAfter must be positive, got " + idleAfter);
         }
@@ -58,7 +62,7 @@ public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeCon
         Map<String, Object> serde = new HashMap<>();
         serde.put(AvroSerdes.REGISTRY_URL, registryUrl);
         return new DashboardSettings(bootstrapServers, serde, "", null, 0, null, null, Map.of(), null, List.of(),
-                null);
+                null, null);
     }
 
     /** The schema registry's base URL, as the serdes use it. */
@@ -69,37 +73,42 @@ public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeCon
 
     public DashboardSettings withTopicPrefix(String prefix) {
         return new DashboardSettings(bootstrapServers, serdeConfig, prefix, host, port, controlToken, groupId,
-                kafkaOverrides, readToken, allowedHosts, idleAfter);
+                kafkaOverrides, readToken, allowedHosts, idleAfter, streamsUrl);
     }
 
     public DashboardSettings withAddress(String bindHost, int bindPort) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, bindHost, bindPort, controlToken,
-                groupId, kafkaOverrides, readToken, allowedHosts, idleAfter);
+                groupId, kafkaOverrides, readToken, allowedHosts, idleAfter, streamsUrl);
     }
 
     public DashboardSettings withControlToken(String token) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, token, groupId,
-                kafkaOverrides, readToken, allowedHosts, idleAfter);
+                kafkaOverrides, readToken, allowedHosts, idleAfter, streamsUrl);
     }
 
     public DashboardSettings withKafkaOverrides(Map<String, ?> overrides) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                overrides, readToken, allowedHosts, idleAfter);
+                overrides, readToken, allowedHosts, idleAfter, streamsUrl);
     }
 
     public DashboardSettings withReadToken(String token) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                kafkaOverrides, token, allowedHosts, idleAfter);
+                kafkaOverrides, token, allowedHosts, idleAfter, streamsUrl);
     }
 
     public DashboardSettings withAllowedHosts(List<String> hosts) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                kafkaOverrides, readToken, hosts, idleAfter);
+                kafkaOverrides, readToken, hosts, idleAfter, streamsUrl);
     }
 
     public DashboardSettings withIdleAfter(Duration silence) {
         return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                kafkaOverrides, readToken, allowedHosts, silence);
+                kafkaOverrides, readToken, allowedHosts, silence, streamsUrl);
+    }
+
+    public DashboardSettings withStreamsUrl(String url) {
+        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
+                kafkaOverrides, readToken, allowedHosts, idleAfter, url);
     }
 
     /** The tokens are secrets: keep them out of logs and exception messages. */
@@ -108,6 +117,6 @@ public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeCon
         return "DashboardSettings[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + ", host="
                 + host + ", port=" + port + ", readOnly=" + (controlToken == null) + ", readsGuarded="
                 + (controlToken != null || readToken != null) + ", allowedHosts=" + allowedHosts + ", idleAfter="
-                + idleAfter + ", groupId=" + groupId + "]";
+                + idleAfter + ", groupId=" + groupId + ", streamsUrl=" + streamsUrl + "]";
     }
 }

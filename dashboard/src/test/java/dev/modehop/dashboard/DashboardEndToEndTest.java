@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modehop.core.AlertRules;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
@@ -63,6 +64,7 @@ class DashboardEndToEndTest {
     static EmbeddedSchemaRegistry registry;
     static Topics topics;
     static MonitorStreamsJob job;
+    static dev.modehop.streams.MonitorQueryServer queries;
     static DashboardServer dashboard;
     static KafkaProducer<String, byte[]> producer;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -75,8 +77,11 @@ class DashboardEndToEndTest {
         kafka.createTopics(topics.allNamesWithDlq(), 1);
         RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse(
                 "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1")));
+        queries = dev.modehop.streams.MonitorQueryServer.bind("127.0.0.1", 0, null, null);
         job = MonitorStreamsJob.start(topics, monitor, MonitorStreamsJob.config(kafka.bootstrapServers(),
-                "dashboard-e2e", temp.resolve("streams").toString(), Map.of()));
+                "dashboard-e2e", temp.resolve("streams").toString(),
+                Map.of("application.server", queries.applicationServer())));
+        queries.serve(job);
         dashboard = DashboardServer.start(kafka.bootstrapServers(), registry.url(), "", 0, TOKEN);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
@@ -99,7 +104,7 @@ class DashboardEndToEndTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {producer, dashboard, job, registry, kafka}) {
+        for (AutoCloseable c : new AutoCloseable[] {producer, dashboard, queries, job, registry, kafka}) {
             try {
                 if (c != null) {
                     c.close();
@@ -327,6 +332,37 @@ class DashboardEndToEndTest {
     static <V> void send(Topic<V> topic, V value) {
         producer.send(new ProducerRecord<>(topic.name(), RUN, topic.valueSerde().serializer().serialize(topic.name(),
                 value)));
+    }
+
+    @Test
+    @Order(1)
+    void aRunsCurrentStateFromTheStreamsJobIsTheOneFoldedFromTheTopics() throws Exception {
+        JsonNode folded = get("/api/runs/" + RUN + "/current");
+        assertEquals("topics", folded.path("source").asText());
+        try (DashboardServer asking = DashboardServer.start(DashboardSettings.of(kafka.bootstrapServers(), registry.url())
+                .withStreamsUrl("http://127.0.0.1:" + queries.port()))) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(asking.url()).resolve("/api/runs/" + RUN
+                    + "/current")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            ObjectNode fromStreams = (ObjectNode) new ObjectMapper().readTree(r.body());
+            assertEquals("streams", fromStreams.path("source").asText());
+            assertEquals(queries.applicationServer(), fromStreams.path("servedBy").asText());
+            assertEquals(1, fromStreams.path("hops").size());
+            assertEquals("PARROT", fromStreams.path("currentModes").get(0).path("mode").asText());
+            fromStreams.remove(List.of("source", "servedBy"));
+            ObjectNode fromTopics = folded.deepCopy();
+            fromTopics.remove("source");
+            assertEquals(fromTopics, fromStreams, "the job's state and the dashboard's fold agree");
+            HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(URI.create(asking.url()).resolve(
+                    "/api/runs/nope/current")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, unknown.statusCode());
+        }
+        try (DashboardServer unreachable = DashboardServer.start(DashboardSettings.of(kafka.bootstrapServers(),
+                registry.url()).withStreamsUrl("http://127.0.0.1:1"))) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(unreachable.url()).resolve("/api/runs/"
+                    + RUN + "/current")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, r.statusCode(), "a Streams job that does not answer is said so, not hidden: " + r.body());
+        }
     }
 
     static URI uri(String path) {

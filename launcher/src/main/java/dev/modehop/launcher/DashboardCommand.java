@@ -41,12 +41,19 @@ final class DashboardCommand implements Callable<Integer> {
             description = "a run without new records for this long shows IDLE, ISO-8601 (default: ${DEFAULT-VALUE})")
     java.time.Duration idleAfter;
 
+    @Option(names = "--streams-url", descriptionKey = "dashboard.streams.url",
+            defaultValue = "${env:MODEHOP_DASHBOARD_STREAMS_URL}",
+            description = "the Streams job's interactive queries (any instance, http://host:port): a run's current "
+                    + "state is asked of it (default: $MODEHOP_DASHBOARD_STREAMS_URL; none: folded from the topics)")
+    String streamsUrl;
+
     @Override
     public Integer call() throws Exception {
         GracefulShutdown shutdown = GracefulShutdown.onSignal("dashboard");
         DashboardServer server = shutdown.register("dashboard", DashboardServer.start(doors.applyTo(
                 DashboardSettings.of(connection.bootstrap, connection.registry).withTopicPrefix(connection.topicPrefix)
-                        .withAddress(host, port).withControlToken(token).withIdleAfter(idleAfter))));
+                        .withAddress(host, port).withControlToken(token).withIdleAfter(idleAfter)
+                        .withStreamsUrl(streamsUrl))));
         if (healthPort >= 0) {
             ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics("dashboard"));
             HealthServer health = shutdown.register("health", HealthServer.start(healthPort, metrics));

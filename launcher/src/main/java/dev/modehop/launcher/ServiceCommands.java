@@ -1,24 +1,14 @@
 package dev.modehop.launcher;
 
 import dev.modehop.core.MonitorConfig;
-import dev.modehop.core.Output;
-import dev.modehop.core.RunMonitor;
 import dev.modehop.ops.GracefulShutdown;
-import dev.modehop.ops.HealthServer;
-import dev.modehop.ops.KafkaStreamsHealth;
 import dev.modehop.ops.ServiceConfig;
-import dev.modehop.ops.ServiceMetrics;
 import dev.modehop.ops.TopicProvisioner;
 import dev.modehop.schemas.Topics;
-import dev.modehop.scorer.worker.AveragingWorker;
 import dev.modehop.scorer.worker.ScorerSettings;
-import dev.modehop.scorer.worker.ScorerWorker;
-import dev.modehop.streams.MonitorStreamsJob;
-import dev.modehop.streams.ProcessingListener;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,42 +70,11 @@ final class ServiceCommands {
             ServiceConfig cfg = load(config);
             MonitorConfig monitorConfig = monitorOptions(cfg, rules).config();
             GracefulShutdown shutdown = GracefulShutdown.onSignal("streams");
-            ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
-            Map<String, Object> overrides = kafka(cfg);
-            overrides.remove("bootstrap.servers");
-            cfg.getNonBlank(ServiceConfig.STREAMS_APPLICATION_SERVER)
-                    .ifPresent(server -> overrides.put("application.server", server));
-            // Kafka Streams appends each stream thread's index to it.
-            cfg.groupInstanceId().ifPresent(id -> overrides.put(ServiceConfig.GROUP_INSTANCE_ID, id));
-            Properties props = MonitorStreamsJob.config(cfg.bootstrapServers(), cfg.groupId(), cfg.streamsStateDir(),
-                    overrides);
-            ProcessingListener counting = new ProcessingListener() {
-                @Override
-                public void onInput(String topic) {
-                    metrics.eventsIn(topic).increment();
-                }
-
-                @Override
-                public void onOutput(Output output, String topic) {
-                    metrics.eventsOut(topic).increment();
-                    if (output instanceof Output.ModeHop hop) {
-                        metrics.hopsDetected(hop.direction().name()).increment();
-                    }
-                }
-
-                @Override
-                public void onDeadLetter(String sourceTopic, String reason) {
-                    metrics.dlqRecords(sourceTopic).increment();
-                }
-            };
-            MonitorStreamsJob job = shutdown.register("streams job",
-                    MonitorStreamsJob.start(topics(cfg), new RunMonitor(monitorConfig), props, counting));
-            KafkaStreamsHealth.bindMetrics(metrics, job.streams());
-            HealthServer health = shutdown.register("health", HealthServer.start(cfg.healthPort(), metrics));
-            health.addReadinessCheck("streams running", KafkaStreamsHealth.running(job.streams()));
-            health.addLivenessCheck("streams not failed", KafkaStreamsHealth.notFailed(job.streams()));
-            System.out.printf("streams: job %s (member %s) on %s, health on :%d%n", cfg.groupId(),
-                    cfg.groupInstanceId().orElse("dynamic"), cfg.bootstrapServers(), health.port());
+            StreamsService service = StreamsService.start(cfg, monitorConfig, shutdown);
+            System.out.printf("streams: job %s (member %s) on %s, health on :%d%s%n", cfg.groupId(),
+                    cfg.groupInstanceId().orElse("dynamic"), cfg.bootstrapServers(), service.health.port(),
+                    service.queries == null ? "" : ", queries on :" + service.queries.port()
+                            + " (application.server " + service.queries.applicationServer() + ")");
             shutdown.awaitShutdown();
             return 0;
         }
@@ -136,7 +95,6 @@ final class ServiceCommands {
         public Integer call() throws Exception {
             ServiceConfig cfg = load(config);
             GracefulShutdown shutdown = GracefulShutdown.onSignal("scorer");
-            ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics(cfg.serviceName()));
             ScorerSettings base = ScorerSettings.defaults().withDevice(cfg.device());
             ScorerSettings settings = base.withDefaultSuite(suite != null ? suite
                     : cfg.getNonBlank(ServiceConfig.SUITE).orElse(base.defaultSuite()));
@@ -155,29 +113,9 @@ final class ServiceCommands {
                 settings = settings.withScoring(settings.scoring()
                         .withProgressInterval(java.time.Duration.ofMillis(Math.round(seconds * 1000))));
             }
-            ScorerWorker worker = ScorerWorker.create(kafka(cfg), cfg.groupId(), cfg.groupInstanceId().orElse(null),
-                    topics(cfg), settings, cfg.serviceName(), System.out);
-            Thread loop = new Thread(worker::run, "scorer-worker");
-            loop.start();
-            shutdown.register("scorer worker", () -> {
-                worker.close();
-                loop.join(30_000);
-            });
-            // the averaging tests of hops, in their own group (<group>-averaging) so long tests never stall scoring
-            AveragingWorker averaging = AveragingWorker.create(kafka(cfg), cfg.groupId() + "-averaging", topics(cfg),
-                    settings, AveragingWorker.Settings.defaults(), cfg.serviceName(), System.out);
-            Thread averagingLoop = new Thread(averaging, "averaging-worker");
-            averagingLoop.start();
-            shutdown.register("averaging worker", () -> {
-                averaging.close();
-                averagingLoop.join(30_000);
-            });
-            HealthServer health = shutdown.register("health", HealthServer.start(cfg.healthPort(), metrics));
-            health.addReadinessCheck("worker loop alive", loop::isAlive);
-            health.addLivenessCheck("worker loop alive", loop::isAlive);
-            health.addLivenessCheck("averaging loop alive", averagingLoop::isAlive);
+            ScorerService service = ScorerService.start(cfg, settings, shutdown, System.out);
             System.out.printf("scorer: group %s on %s, device %s, health on :%d%n", cfg.groupId(),
-                    cfg.bootstrapServers(), cfg.device(), health.port());
+                    cfg.bootstrapServers(), cfg.device(), service.health.port());
             shutdown.awaitShutdown();
             return 0;
         }

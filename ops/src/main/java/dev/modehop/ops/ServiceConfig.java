@@ -67,6 +67,8 @@ public final class ServiceConfig {
     public static final String STREAMS_STATE_DIR = "streams.state.dir";
     public static final String STREAMS_APPLICATION_SERVER = "streams.application.server";
     public static final String STREAMS_QUERY_PORT = "streams.query.port";
+    /** Interactive queries' bind address: loopback unless told, like the dashboard. */
+    public static final String STREAMS_QUERY_HOST = "streams.query.host";
     public static final String SUITE = "suite";
     /** Scorer: least seconds between two progress reports (log line and scoring.progress record) per checkpoint. */
     public static final String PROGRESS_SECONDS = "progress.seconds";
@@ -92,6 +94,7 @@ public final class ServiceConfig {
         d.put(SERVICE_NAME, "modehop");
         d.put(TOPICS_TIMEOUT_MS, "60000");
         d.put(STREAMS_STATE_DIR, "/tmp/modehop-streams");
+        d.put(STREAMS_QUERY_HOST, "127.0.0.1");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 
@@ -99,7 +102,7 @@ public final class ServiceConfig {
     private static final List<String> KNOWN_KEYS = List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, TOPIC_PREFIX,
             GROUP_ID, GROUP_INSTANCE_ID, DEVICE, HEALTH_PORT, SERVICE_NAME, TOPICS_REPLICATION_FACTOR, TOPICS_TIMEOUT_MS,
             VALUE_SERIALIZER, VALUE_DESERIALIZER, STABILITY_CHECKPOINTS, MISSING_TIMEOUT_SECONDS, RULES_FILE,
-            STREAMS_STATE_DIR, STREAMS_APPLICATION_SERVER, STREAMS_QUERY_PORT, SUITE, PROGRESS_SECONDS, DASHBOARD_HOST, DASHBOARD_PORT,
+            STREAMS_STATE_DIR, STREAMS_APPLICATION_SERVER, STREAMS_QUERY_PORT, STREAMS_QUERY_HOST, SUITE, PROGRESS_SECONDS, DASHBOARD_HOST, DASHBOARD_PORT,
             DASHBOARD_STREAMS_URL, DASHBOARD_ALLOWED_HOSTS, DASHBOARD_IDLE_AFTER, CONTROL_TOKEN, READ_TOKEN,
             NOTIFY_CONFIG);
 

@@ -36,6 +36,8 @@ public final class ServiceMetrics implements AutoCloseable {
     public static final String HOPS_DETECTED = "modehop.hops.detected";
     public static final String SCORING_ITEMS = "modehop.scoring.items";
     public static final String CHECKPOINT_LATENCY = "modehop.checkpoint.latency";
+    public static final String SCORING_DURATION = "modehop.scoring.duration";
+    public static final String CONSUMER_GROUP_LAG = "modehop.consumer.group.lag";
 
     private final PrometheusMeterRegistry registry;
     private final List<AutoCloseable> binders = new ArrayList<>();
@@ -98,6 +100,18 @@ public final class ServiceMetrics implements AutoCloseable {
     public Timer checkpointLatency(String stage) {
         return Timer.builder(CHECKPOINT_LATENCY).description("Checkpoint announced -> stage finished")
                 .tag("stage", stage)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(2))
+                .register(registry);
+    }
+
+    /**
+     * Seconds one checkpoint took to load and score (the scorer's own work, without queueing: that is
+     * {@link #checkpointLatency(String)}); a histogram, so Grafana shows quantiles across workers.
+     */
+    public Timer scoringDuration() {
+        return Timer.builder(SCORING_DURATION).description("Load and scoring of one checkpoint")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(10))
                 .maximumExpectedValue(Duration.ofHours(2))

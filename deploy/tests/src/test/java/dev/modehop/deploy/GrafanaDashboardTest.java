@@ -19,7 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The provisioned Grafana dashboard queries metrics that the ops module really exports, under those names. */
+/**
+ * The provisioned Grafana dashboard queries metrics that the ops module really exports, under those names. That
+ * the running services record them is launcher's {@code GrafanaPanelsScrapeTest}.
+ */
 class GrafanaDashboardTest {
 
     private static final Pattern MODEHOP_METRIC = Pattern.compile("\\bmodehop_[a-z_]+");
@@ -47,6 +50,9 @@ class GrafanaDashboardTest {
             metrics.hopsDetected("UP").increment();
             metrics.scoringItems().increment();
             metrics.checkpointLatency("scored").record(Duration.ofSeconds(1));
+            metrics.scoringDuration().record(Duration.ofSeconds(2));
+            io.micrometer.core.instrument.Gauge.builder(ServiceMetrics.CONSUMER_GROUP_LAG, () -> 3)
+                    .tag("group", "g").tag("topic", "t").register(metrics.registry());
             scrape = metrics.scrape();
         }
         Set<String> used = new TreeSet<>();
@@ -57,7 +63,8 @@ class GrafanaDashboardTest {
             }
         }
         assertEquals(Set.of("modehop_events_in_total", "modehop_events_out_total", "modehop_dlq_records_total",
-                "modehop_hops_detected_total", "modehop_scoring_items_total", "modehop_checkpoint_latency_seconds_bucket"), used);
+                "modehop_hops_detected_total", "modehop_scoring_items_total", "modehop_checkpoint_latency_seconds_bucket",
+                "modehop_scoring_duration_seconds_bucket", "modehop_consumer_group_lag"), used);
         for (String metric : used) {
             assertTrue(scrape.contains("\n" + metric + "{"), metric + " is not in the /metrics output");
         }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -87,6 +89,7 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
     private final String scorerId;
     private final PrintStream log;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile ScorerListener listener = ScorerListener.NONE;
 
     /** What became of one record. */
     public enum Outcome { SCORED, DEAD_LETTERED }
@@ -166,10 +169,25 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
                 scorerId, log);
     }
 
+    /** Who hears of assignments, scored checkpoints and dead letters (metrics, readiness); set before {@link #run()}. */
+    public ScorerWorker listener(ScorerListener listener) {
+        this.listener = listener == null ? ScorerListener.NONE : listener;
+        return this;
+    }
+
     /** Polls until {@link #close()} (from another thread) or a Kafka error. */
     @Override
     public void run() {
-        consumer.subscribe(List.of(source.name()));
+        consumer.subscribe(List.of(source.name()), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                listener.onAssigned(consumer.assignment());
+            }
+
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+        });
         try {
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
@@ -251,6 +269,12 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
         }
         scores.flush();
         await(sent);
+        int items = 0;
+        for (TaskScore t : result.score().tasks()) {
+            items += t.items();
+        }
+        listener.onScored(items, Duration.ofMillis(durationMs),
+                Duration.ofMillis(Math.max(0, System.currentTimeMillis() - event.getProducedAt())));
         log.println("[" + scorerId + "] " + label + " scored on " + suite.name() + " " + suite.version() + " in "
                 + durationMs + " ms (" + result.device() + "): " + summary(result.score().tasks())
                 + matchRates(result.generative().tasks()));
@@ -326,6 +350,7 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
                 record.value(), h));
         deadLetters.flush();
         await(List.of(f));
+        listener.onDeadLetter(reason);
         log.println("[" + scorerId + "] " + record.topic() + "-" + record.partition() + "@" + record.offset()
                 + " -> " + source.dlq() + ": " + reason);
         return Outcome.DEAD_LETTERED;

@@ -192,7 +192,22 @@ class ScorerWorkerTest {
         consumer.addRecord(record(2, "run-b", 100, "file://" + good));
         consumer.schedulePollTask(() -> { });
         consumer.schedulePollTask(worker::close);
+        List<String> heard = new java.util.ArrayList<>();
+        worker.listener(new ScorerListener() {
+            @Override
+            public void onScored(int items, java.time.Duration took, java.time.Duration sinceAnnounced) {
+                heard.add("scored " + items + (took.isNegative() ? " negative" : "")
+                        + (sinceAnnounced.toMillis() > 0 ? "" : " not since the announcement"));
+            }
+
+            @Override
+            public void onDeadLetter(String reason) {
+                heard.add("dead letter");
+            }
+        });
         worker.run();
+        assertEquals(List.of("dead letter", "dead letter", "scored 1024"), heard,
+                "the listener hears every outcome where it happens, with the items the scores count");
 
         assertEquals(2, dlq.history().size());
         ProducerRecord<String, byte[]> dead = dlq.history().get(0);
