@@ -133,6 +133,7 @@ service_env() {
       echo "MODEHOP_GROUP_INSTANCE_ID=$name"
       echo "MODEHOP_STREAMS_STATE_DIR=$DIR/$name/state"
       echo "MODEHOP_STREAMS_APPLICATION_SERVER=127.0.0.1:$((BASE + 50 + i))"
+      echo "MODEHOP_STREAMS_QUERY_HOST=127.0.0.1"
       echo "MODEHOP_STREAMS_QUERY_PORT=$((BASE + 50 + i))"
       echo "MODEHOP_KAFKA_REPLICATION_FACTOR=3"
       ;;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code modehop probes import --gdsuite} as a user runs it. */
 class GdsuiteCommandsTest {
-    static final Path GDSUITE = Path.of("..", "scorer", "src", "test", "resources", "gdsuite");
+    static final Path GDSUITE = Path.of("..", "probes", "src", "test", "resources", "gdsuite");
 
     @TempDir
     Path tmp;

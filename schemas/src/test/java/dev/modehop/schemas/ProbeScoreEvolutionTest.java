@@ -57,6 +57,7 @@ class ProbeScoreEvolutionTest {
         for (Schema.Field f : old.getFields()) {
             before.put(f.name(), switch (f.name()) {
                 case "id", "runId", "suite", "family", "task", "scorerId" -> "x";
+                case "metric" -> "hard_accuracy";
                 case "step", "durationMs", "producedAt" -> 7L;
                 case "seedCount", "taskCount" -> 1;
                 case "items" -> 64;

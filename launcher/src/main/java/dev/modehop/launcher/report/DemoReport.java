@@ -70,9 +70,12 @@ public final class DemoReport {
             List<dev.modehop.core.DataSelection.SelectedWindow> windows =
                     (List<dev.modehop.core.DataSelection.SelectedWindow>) r.dataManifest.get("windows");
             for (dev.modehop.core.DataSelection.SelectedWindow w : windows) {
-                out.printf("  %-6s steps %5d-%-5d %s%n", w.windowId(), w.startStep(), w.endStep(), w.mixture());
+                out.printf("  %-6s steps %5d-%-5d %s%n", w.windowId(), w.startStep(), w.endStep(),
+                        RunReports.mixture(w.mixture()));
             }
-            out.println("  selected mixture: " + r.dataManifest.get("mixture"));
+            @SuppressWarnings("unchecked")
+            Map<String, Double> selected = (Map<String, Double>) r.dataManifest.get("mixture");
+            out.println("  selected mixture: " + RunReports.mixture(selected));
         }
         if (!r.predictorTests.isEmpty()) {
             out.println("predictor vs random baseline (r with the soft score; baseline best |r| mean / p95):");

@@ -119,6 +119,7 @@ public final class RunReports {
         }
     }
 
+    /** A mixture as "icl 0.90, iwl 0.10": sorted by source, two decimals (1 - 0.9 prints as 0.10). */
     static String mixture(Map<String, Double> mixture) {
         return new TreeMap<>(mixture).entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).collect(Collectors.joining(", "));

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * alone, a task with no row left is not scored, and a suite with no row left is an error.
  */
 class ContextOverflowTest {
-    private static final Path GDSUITE = Path.of("src", "test", "resources", "gdsuite");
+    private static final Path GDSUITE = Path.of("..", "probes", "src", "test", "resources", "gdsuite");
     private static final Path FIXTURE = Path.of("src", "test", "resources", "reference-fixtures", "neox-parallel-rot25");
 
     @Test
