@@ -22,14 +22,12 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -114,20 +112,7 @@ public final class AveragingWorker implements Runnable, AutoCloseable {
     public void run() {
         requests.subscribe(List.of(topics.averagingRequested.name()));
         try {
-            while (running.get()) {
-                for (ConsumerRecord<String, byte[]> r : requests.poll(Duration.ofMillis(500))) {
-                    handle(r);
-                    requests.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()),
-                            new OffsetAndMetadata(r.offset() + 1)));
-                    if (!running.get()) {
-                        break;
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
+            CommitEachRecord.run(requests, running, this::handle);
         } finally {
             requests.close();
             announcements.close();
