@@ -71,8 +71,9 @@ class ToyDemoTest {
         long backWithout = flipped(uncontrolled).get(1).step();
         RunRecord.Hop firstDown = flipped(controlled).get(0);
         assertEquals("PARROT", firstDown.to());
-        RunRecord.Hop back = flipped(controlled).get(1);
-        assertEquals("GENERALIZING", back.to());
+        // the way back may pass through the middle band for a checkpoint (PARROT -> MIXED -> GENERALIZING)
+        RunRecord.Hop back = flipped(controlled).stream().skip(1).filter(h -> h.to().equals("GENERALIZING"))
+                .findFirst().orElseThrow(() -> new AssertionError("never back to GENERALIZING: " + flipped(controlled)));
         assertTrue(back.step() < backWithout, "with control back at " + back.step() + ", without at " + backWithout);
     }
 
