@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -122,6 +123,10 @@ class MonitorQueryServerTest {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
+        // one request in flight and every send acknowledged before the next: on a just-created topic the first
+        // batches can be refused (OutOfOrderSequence after a retried batch), and a silently lost score leaves
+        // its run waiting for ever
+        cfg.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(cfg, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 1; i <= 20; i++) {
                 long step = 50L * i;
@@ -134,7 +139,18 @@ class MonitorQueryServerTest {
     }
 
     private static <V> void send(KafkaProducer<String, byte[]> p, Topic<V> topic, String key, V value) {
-        p.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic.name(), key,
+                topic.valueSerde().serializer().serialize(topic.name(), value));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                p.send(r).get(30, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("could not write the test's input " + key, e);
+                }
+            }
+        }
     }
 
     private static void awaitRunning(MonitorStreamsJob... jobs) throws InterruptedException {
