@@ -1,5 +1,6 @@
 package dev.modehop.scorer.worker;
 
+import dev.modehop.core.CheckpointAnnouncement;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
@@ -87,10 +88,12 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
     private final String scorerId;
     private final PrintStream log;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private long recordedSkipped;
     private volatile ScorerListener listener = ScorerListener.NONE;
 
     /** What became of one record. */
-    public enum Outcome { SCORED, DEAD_LETTERED }
+    /** SKIPPED: an announcement replayed from a recorded history, whose scores came with it (not bad input). */
+    public enum Outcome { SCORED, DEAD_LETTERED, SKIPPED }
 
     public ScorerWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> deadLetters,
                         Producer<String, ProbeScore> scores, Producer<String, CheckpointPredictors> predictors,
@@ -217,6 +220,14 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             return deadLetter(record, "cannot decode CheckpointReady: " + e.getMessage(), null, e);
+        }
+        if (CheckpointAnnouncement.isRecorded(event.getUri())) {
+            // one line per hundred: a replayed history announces every step
+            if (recordedSkipped++ % 100 == 0) {
+                log.println("[" + scorerId + "] " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                        + " skipped: replayed from a recorded history (" + recordedSkipped + " so far)");
+            }
+            return Outcome.SKIPPED;
         }
         String label = "run " + event.getRunId() + " step " + event.getStep();
         Path folder;

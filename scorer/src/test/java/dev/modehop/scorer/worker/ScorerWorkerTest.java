@@ -247,6 +247,16 @@ class ScorerWorkerTest {
     }
 
     @Test
+    void replayedAnnouncementsAreSkippedNotDeadLettered() {
+        var outcome = worker.handle(record(0, "run-r", 50, "replay:examples/flipped-hops.csv#step50"));
+        assertEquals(ScorerWorker.Outcome.SKIPPED, outcome);
+        assertTrue(dlq.history().isEmpty(), "a recorded history's announcement is not bad input");
+        assertTrue(scores.history().isEmpty(), "its scores came with the history");
+        // a scheme that only starts the same is still a remote URI
+        assertEquals(ScorerWorker.Outcome.DEAD_LETTERED, worker.handle(record(1, "run-r", 60, "replays://x/y")));
+    }
+
+    @Test
     void remoteUrisAreRefusedClearly() {
         var outcome = worker.handle(record(0, "run-c", 1, "s3://bucket/ckpt"));
         assertEquals(ScorerWorker.Outcome.DEAD_LETTERED, outcome);
