@@ -86,14 +86,7 @@ public final class AveragingWorker implements Runnable, AutoCloseable {
     /** A worker with real Kafka clients; {@code groupId} is the averaging group (not the scoring one). */
     public static AveragingWorker create(Map<String, Object> kafka, String groupId, Topics topics,
                                          ScorerSettings scorer, Settings settings, String scorerId, PrintStream log) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
-        c.putAll(kafka);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, scorerId + "-averaging");
+        Map<String, Object> c = CommitEachRecord.consumerConfig(kafka, groupId, scorerId + "-averaging");
         Map<String, Object> a = new HashMap<>(kafka);
         a.remove(ConsumerConfig.GROUP_ID_CONFIG);
         a.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

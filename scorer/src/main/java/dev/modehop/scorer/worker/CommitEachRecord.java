@@ -1,10 +1,12 @@
 package dev.modehop.scorer.worker;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -17,6 +19,22 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class CommitEachRecord {
     private CommitEachRecord() {
+    }
+
+    /**
+     * The consumer settings the loop needs: one record per poll, offsets committed by the loop only, an hour
+     * allowed between polls (one checkpoint can take that long), from the earliest offset of a new group.
+     */
+    static Map<String, Object> consumerConfig(Map<String, Object> kafka, String groupId, String clientId) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
+        c.putAll(kafka);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return c;
     }
 
     static void run(Consumer<String, byte[]> consumer, AtomicBoolean running,

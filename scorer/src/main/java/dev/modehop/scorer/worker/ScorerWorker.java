@@ -141,17 +141,10 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
      */
     public static ScorerWorker create(Map<String, Object> kafka, String groupId, String groupInstanceId, Topics topics,
                                       ScorerSettings settings, String scorerId, PrintStream log) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofHours(1).toMillis());
-        c.putAll(kafka);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        Map<String, Object> c = CommitEachRecord.consumerConfig(kafka, groupId, scorerId + "-consumer");
         if (groupInstanceId != null) {
             c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
         }
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, scorerId + "-consumer");
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.putAll(kafka);

@@ -32,7 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +48,9 @@ class GenerativeScoringTest {
     @TempDir
     Path dir;
 
-    private final Topic<CheckpointReady> ready = new Topic<>("modehop.checkpoint.ready", Serdes.String(),
-            PlainAvroSerde.of(CheckpointReady.class));
-    private final Topic<ProbeScore> scored = new Topic<>("modehop.probe.scored", Serdes.String(),
-            PlainAvroSerde.of(ProbeScore.class));
-    private final Topic<CheckpointPredictors> predictorTopic = new Topic<>("modehop.checkpoint.predictors",
-            Serdes.String(), PlainAvroSerde.of(CheckpointPredictors.class));
+    private final Topic<CheckpointReady> ready = PlainTopics.READY;
+    private final Topic<ProbeScore> scored = PlainTopics.SCORED;
+    private final Topic<CheckpointPredictors> predictorTopic = PlainTopics.PREDICTORS;
 
     private static String counting(int from, int n) {
         StringBuilder sb = new StringBuilder();

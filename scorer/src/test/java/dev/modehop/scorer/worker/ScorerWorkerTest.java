@@ -26,7 +26,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,14 +35,10 @@ class ScorerWorkerTest {
     @TempDir
     Path dir;
 
-    private final Topic<CheckpointReady> ready = new Topic<>("modehop.checkpoint.ready", Serdes.String(),
-            PlainAvroSerde.of(CheckpointReady.class));
-    private final Topic<ProbeScore> scored = new Topic<>("modehop.probe.scored", Serdes.String(),
-            PlainAvroSerde.of(ProbeScore.class));
-    private final Topic<CheckpointPredictors> predictorTopic = new Topic<>("modehop.checkpoint.predictors",
-            Serdes.String(), PlainAvroSerde.of(CheckpointPredictors.class));
-    private final Topic<ScoringProgress> progressTopic = new Topic<>("modehop.scoring.progress", Serdes.String(),
-            PlainAvroSerde.of(ScoringProgress.class));
+    private final Topic<CheckpointReady> ready = PlainTopics.READY;
+    private final Topic<ProbeScore> scored = PlainTopics.SCORED;
+    private final Topic<CheckpointPredictors> predictorTopic = PlainTopics.PREDICTORS;
+    private final Topic<ScoringProgress> progressTopic = PlainTopics.PROGRESS;
     private final TopicPartition partition = new TopicPartition(ready.name(), 0);
     private TrackingConsumer consumer;
 
