@@ -27,10 +27,12 @@ class FlinkEngineTest {
                     "--registry", stack.registry.url(), "--run", "example",
                     Path.of("..", "examples", "flipped-hops.csv").toString());
             assertEquals(0, replay.code(), replay.out() + replay.err());
+            // every kind awaited: the sink's records of different topics become visible at different moments
             boolean done = out.await(() -> out.received(ModeObservation.class).size() >= 40
+                    && out.received(ModeHop.class).size() >= 4
                     && out.received(HopStability.class).size() >= 4, Duration.ofSeconds(120));
-            assertTrue(done, "observations " + out.received(ModeObservation.class).size() + ", verdicts "
-                    + out.received(HopStability.class).size());
+            assertTrue(done, "observations " + out.received(ModeObservation.class).size() + ", hops "
+                    + out.received(ModeHop.class).size() + ", verdicts " + out.received(HopStability.class).size());
             List<Long> hopSteps = out.received(ModeHop.class).stream().map(ModeHop::getStep).distinct().sorted().toList();
             assertEquals(List.of(650L, 1250L, 1700L, 1750L), hopSteps);
             List<String> verdicts = out.received(HopStability.class).stream()
