@@ -66,7 +66,10 @@ class LocalClusterTest {
         Files.createDirectories(dir);
         Path rules = Files.writeString(dir.resolve("rules.txt"), Reference.RULES);
         Map<String, Long> everyPid = new TreeMap<>();
-        LocalCluster cluster = LocalCluster.up(dir, Map.of("MODEHOP_RULES_FILE", rules.toString()), Duration.ofMinutes(4));
+        // Progress every 0.2 s: the toy checkpoint scores in about 4 s on a quiet machine, inside the default
+        // interval, and the scorer is killed on its first mid-checkpoint progress line.
+        LocalCluster cluster = LocalCluster.up(dir, Map.of("MODEHOP_RULES_FILE", rules.toString(),
+                "MODEHOP_PROGRESS_SECONDS", "0.2"), Duration.ofMinutes(4));
         try {
             everyPid.putAll(cluster.pids());
             System.out.printf("local cluster up in %.1f s (%d processes: %s)%n", cluster.upSeconds, everyPid.size(),
@@ -215,6 +218,20 @@ class LocalClusterTest {
         }
     }
 
+    /** Writes a toy checkpoint for a run on {@code owner}'s partitions, announces it, and owes its scores. */
+    private static String announceToyCheckpoint(EventPublisher publisher, Topics topics, Path dir,
+                                                Map.Entry<String, Set<Integer>> owner, int partitions,
+                                                Set<String> owedScores) throws Exception {
+        String run = runOn("toy-" + owner.getKey() + "-", owner.getValue(), partitions);
+        long step = 50;
+        Path folder = RandomCheckpoints.write(dir.resolve("checkpoints").resolve(run), RandomCheckpoints.toyRun(),
+                step, 0.5, TensorDType.F32, ToyVocabulary.tokenizerJson());
+        publisher.send(topics.checkpointReady, run, CheckpointReady.newBuilder().setRunId(run).setStep(step)
+                .setTokensSeen(0).setUri(folder.toString()).setSuite("toy").setProducedAt(1L).build());
+        ProbeSuite.load("toy").byTask().keySet().forEach(t -> owedScores.add(Ids.probeScore(run, step, t.family(), t.task())));
+        return run;
+    }
+
     /**
      * Histories stream in ({@link Workload}) and each scorer scores a toy checkpoint while a broker, a Streams
      * instance and a scorer (inside its checkpoint) are each killed with SIGKILL and restarted.
@@ -230,15 +247,12 @@ class LocalClusterTest {
              CommittedOutputs scores = new CommittedOutputs(cluster.bootstrap, topics, List.of(topics.probeScored.name()))) {
             long started = System.nanoTime();
             long countAtStart = outputs.count();
-            // One toy checkpoint on each scorer's partitions: both score at once, and scorer-1 is killed inside its own.
+            // One toy checkpoint on each scorer's partitions: scorer-2's now, scorer-1's after the broker and Streams
+            // kills, so that scorer-1 is still inside its own when it is killed (a toy checkpoint scores in seconds).
             for (Map.Entry<String, Set<Integer>> owner : scorerPartitions.entrySet()) {
-                String run = runOn("toy-" + owner.getKey() + "-", owner.getValue(), partitions);
-                long step = 50;
-                Path folder = RandomCheckpoints.write(dir.resolve("checkpoints").resolve(run), RandomCheckpoints.toyRun(),
-                        step, 0.5, TensorDType.F32, ToyVocabulary.tokenizerJson());
-                publisher.send(topics.checkpointReady, run, CheckpointReady.newBuilder().setRunId(run).setStep(step)
-                        .setTokensSeen(0).setUri(folder.toString()).setSuite("toy").setProducedAt(1L).build());
-                ProbeSuite.load("toy").byTask().keySet().forEach(t -> owedScores.add(Ids.probeScore(run, step, t.family(), t.task())));
+                if (!owner.getKey().equals("scorer-1")) {
+                    announceToyCheckpoint(publisher, topics, dir, owner, partitions, owedScores);
+                }
             }
             publisher.awaitDelivery();
             while (outputs.firstArrivalAfter(started) < 0) {
@@ -248,8 +262,11 @@ class LocalClusterTest {
             recovery.put("broker-2", killAndRestart(cluster, "broker-2", outputs, topics.hopDetected.name()));
             Launched.sleep(2_000);
             recovery.put("streams-1", killAndRestart(cluster, "streams-1", outputs, topics.modeObserved.name()));
+            String scorer1Run = announceToyCheckpoint(publisher, topics, dir,
+                    Map.entry("scorer-1", scorerPartitions.get("scorer-1")), partitions, owedScores);
+            publisher.awaitDelivery();
             java.util.regex.Pattern midCheckpoint = java.util.regex.Pattern.compile(
-                    "run toy-scorer-1-\\d+ step 50 toy: \\d+/1024 items \\((?!100%)\\d+%\\)");
+                    "run " + scorer1Run + " step 50 toy: \\d+/1024 items \\((?!100%)\\d+%\\)");
             long since = System.nanoTime();
             while (!midCheckpoint.matcher(cluster.log("scorer-1")).find()) {
                 if (System.nanoTime() - since > Duration.ofSeconds(120).toNanos()) {
