@@ -49,6 +49,9 @@ public final class StreamsBenchmark {
     private StreamsBenchmark() {
     }
 
+    /** Kafka Streams settings given with {@code --streams-set k=v,k=v}, applied to the copy and the job alike. */
+    private static Map<String, Object> streamsOverrides = Map.of();
+
     record Workload(int runs, int families, int checkpoints) {
         int events() {
             return runs * checkpoints * (1 + families);
@@ -60,6 +63,7 @@ public final class StreamsBenchmark {
         int families = intArg(args, "--families", 4);
         int checkpoints = intArg(args, "--checkpoints", 100);
         Workload load = new Workload(runs, families, checkpoints);
+        streamsOverrides = settings(stringArg(args, "--streams-set", ""));
         Workload paced = new Workload(Math.max(1, runs / 4), families, Math.min(checkpoints, 60));
         System.out.printf("workload: %d runs x %d families x %d checkpoints = %d input events (throughput);%n"
                 + "          %d runs x %d checkpoints paced at 20 checkpoints/s per run (latency)%n",
@@ -100,6 +104,20 @@ public final class StreamsBenchmark {
         }
     }
 
+    /** {@code k=v,k=v} as a settings map; blank gives none. */
+    static Map<String, Object> settings(String pairs) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (String pair : pairs.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            } else if (!pair.isBlank()) {
+                throw new IllegalArgumentException("--streams-set wants key=value pairs, got '" + pair + "'");
+            }
+        }
+        return m;
+    }
+
     // ---- the three pipelines ----
 
     static String rawPassThrough(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Workload load, Workload paced)
@@ -137,7 +155,7 @@ public final class StreamsBenchmark {
                     Consumed.with(Serdes.String(), Serdes.ByteArray())).to(outTopic, Produced.with(Serdes.String(),
                     Serdes.ByteArray()));
             Properties p = MonitorStreamsJob.config(kafka.bootstrapServers(), "bench-copy-" + UUID.randomUUID(),
-                    state.resolve("copy-" + UUID.randomUUID()).toString(), Map.of());
+                    state.resolve("copy-" + UUID.randomUUID()).toString(), streamsOverrides);
             KafkaStreams s = new KafkaStreams(b.build(), p);
             startAndWait(s);
             return () -> s.close(Duration.ofSeconds(30));
@@ -150,7 +168,7 @@ public final class StreamsBenchmark {
         Result r = measure("job", kafka, registry, load, paced, (topics, outTopic) -> {
             MonitorStreamsJob job = MonitorStreamsJob.start(topics, new RunMonitor(MonitorConfig.defaults()),
                     MonitorStreamsJob.config(kafka.bootstrapServers(), "bench-job-" + UUID.randomUUID(),
-                            state.resolve("job-" + UUID.randomUUID()).toString(), Map.of()));
+                            state.resolve("job-" + UUID.randomUUID()).toString(), streamsOverrides));
             return job::close;
         });
         return r.row("modehop Kafka Streams job (exactly_once_v2)");
@@ -161,7 +179,7 @@ public final class StreamsBenchmark {
         return phase("job-" + name + "-t", kafka, registry, w, (topics, outTopic) -> {
             MonitorStreamsJob job = MonitorStreamsJob.start(topics, new RunMonitor(MonitorConfig.defaults()),
                     MonitorStreamsJob.config(kafka.bootstrapServers(), "bench-" + name + "-" + UUID.randomUUID(),
-                            state.resolve(name + "-" + UUID.randomUUID()).toString(), Map.of()));
+                            state.resolve(name + "-" + UUID.randomUUID()).toString(), streamsOverrides));
             return job::close;
         }, false);
     }

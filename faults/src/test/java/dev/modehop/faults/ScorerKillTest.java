@@ -1,6 +1,7 @@
 package dev.modehop.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.core.Ids;
@@ -10,10 +11,12 @@ import dev.modehop.events.ProbeScore;
 import dev.modehop.producers.sdk.EventPublisher;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topics;
-import dev.modehop.scorer.checkpoint.TensorDType;
-import dev.modehop.scorer.model.RandomCheckpoints;
 import dev.modehop.probes.ProbeSuite;
-import dev.modehop.probes.toy.ToyVocabulary;
+import dev.modehop.toyrun.DataWindow;
+import dev.modehop.toyrun.PlannedWindow;
+import dev.modehop.toyrun.ToyRun;
+import dev.modehop.toyrun.ToyRunConfig;
+import dev.modehop.toyrun.ToyRunListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,12 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL while it scores a checkpoint and restarted at once: every announced checkpoint is scored and on
  * probe.scored (a checkpoint whose scores were sent but not yet committed may be scored twice, with the same
  * ids and values, which the monitor drops as duplicates), none is dead-lettered. Downstream, the Kafka Streams
- * job ({@code modehop streams}, its own process) turns the scores into exactly one observation per family and
+ * job ({@code modehop streams}, its own process) turns the scores of a toy run that hops (trained here, 10
+ * checkpoints) into exactly one observation per family and
  * checkpoint, and exactly the hops, verdicts and alerts that the offline detectors ({@code modehop detect}'s
  * path) find on the same scores pooled per family: none lost, none duplicated by the re-sent scores.
  */
 class ScorerKillTest {
-    static final int CHECKPOINTS = 8;
+    /** 500 steps at p_icl 0.9, then 500 at 0.1: one hop of each toy family after step 500. */
+    static final List<PlannedWindow> SCHEDULE = List.of(new PlannedWindow(500, 0.9), new PlannedWindow(500, 0.1));
     static final String RUN = "scorer-fault";
     /** A progress line of a checkpoint not finished yet: the kill falls inside its scoring. */
     static final Pattern MID_CHECKPOINT = Pattern.compile("run " + RUN + " step \\d+ toy: \\d+/1024 items \\((?!100%)\\d+%\\)");
@@ -92,20 +97,19 @@ class ScorerKillTest {
                                 CommittedOutputs outputs) throws Exception {
         int tasks = ProbeSuite.load("toy").byTask().size();
         Set<String> owed = new TreeSet<>();
+        Map<Long, Path> checkpoints = trainToyRun(tmp.resolve("toy-run"));
         try (EventPublisher publisher = new EventPublisher(bootstrap, Map.of())) {
-            for (int i = 1; i <= CHECKPOINTS; i++) {
-                long step = 50L * i;
-                Path folder = RandomCheckpoints.write(tmp.resolve("checkpoint-" + step), RandomCheckpoints.toyRun(),
-                        step, 0.5, TensorDType.F32, ToyVocabulary.tokenizerJson());
+            for (Map.Entry<Long, Path> c : checkpoints.entrySet()) {
+                long step = c.getKey();
                 publisher.send(topics.checkpointReady, RUN, CheckpointReady.newBuilder().setRunId(RUN).setStep(step)
-                        .setTokensSeen(0).setUri(folder.toString()).setSuite("toy")
+                        .setTokensSeen(0).setUri(c.getValue().toString()).setSuite("toy")
                         .setProducedAt(System.currentTimeMillis()).build());
                 ProbeSuite.load("toy").byTask().keySet().forEach(t ->
                         owed.add(Ids.probeScore(RUN, step, t.family(), t.task())));
             }
             publisher.awaitDelivery();
         }
-        assertEquals(CHECKPOINTS * tasks, owed.size());
+        assertEquals(checkpoints.size() * tasks, owed.size());
         Launched scorer = Launched.start("scorer-0", logs, "1g", false, scorerEnv, "scorer", "--suite", "toy");
         try (CommittedOutputs scores = new CommittedOutputs(bootstrap, topics,
                 List.of(topics.probeScored.name(), topics.checkpointReady.dlq()))) {
@@ -166,6 +170,8 @@ class ScorerKillTest {
             }));
             Reference reference = Reference.empty();
             reference.add(points, RUN);
+            // The schedule's switch to p_icl 0.1 makes the toy model hop; a comparison of empty sets proves nothing.
+            assertFalse(reference.hops().isEmpty(), "the offline reference finds the toy run's hop: " + points);
             List<Ledger> ledgers = new ArrayList<>(outputs.settle(reference, Duration.ofSeconds(90)));
             ledgers.add(0, Ledger.of("observations", observations,
                     outputs.values(topics.modeObserved).stream().map(o -> o.getId()).toList()));
@@ -178,6 +184,28 @@ class ScorerKillTest {
         } finally {
             scorer.close();
         }
+    }
+
+    /**
+     * The toy run (TOYRUN.md's model and optimizer) trained for {@link #SCHEDULE}, a checkpoint every 100 steps:
+     * generalizing in the ICL-rich window, then a hop to the memorized answer once the mixture turns.
+     */
+    static Map<Long, Path> trainToyRun(Path dir) {
+        Map<Long, Path> folders = new TreeMap<>();
+        ToyRunConfig config = ToyRunConfig.defaults(dir, 0).withSchedule(SCHEDULE).withCheckpointEvery(100);
+        try (ToyRun run = new ToyRun(config, new ToyRunListener() {
+            @Override
+            public void onCheckpoint(long step, Path folder, double trainLoss) {
+                folders.put(step, folder);
+            }
+
+            @Override
+            public void onWindowClosed(DataWindow window) {
+            }
+        })) {
+            run.run();
+        }
+        return folders;
     }
 
     private static Set<String> ids(CommittedOutputs scores, Topics topics) {
