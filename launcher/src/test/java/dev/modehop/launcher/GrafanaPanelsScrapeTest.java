@@ -10,7 +10,6 @@ import dev.modehop.core.MonitorConfig;
 import dev.modehop.embedded.EmbeddedKafka;
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
 import dev.modehop.events.CheckpointReady;
-import dev.modehop.events.ProbeScore;
 import dev.modehop.ops.GracefulShutdown;
 import dev.modehop.ops.ServiceConfig;
 import dev.modehop.producers.sdk.EventPublisher;
@@ -20,6 +19,7 @@ import dev.modehop.scorer.checkpoint.TensorDType;
 import dev.modehop.scorer.model.RandomCheckpoints;
 import dev.modehop.probes.toy.ToyVocabulary;
 import dev.modehop.scorer.worker.ScorerSettings;
+import dev.modehop.schemas.ProbeScores;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -151,10 +151,9 @@ class GrafanaPanelsScrapeTest {
                 publisher.send(topics.checkpointReady, "hop-run", CheckpointReady.newBuilder().setRunId("hop-run")
                         .setStep(step).setUri(tmp.resolve("nowhere").toString()).setProducedAt(base + step).build());
                 double acc = i < 7 ? 0.95 : 0.05;
-                publisher.send(topics.probeScored, "hop-run", ProbeScore.newBuilder().setId("hop-run/" + step + "/flipped/main")
-                        .setRunId("hop-run").setStep(step).setSuite("toy").setFamily("flipped").setTask("main")
-                        .setSeedCount(4).setItems(512).setHardAccuracy(acc).setSoftScore(2 * acc - 1).setStderr(null)
-                        .setTaskCount(1).setScorerId("test").setDurationMs(1).setProducedAt(base + step).build());
+                publisher.send(topics.probeScored, "hop-run", ProbeScores.counted("hop-run", step, "toy", "flipped", "main",
+                        512, acc, 2 * acc - 1).setSeedCount(4).setScorerId("test").setDurationMs(1)
+                        .setProducedAt(base + step).build());
             }
             assertEquals(0, publisher.awaitDelivery().failed());
         }
