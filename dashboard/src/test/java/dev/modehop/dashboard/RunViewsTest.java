@@ -36,7 +36,7 @@ class RunViewsTest {
     }
 
     static ProbeScore score(String run, long step, String task, double acc, Integer items) {
-        return ProbeScores.counted(run, step, "toy", "flipped", task, items, acc, 2 * acc - 1).build();
+        return ProbeScores.of(run, step, "toy", "flipped", task, acc).setItems(items).setSoftScore(2 * acc - 1).build();
     }
 
     static ModeObservation observed(String run, long step, Mode mode, double acc) {
