@@ -27,7 +27,6 @@ import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,12 +37,6 @@ class OutputTableTest {
 
     @RegisterExtension
     static final EmbeddedServers SERVERS = EmbeddedServers.registry();
-    static Topics topics;
-
-    @BeforeAll
-    static void start() {
-        topics = Topics.create("", SERVERS.serdeConfig());
-    }
 
     /** One of each output, every field set to something other than its wire default. */
     private static List<Output> everyOutput() {
@@ -67,6 +60,7 @@ class OutputTableTest {
 
     @Test
     void everyOutputFieldReachesItsWireRecord() {
+        Topics topics = SERVERS.topics("");
         for (Output o : everyOutput()) {
             SpecificRecord wire = OutputTable.wire(o, 1_767_225_600_000L);
             assertNotNull(wire, o.getClass().getSimpleName());
@@ -103,6 +97,7 @@ class OutputTableTest {
 
     @Test
     void aHeldBackResultFromOlderStateIsRebuiltFromWhatTheMonitorKept() {
+        Topics topics = SERVERS.topics("");
         ProbeResult kept = new ProbeResult("r", 50, "toy", "f", "main", 4, 512, 0.9, 0.8, 0.02, 2, 1234);
         ProbeScore back = topics.probeScored.valueSerde().deserializer().deserialize(topics.probeScored.name(),
                 new OutputTable(topics).heldBack(kept));
