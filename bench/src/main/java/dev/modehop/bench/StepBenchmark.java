@@ -4,7 +4,6 @@ import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
 import dev.modehop.events.CheckpointReady;
-import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
@@ -14,6 +13,7 @@ import dev.modehop.step.PartCodec;
 import dev.modehop.step.RunStore;
 import dev.modehop.step.StepInput;
 import dev.modehop.step.StepSettings;
+import dev.modehop.schemas.ProbeScores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -143,10 +143,8 @@ public final class StepBenchmark {
                     .setUri("/ckpt/" + stepNo).setProducedAt(t + c).build(), out.size(), t + c));
             for (int f = 0; f < series && out.size() < count; f++) {
                 double acc = ((c + f) / 10) % 2 == 0 ? 0.95 : 0.05;
-                out.add(input(topics.probeScored, ProbeScore.newBuilder().setId("run/" + stepNo + "/f" + f + "/main")
-                        .setRunId("run").setStep(stepNo).setSuite("bench").setFamily("family" + f).setTask("main")
-                        .setItems(512).setHardAccuracy(acc).setSoftScore(2 * acc - 1).setTaskCount(series)
-                        .setProducedAt(t + c).build(), out.size(), t + c));
+                out.add(input(topics.probeScored, ProbeScores.counted("run", stepNo, "bench", "family" + f, "main", 512,
+                        acc, 2 * acc - 1).setTaskCount(series).setProducedAt(t + c).build(), out.size(), t + c));
             }
         }
         return out;

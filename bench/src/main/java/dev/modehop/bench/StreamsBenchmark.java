@@ -10,6 +10,7 @@ import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topics;
 import dev.modehop.streams.MonitorStreamsJob;
+import dev.modehop.schemas.ProbeScores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -269,9 +270,7 @@ public final class StreamsBenchmark {
                     for (int f = 0; f < w.families(); f++) {
                         double acc = ((i + r + f) / 10) % 2 == 0 ? 0.95 : 0.05;
                         String family = "family" + f;
-                        ProbeScore s = ProbeScore.newBuilder().setId(run + "/" + step + "/" + family + "/main")
-                                .setRunId(run).setStep(step).setSuite("bench").setFamily(family).setTask("main")
-                                .setItems(512).setHardAccuracy(acc).setSoftScore(2 * acc - 1)
+                        ProbeScore s = ProbeScores.counted(run, step, "bench", family, "main", 512, acc, 2 * acc - 1)
                                 .setTaskCount(w.families()).setProducedAt(now).build();
                         String id = step + "/" + family;
                         if (f == w.families() - 1) {

@@ -9,10 +9,26 @@ import java.util.Optional;
  *
  * @param taskCount how many results the scorer sends for this checkpoint; the checkpoint is complete
  *                  when all of them arrived
+ * @param received  the record as it arrived (its value bytes, opaque to the monitor), kept only while the result
+ *                  is held back for a run not yet announced: a result given up goes to the dead-letter topic as
+ *                  it came, with every field, not rebuilt from the fields the monitor reads; null otherwise
  */
 public record ProbeResult(String runId, long step, String suite, String family, String task, int seedCount,
                           Integer items, double hardAccuracy, double softScore, Double stderr, int taskCount,
-                          long producedAt) {
+                          long producedAt, byte[] received) {
+
+    public ProbeResult(String runId, long step, String suite, String family, String task, int seedCount,
+                       Integer items, double hardAccuracy, double softScore, Double stderr, int taskCount,
+                       long producedAt) {
+        this(runId, step, suite, family, task, seedCount, items, hardAccuracy, softScore, stderr, taskCount,
+                producedAt, null);
+    }
+
+    /** This result without the bytes it arrived as: what the monitor keeps of a result it accepted. */
+    public ProbeResult withoutReceived() {
+        return received == null ? this : new ProbeResult(runId, step, suite, family, task, seedCount, items,
+                hardAccuracy, softScore, stderr, taskCount, producedAt, null);
+    }
 
     public String id() {
         return Ids.probeScore(runId, step, family, task);

@@ -174,7 +174,9 @@ public final class RunMonitor {
     }
 
     /** Files a result of an announced run; drains nothing. */
-    private List<Output> accept(RunState run, ProbeResult r) {
+    private List<Output> accept(RunState run, ProbeResult received) {
+        // only a held-back result may still be dead-lettered whole; an accepted one needs no copy of its bytes
+        ProbeResult r = received.withoutReceived();
         if (r.step() > run.lastProcessedStep) {
             file(run, pending(run, r.step()), r);
             return new ArrayList<>();

@@ -14,12 +14,12 @@ import dev.modehop.embedded.EmbeddedSchemaRegistry;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
-import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RunFinished;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import dev.modehop.streams.MonitorStreamsJob;
+import dev.modehop.schemas.ProbeScores;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -312,10 +312,8 @@ class DashboardEndToEndTest {
     static void checkpoint(long step, double accuracy) {
         send(topics.checkpointReady, CheckpointReady.newBuilder().setRunId(RUN).setStep(step).setTokensSeen(step * 1000)
                 .setUri("/ckpt/" + RUN + "/" + step).setProducedAt(step).build());
-        send(topics.probeScored, ProbeScore.newBuilder().setId(RUN + "/" + step + "/flipped/main").setRunId(RUN)
-                .setStep(step).setSuite("toy").setFamily("flipped").setTask("main").setSeedCount(4).setItems(512)
-                .setHardAccuracy(accuracy).setSoftScore(1.6 * accuracy - 0.8).setTaskCount(1).setScorerId("test")
-                .setProducedAt(step).build());
+        send(topics.probeScored, ProbeScores.counted(RUN, step, "toy", "flipped", "main", 512, accuracy,
+                1.6 * accuracy - 0.8).setSeedCount(4).setScorerId("test").setProducedAt(step).build());
     }
 
     static CheckpointPredictors predictors(long step, double norm, double rankMe) {

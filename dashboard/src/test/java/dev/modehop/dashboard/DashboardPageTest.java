@@ -13,8 +13,8 @@ import dev.modehop.events.HopStability;
 import dev.modehop.events.Mode;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
-import dev.modehop.events.ProbeScore;
 import dev.modehop.events.Verdict;
+import dev.modehop.schemas.ProbeScores;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -163,9 +163,7 @@ class DashboardPageTest {
     private static void level(RunViews views, String run, String series, long step, double value, long writtenAt) {
         String family = series.contains("/") ? series.substring(0, series.indexOf('/')) : series;
         String task = series.contains("/") ? series.substring(series.indexOf('/') + 1) : series;
-        views.apply(ProbeScore.newBuilder().setId(run + "/" + step + "/" + family + "/" + task).setRunId(run)
-                .setStep(step).setSuite("lm-eval").setFamily(family).setTask(task).setHardAccuracy(value)
-                .setSoftScore(value).setTaskCount(1).build(), writtenAt);
+        views.apply(ProbeScores.of(run, step, "lm-eval", family, task, value).setSoftScore(value).build(), writtenAt);
         views.apply(ModeObservation.newBuilder().setId(run + "/" + series + "/" + step).setRunId(run)
                 .setSeries(series).setStep(step).setMode(Mode.LEVEL).setConfirmedMode(Mode.LEVEL)
                 .setHardAccuracy(value).setSoftScore(value).build(), writtenAt);

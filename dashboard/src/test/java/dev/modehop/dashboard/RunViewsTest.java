@@ -23,6 +23,7 @@ import dev.modehop.events.RankedCheckpoint;
 import dev.modehop.events.RunFinished;
 import dev.modehop.events.Severity;
 import dev.modehop.events.Verdict;
+import dev.modehop.schemas.ProbeScores;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,9 +36,7 @@ class RunViewsTest {
     }
 
     static ProbeScore score(String run, long step, String task, double acc, Integer items) {
-        return ProbeScore.newBuilder().setId(run + "/" + step + "/flipped/" + task).setRunId(run).setStep(step)
-                .setSuite("toy").setFamily("flipped").setTask(task).setItems(items).setHardAccuracy(acc)
-                .setSoftScore(2 * acc - 1).build();
+        return ProbeScores.of(run, step, "toy", "flipped", task, acc).setItems(items).setSoftScore(2 * acc - 1).build();
     }
 
     static ModeObservation observed(String run, long step, Mode mode, double acc) {
@@ -178,8 +177,7 @@ class RunViewsTest {
     void seriesAreNamedByCoresRuleAndTellLevelsFromCountedFamilies() {
         RunViews views = new RunViews();
         // a plain metric that names itself as its only task is one series, whatever topic it comes from
-        views.apply(ProbeScore.newBuilder().setId("r/100/loss/loss").setRunId("r").setStep(100).setSuite("lm-eval")
-                .setFamily("loss").setTask("loss").setHardAccuracy(3.1).setSoftScore(3.1).build());
+        views.apply(ProbeScores.of("r", 100, "lm-eval", "loss", "loss", 3.1).setSoftScore(3.1).build());
         views.apply(ModeObservation.newBuilder().setId("r/loss/100").setRunId("r").setSeries("loss").setStep(100)
                 .setMode(Mode.LEVEL).setConfirmedMode(Mode.LEVEL).setHardAccuracy(3.1).setSoftScore(3.1).build());
         views.apply(score("r", 100, "a", 0.9, 100));
@@ -198,9 +196,8 @@ class RunViewsTest {
     void aGenerativeFamilyIsItsOwnFamilyWithTheMatchRateMetric() {
         RunViews views = new RunViews();
         views.apply(score("r", 100, "a", 0.9, 100));
-        views.apply(ProbeScore.newBuilder().setId("r/100/persona/keeper").setRunId("r").setStep(100)
-                .setSuite("starter-en").setFamily("persona").setTask("keeper").setItems(6).setQuestions(6)
-                .setSamples(20).setSeedCount(4).setMetric("match_rate").setHardAccuracy(0.35).setSoftScore(0.35).build());
+        views.apply(ProbeScores.counted("r", 100, "starter-en", "persona", "keeper", 6, 0.35, 0.35).setQuestions(6)
+                .setSamples(20).setSeedCount(4).setMetric("match_rate").build());
         JsonNode run = views.runJson("r").orElseThrow();
         List<String> names = new java.util.ArrayList<>();
         run.path("series").forEach(n -> names.add(n.path("name").asText() + ":" + n.path("kind").asText() + ":"

@@ -1,13 +1,13 @@
 package dev.modehop.launcher;
 
 import dev.modehop.core.CheckpointAnnouncement;
-import dev.modehop.core.Ids;
 import dev.modehop.core.OfflineDetection;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.launcher.history.History;
 import dev.modehop.producers.sdk.EventPublisher;
 import dev.modehop.producers.sdk.UndeliveredRecordsException;
+import dev.modehop.schemas.ProbeScores;
 import dev.modehop.schemas.Topics;
 import java.io.PrintStream;
 import java.util.List;
@@ -88,22 +88,19 @@ public final class HistoryReplay {
     static ProbeScore score(String runId, long step, OfflineDetection.Point p, History.ProbeDetail detail, int taskCount,
                             long now) {
         if (detail != null) {
-            return ProbeScore.newBuilder().setId(Ids.probeScore(runId, step, detail.family(), detail.task()))
-                    .setRunId(runId).setStep(step).setSuite("replay").setFamily(detail.family()).setTask(detail.task())
-                    .setSeedCount(detail.seeds()).setItems(p.items()).setHardAccuracy(p.value())
-                    .setSoftScore(detail.margin())
+            return ProbeScores.of(runId, step, "replay", detail.family(), detail.task(), p.value())
+                    .setSeedCount(detail.seeds()).setItems(p.items()).setSoftScore(detail.margin())
                     .setLogProbMargin(Double.isFinite(detail.logProbMargin()) ? detail.logProbMargin() : null)
                     .setStderr(Double.isFinite(p.stderr()) ? p.stderr() : null)
-                    .setTaskCount(taskCount).setScorerId("replay").setDurationMs(0).setProducedAt(now).build();
+                    .setTaskCount(taskCount).setScorerId("replay").setProducedAt(now).build();
         }
         boolean counted = p.items() != null;
         int slash = p.series().indexOf('/');
         String family = counted || slash < 0 ? p.series() : p.series().substring(0, slash);
         String task = counted ? "main" : slash < 0 ? p.series() : p.series().substring(slash + 1);
-        return ProbeScore.newBuilder().setId(Ids.probeScore(runId, step, family, task)).setRunId(runId).setStep(step)
-                .setSuite("replay").setFamily(family).setTask(task).setSeedCount(1).setItems(p.items())
-                .setHardAccuracy(p.value()).setSoftScore(counted ? 2 * p.value() - 1 : p.value())
+        return ProbeScores.of(runId, step, "replay", family, task, p.value()).setItems(p.items())
+                .setSoftScore(counted ? 2 * p.value() - 1 : p.value())
                 .setStderr(Double.isFinite(p.stderr()) ? p.stderr() : null).setTaskCount(taskCount)
-                .setScorerId("replay").setDurationMs(0).setProducedAt(now).build();
+                .setScorerId("replay").setProducedAt(now).build();
     }
 }

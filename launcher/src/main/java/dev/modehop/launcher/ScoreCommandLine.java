@@ -1,5 +1,7 @@
 package dev.modehop.launcher;
 
+import dev.modehop.scorer.predictors.PredictorSettings;
+import dev.modehop.scorer.scoring.ScoringOptions;
 import dev.modehop.scorer.worker.ScoreCommand;
 import dev.modehop.scorer.worker.ScorerSettings;
 import java.nio.file.Files;
@@ -36,6 +38,18 @@ final class ScoreCommandLine implements Callable<Integer> {
                     + "narrowed as they load)")
     String dtype;
 
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "most sequences per forward pass (default: 16; the token budget per batch still applies)")
+    Integer batchSize;
+
+    @Option(names = "--predictor-layer", paramLabel = "L",
+            description = "the block whose output the RankMe and participation-ratio predictors measure (0-based; "
+                    + "-1 after the final norm; default: the middle block)")
+    Integer predictorLayer;
+
+    @Option(names = "--no-predictors", description = "skip the generalization predictors below the table")
+    boolean noPredictors;
+
     @Option(names = "--no-prefix-sharing",
             description = "run every sequence whole instead of each shared demo prefix once into a key/value cache "
                     + "(same scores within 1e-4, more forward tokens)")
@@ -64,16 +78,25 @@ final class ScoreCommandLine implements Callable<Integer> {
         if (!Files.isDirectory(checkpoint)) {
             throw new UserInputException(checkpoint + ": no such checkpoint folder");
         }
-        ScorerSettings settings = withSharing(ScorerSettings.defaults().withDevice(device).withDtype(dtype));
+        if (batchSize != null && batchSize <= 0) {
+            throw new UserInputException("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (predictorLayer != null && predictorLayer < -1) {
+            throw new UserInputException("--predictor-layer must be a block (0, 1, ...) or -1, got " + predictorLayer);
+        }
+        ScorerSettings settings = ScorerSettings.defaults().withDevice(device).withDtype(dtype);
+        ScoringOptions scoring = settings.scoring().withPrefixSharing(!noPrefixSharing).withGdsuiteBos(gdsuiteBos);
+        settings = settings.withScoring(batchSize == null ? scoring : scoring.withBatchSize(batchSize));
         if (samples != null) {
             settings = settings.withGeneration(settings.generation().withSamples(samples));
+        }
+        if (noPredictors) {
+            settings = settings.withPredictors(PredictorSettings.off());
+        } else if (predictorLayer != null) {
+            settings = settings.withPredictors(settings.predictors().withLayer(predictorLayer));
         }
         int rc = ScoreCommand.run(checkpoint, suite, families == null ? java.util.Set.of() : new LinkedHashSet<>(families),
                 settings, samplesOut, System.out, System.err);
         return rc == ScoreCommand.OK ? 0 : 2;
-    }
-
-    private ScorerSettings withSharing(ScorerSettings settings) {
-        return settings.withScoring(settings.scoring().withPrefixSharing(!noPrefixSharing).withGdsuiteBos(gdsuiteBos));
     }
 }

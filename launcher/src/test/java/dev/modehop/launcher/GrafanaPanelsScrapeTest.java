@@ -10,7 +10,6 @@ import dev.modehop.core.MonitorConfig;
 import dev.modehop.embedded.EmbeddedKafka;
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
 import dev.modehop.events.CheckpointReady;
-import dev.modehop.events.ProbeScore;
 import dev.modehop.ops.GracefulShutdown;
 import dev.modehop.ops.ServiceConfig;
 import dev.modehop.producers.sdk.EventPublisher;
@@ -20,6 +19,7 @@ import dev.modehop.scorer.checkpoint.TensorDType;
 import dev.modehop.scorer.model.RandomCheckpoints;
 import dev.modehop.probes.toy.ToyVocabulary;
 import dev.modehop.scorer.worker.ScorerSettings;
+import dev.modehop.schemas.ProbeScores;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -87,8 +87,10 @@ class GrafanaPanelsScrapeTest {
                         new PrintStream(OutputStream.nullOutputStream()));
                 traffic(kafka, topics);
 
+                // lag 0 can be sampled before the scorer fetched the last announcements: wait for their dead letters too
                 String scorerScrape = awaitScrape(scorer.health.port(), s -> value(s, "modehop_scoring_duration_seconds_count")
-                        >= SCORED_CHECKPOINTS && value(s, "modehop_consumer_group_lag") == 0);
+                        >= SCORED_CHECKPOINTS && value(s, "modehop_dlq_records_total") >= 13
+                        && value(s, "modehop_consumer_group_lag") == 0);
                 String streamsScrape = awaitScrape(streams.health.port(),
                         s -> value(s, "modehop_hops_detected_total", "direction=\"DOWN\"") == 1
                                 && value(s, "modehop_dlq_records_total", "topic=\"modehop.checkpoint.ready\"") >= 1
@@ -151,10 +153,9 @@ class GrafanaPanelsScrapeTest {
                 publisher.send(topics.checkpointReady, "hop-run", CheckpointReady.newBuilder().setRunId("hop-run")
                         .setStep(step).setUri(tmp.resolve("nowhere").toString()).setProducedAt(base + step).build());
                 double acc = i < 7 ? 0.95 : 0.05;
-                publisher.send(topics.probeScored, "hop-run", ProbeScore.newBuilder().setId("hop-run/" + step + "/flipped/main")
-                        .setRunId("hop-run").setStep(step).setSuite("toy").setFamily("flipped").setTask("main")
-                        .setSeedCount(4).setItems(512).setHardAccuracy(acc).setSoftScore(2 * acc - 1).setStderr(null)
-                        .setTaskCount(1).setScorerId("test").setDurationMs(1).setProducedAt(base + step).build());
+                publisher.send(topics.probeScored, "hop-run", ProbeScores.counted("hop-run", step, "toy", "flipped", "main",
+                        512, acc, 2 * acc - 1).setSeedCount(4).setScorerId("test").setDurationMs(1)
+                        .setProducedAt(base + step).build());
             }
             assertEquals(0, publisher.awaitDelivery().failed());
         }

@@ -13,6 +13,7 @@ import dev.modehop.events.ProbeScore;
 import dev.modehop.events.SourceStatistics;
 import dev.modehop.producers.sdk.EventPublisher;
 import dev.modehop.producers.sdk.TrainingRunClient;
+import dev.modehop.schemas.ProbeScores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,10 +86,8 @@ class ReportCommandTest {
     }
 
     static ProbeScore score(String run, long step, double acc) {
-        return ProbeScore.newBuilder().setId(run + "/" + step + "/flipped/main").setRunId(run).setStep(step)
-                .setSuite("toy").setFamily("flipped").setTask("main").setSeedCount(4).setItems(512)
-                .setHardAccuracy(acc).setSoftScore(1.6 * acc - 0.8).setTaskCount(1).setScorerId("test")
-                .setProducedAt(step).build();
+        return ProbeScores.counted(run, step, "toy", "flipped", "main", 512, acc, 1.6 * acc - 0.8).setSeedCount(4)
+                .setScorerId("test").setProducedAt(step).build();
     }
 
     @AfterAll

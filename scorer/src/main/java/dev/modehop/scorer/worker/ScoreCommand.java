@@ -3,11 +3,9 @@ package dev.modehop.scorer.worker;
 import dev.modehop.scorer.checkpoint.CheckpointException;
 import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.predictors.GeneralizationPredictors;
-import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.probes.ProbeSuite;
 import dev.modehop.probes.ProbeSuiteException;
 import dev.modehop.scorer.scoring.ContextOverflow;
-import dev.modehop.scorer.scoring.ScoringOptions;
 import dev.modehop.scorer.scoring.SuiteScore;
 import dev.modehop.scorer.scoring.TaskScore;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -34,7 +30,7 @@ import java.util.function.Consumer;
  * NAME} runs. Generative tasks print their match rate (metric {@code match_rate}) below the choice tasks; their
  * completions can go to a JSON-lines file ({@code --samples-out}). Exit codes: 0 scored, 2 the checkpoint or suite
  * cannot be used (the message names the file) or a generative task could not be sampled (the other tasks are still
- * printed), 64 bad arguments.
+ * printed), 64 bad arguments. Its command line is {@code modehop score} (the launcher's {@code ScoreCommandLine}).
  */
 public final class ScoreCommand {
     public static final int OK = 0;
@@ -216,78 +212,5 @@ public final class ScoreCommand {
 
     private static String value(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.3f", v);
-    }
-
-    /**
-     * {@code --checkpoint DIR --suite NAME [--device auto|cpu|cuda] [--dtype float32|float16] [--batch-size N]
-     * [--families a,b] [--predictor-layer L] [--no-predictors] [--no-prefix-sharing] [--gdsuite-bos]}.
-     */
-    public static void main(String[] args) {
-        Path checkpoint = null;
-        String suite = "starter-en";
-        ScorerSettings settings = ScorerSettings.defaults();
-        Set<String> families = new LinkedHashSet<>();
-        ScoringOptions options = settings.scoring();
-        Path samplesOut = null;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String v = i + 1 < args.length ? args[i + 1] : null;
-                switch (a) {
-                    case "--checkpoint" -> checkpoint = Path.of(require(a, v));
-                    case "--suite" -> suite = require(a, v);
-                    case "--device" -> settings = settings.withDevice(require(a, v));
-                    case "--dtype" -> settings = settings.withDtype(require(a, v));
-                    case "--predictor-layer" -> settings = settings.withPredictors(
-                            settings.predictors().withLayer(Integer.parseInt(require(a, v))));
-                    case "--no-predictors" -> {
-                        settings = settings.withPredictors(PredictorSettings.off());
-                        i--;
-                    }
-                    case "--no-prefix-sharing" -> {
-                        options = options.withPrefixSharing(false);
-                        i--;
-                    }
-                    case "--gdsuite-bos" -> {
-                        options = options.withGdsuiteBos(true);
-                        i--;
-                    }
-                    case "--batch-size" -> options = options.withBatchSize(Integer.parseInt(require(a, v)));
-                    case "--samples" -> settings = settings.withGeneration(
-                            settings.generation().withSamples(positive(a, require(a, v))));
-                    case "--samples-out" -> samplesOut = Path.of(require(a, v));
-                    case "--families" -> families.addAll(Arrays.asList(require(a, v).split(",")));
-                    default -> throw new IllegalArgumentException("unknown argument " + a);
-                }
-                i++;
-            }
-            if (checkpoint == null) {
-                throw new IllegalArgumentException("--checkpoint DIR is required");
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("modehop: error: " + e.getMessage());
-            System.err.println("usage: ScoreCommand --checkpoint DIR [--suite NAME|DIR] [--device auto|cpu|cuda]"
-                    + " [--dtype float32|float16] [--batch-size N] [--families a,b] [--predictor-layer L|-1]"
-                    + " [--no-predictors] [--no-prefix-sharing] [--samples N] [--samples-out FILE] [--gdsuite-bos]");
-            System.exit(USAGE);
-            return;
-        }
-        System.exit(run(checkpoint, suite, families, settings.withScoring(options), samplesOut, System.out, System.err));
-    }
-
-    /** A sample count from the command line: at least 1. */
-    public static int positive(String flag, String value) {
-        int n = Integer.parseInt(value);
-        if (n <= 0) {
-            throw new IllegalArgumentException(flag + " must be at least 1, got " + n);
-        }
-        return n;
-    }
-
-    private static String require(String flag, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return value;
     }
 }

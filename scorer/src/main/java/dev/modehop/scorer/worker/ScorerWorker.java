@@ -250,7 +250,7 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
             return deadLetter(record, "scoring failed: " + e, null, e);
         }
         long durationMs = (System.nanoTime() - t0) / 1_000_000;
-        List<ProbeScore> out = ProbeScores.of(event.getRunId(), event.getStep(), result.score(), result.generative(),
+        List<ProbeScore> out = CheckpointScores.of(event.getRunId(), event.getStep(), result.score(), result.generative(),
                 scorerId, durationMs, System.currentTimeMillis());
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (ProbeScore s : out) {

@@ -10,6 +10,7 @@ import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topics;
 import dev.modehop.streams.MonitorStreamsJob;
+import dev.modehop.schemas.ProbeScores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,9 +237,7 @@ public final class FlinkBenchmark {
                     for (int f = 0; f < w.families(); f++) {
                         double acc = Workload.accuracy(i, r, f);
                         String family = "family" + f;
-                        ProbeScore s = ProbeScore.newBuilder().setId(run + "/" + step + "/" + family + "/main")
-                                .setRunId(run).setStep(step).setSuite("bench").setFamily(family).setTask("main")
-                                .setItems(512).setHardAccuracy(acc).setSoftScore(2 * acc - 1)
+                        ProbeScore s = ProbeScores.counted(run, step, "bench", family, "main", 512, acc, 2 * acc - 1)
                                 .setTaskCount(w.families()).setProducedAt(now).build();
                         if (f == w.families() - 1) {
                             lastScoreSentAt.put(run + "/" + step, System.nanoTime());

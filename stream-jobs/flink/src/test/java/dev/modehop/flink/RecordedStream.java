@@ -7,6 +7,7 @@ import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
+import dev.modehop.schemas.ProbeScores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,17 +112,13 @@ final class RecordedStream {
 
     static ProbeScore scoreValue(String run, long step, String family, String task, double acc, int taskCount,
                                  long at) {
-        return ProbeScore.newBuilder().setId(run + "/" + step + "/" + family + "/" + task).setRunId(run).setStep(step)
-                .setSuite("toy").setFamily(family).setTask(task).setSeedCount(4).setItems(512).setHardAccuracy(acc)
-                .setSoftScore(2 * acc - 1).setStderr(null).setTaskCount(taskCount).setScorerId("test")
-                .setDurationMs(1).setProducedAt(at).build();
+        return ProbeScores.counted(run, step, "toy", family, task, 512, acc, 2 * acc - 1).setSeedCount(4)
+                .setTaskCount(taskCount).setScorerId("test").setDurationMs(1).setProducedAt(at).build();
     }
 
     static ProbeScore plainValue(String run, long step, double value, long at) {
-        return ProbeScore.newBuilder().setId(run + "/" + step + "/loss/loss").setRunId(run).setStep(step)
-                .setSuite("toy").setFamily("loss").setTask("loss").setSeedCount(1).setItems(null).setHardAccuracy(value)
-                .setSoftScore(0).setStderr(0.01).setTaskCount(2).setScorerId("test").setDurationMs(1).setProducedAt(at)
-                .build();
+        return ProbeScores.of(run, step, "toy", "loss", "loss", value).setStderr(0.01).setTaskCount(2)
+                .setScorerId("test").setDurationMs(1).setProducedAt(at).build();
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package dev.modehop.streams;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.ProbeScores;
 import java.util.Map;
 
 /** Input records for tests. */
@@ -16,10 +17,8 @@ final class Events {
     }
 
     static ProbeScore score(String run, long step, String family, double acc, long at) {
-        return ProbeScore.newBuilder().setId(run + "/" + step + "/" + family + "/main").setRunId(run).setStep(step)
-                .setSuite("toy").setFamily(family).setTask("main").setSeedCount(4).setItems(512).setHardAccuracy(acc)
-                .setSoftScore(2 * acc - 1).setStderr(null).setTaskCount(1).setScorerId("test").setDurationMs(1)
-                .setProducedAt(at).build();
+        return ProbeScores.counted(run, step, "toy", family, "main", 512, acc, 2 * acc - 1).setSeedCount(4)
+                .setScorerId("test").setDurationMs(1).setProducedAt(at).build();
     }
 
     static DataWindow window(String run, String id, long start, long end, double icl) {

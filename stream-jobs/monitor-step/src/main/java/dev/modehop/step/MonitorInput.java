@@ -24,8 +24,9 @@ import org.apache.kafka.common.header.Headers;
  *
  * @param value      the decoded Avro value
  * @param producedAt the producer's timestamp in the value, 0 when it gave none
+ * @param bytes      the value as it arrived, for a probe score the monitor may hold back and dead-letter later
  */
-public record MonitorInput(Object value, String runId, long producedAt) {
+public record MonitorInput(Object value, String runId, long producedAt, byte[] bytes) {
 
     /** The outcome of {@link #check}: an input, or the reason it is a dead letter. */
     public record Checked(MonitorInput input, String problem) {
@@ -89,7 +90,7 @@ public record MonitorInput(Object value, String runId, long producedAt) {
             return new Checked(null, "key '" + key + "' differs from runId '" + runId
                     + "' (records must be keyed by run id)");
         }
-        return new Checked(new MonitorInput(value, runId, producedAt), null);
+        return new Checked(new MonitorInput(value, runId, producedAt, bytes), null);
     }
 
     /** The producer's time, or the record's timestamp when the producer gave none. */
@@ -113,7 +114,7 @@ public record MonitorInput(Object value, String runId, long producedAt) {
                     s.getSamples(), s.getHardAccuracy(), s.getStderr());
             return monitor.onResult(state, new ProbeResult(s.getRunId(), s.getStep(), s.getSuite(), s.getFamily(),
                     s.getTask(), s.getSeedCount(), items, s.getHardAccuracy(), s.getSoftScore(), s.getStderr(),
-                    s.getTaskCount(), s.getProducedAt()));
+                    s.getTaskCount(), s.getProducedAt(), bytes));
         }
         dev.modehop.events.ScoringProgress p = (dev.modehop.events.ScoringProgress) value;
         return monitor.onProgress(state, new ScoringProgress(p.getRunId(), p.getStep(), p.getScorerId(),

@@ -193,7 +193,7 @@ public final class MonitorStep {
                 DeadLetters.headers(in.headers(), reason, in.topic(), in.partition(), in.offset()), null);
     }
 
-    /** A score held back for a run never announced and given up: re-encoded, as its bytes are gone (no source position: -1). */
+    /** A score held back for a run never announced and given up: the bytes it arrived as (no source position: -1). */
     private Outgoing heldBack(Output.Rejection rejection, long timestamp) {
         String source = probeScored;
         String dlq = source + ".dlq";

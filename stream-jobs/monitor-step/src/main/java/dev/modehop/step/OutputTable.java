@@ -7,6 +7,7 @@ import dev.modehop.core.TrainingWindow;
 import dev.modehop.events.AttributedWindow;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RankedCheckpoint;
+import dev.modehop.schemas.ProbeScores;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Where each monitor output goes and what it looks like there: its topic, its wire record (Avro) and bytes.
- * Also re-encodes a held-back probe score, whose original bytes are gone, for its dead-letter topic.
+ * Also gives the bytes of a held-back probe score for its dead-letter topic.
  */
 public final class OutputTable {
     private final Topics topics;
@@ -63,14 +64,20 @@ public final class OutputTable {
         return ((Serializer<Object>) topic.valueSerde().serializer()).serialize(topic.name(), wire(o, now));
     }
 
-    /** The probe.scored bytes of a result the monitor held back and gave up. */
+    /**
+     * The probe.scored bytes of a result the monitor held back and gave up: the bytes it arrived as. A result
+     * held in state written before the monitor kept them has only the fields the monitor reads; it is rebuilt
+     * from those (the scorer's id, duration, margin and generative counts were not kept, and a match rate's
+     * item count is the effective one).
+     */
     public byte[] heldBack(ProbeResult r) {
+        if (r.received() != null) {
+            return r.received();
+        }
         Topic<ProbeScore> source = topics.probeScored;
-        ProbeScore wire = ProbeScore.newBuilder().setId(r.id()).setRunId(r.runId()).setStep(r.step())
-                .setSuite(r.suite()).setFamily(r.family()).setTask(r.task()).setSeedCount(r.seedCount())
-                .setItems(r.items()).setHardAccuracy(r.hardAccuracy()).setSoftScore(r.softScore())
-                .setStderr(r.stderr()).setTaskCount(r.taskCount()).setScorerId("").setDurationMs(0)
-                .setProducedAt(r.producedAt()).build();
+        ProbeScore wire = ProbeScores.of(r.runId(), r.step(), r.suite(), r.family(), r.task(), r.hardAccuracy())
+                .setSeedCount(r.seedCount()).setItems(r.items()).setSoftScore(r.softScore()).setStderr(r.stderr())
+                .setTaskCount(r.taskCount()).setProducedAt(r.producedAt()).build();
         return source.valueSerde().serializer().serialize(source.name(), wire);
     }
 

@@ -1,6 +1,8 @@
 package dev.modehop.step;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.core.AlertRules;
@@ -15,6 +17,7 @@ import dev.modehop.events.ProbeScore;
 import dev.modehop.events.ScoringProgress;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
+import dev.modehop.schemas.ProbeScores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +55,8 @@ class MonitorStepTest {
     }
 
     private static ProbeScore score(String run, long step, String family, double acc, int taskCount, long at) {
-        return ProbeScore.newBuilder().setId(run + "/" + step + "/" + family + "/main").setRunId(run).setStep(step)
-                .setSuite("toy").setFamily(family).setTask("main").setItems(512).setHardAccuracy(acc)
-                .setSoftScore(2 * acc - 1).setTaskCount(taskCount).setProducedAt(at).build();
+        return ProbeScores.counted(run, step, "toy", family, "main", 512, acc, 2 * acc - 1).setTaskCount(taskCount)
+                .setProducedAt(at).build();
     }
 
     private static List<String> topicsOf(List<Outgoing> out) {
@@ -133,6 +135,32 @@ class MonitorStepTest {
         StepResult expired = step.onDeadline(store, T0 + 1_000);
         assertEquals(List.of(topics.probeScored.dlq()), topicsOf(expired.outputs()), "given up, to the DLQ");
         assertTrue(expired.deleteRun(), "and the run is deleted");
+    }
+
+    @Test
+    void aHeldBackScoreReachesItsDeadLetterTopicWithEveryField() {
+        ProbeScore full = ProbeScores.counted("ghost", 50, "starter-en", "persona", "keeper", 6, 0.35, 0.3)
+                .setId("ghost/50/persona/keeper/scorer-7").setSeedCount(4).setLogProbMargin(-1.25).setStderr(0.05)
+                .setTaskCount(3).setScorerId("scorer-7").setDurationMs(1234).setProducedAt(T0)
+                .setMetric("match_rate").setSamples(20).setQuestions(6).build();
+        for (org.apache.avro.Schema.Field f : ProbeScore.getClassSchema().getFields()) {
+            if (f.hasDefaultValue()) {
+                assertNotEquals(org.apache.avro.specific.SpecificData.get().getDefaultValue(f), full.get(f.pos()),
+                        f.name() + " is at its default: the test would not see it lost");
+            }
+        }
+        for (PartCodec codec : List.of(PartCodec.binary(), PartCodec.json())) {
+            MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000),
+                    StepSettings.defaults().withCodec(codec));
+            MemoryRunStore store = new MemoryRunStore();
+            StepInput in = input(topics.probeScored, "ghost", full, 1);
+            assertTrue(step.onRecord(store, in).outputs().isEmpty(), "held back");
+            List<Outgoing> out = step.onDeadline(store, T0 + 1_000).outputs();
+            assertEquals(List.of(topics.probeScored.dlq()), topicsOf(out));
+            assertArrayEquals(in.value(), out.get(0).value(), "the bytes it arrived as");
+            assertEquals(full, topics.probeScored.valueSerde().deserializer().deserialize(topics.probeScored.name(),
+                    out.get(0).value()), "every field");
+        }
     }
 
     @Test

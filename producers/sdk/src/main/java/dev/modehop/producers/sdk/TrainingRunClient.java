@@ -4,21 +4,12 @@ import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ControlCommand;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.RunFinished;
+import dev.modehop.schemas.TopicReader;
 import dev.modehop.schemas.Topics;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a training job needs from modehop: announce checkpoints and data windows, and receive the
@@ -33,15 +24,12 @@ import org.slf4j.LoggerFactory;
  * {@link UndeliveredRecordsException} instead of returning, so the training job knows it was not announced.
  */
 public final class TrainingRunClient implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TrainingRunClient.class);
-
     private final String runId;
     private final Topics topics;
     private final EventPublisher publisher;
     private final String bootstrapServers;
     private final Map<String, ?> clientOverrides;
-    private Thread controlThread;
-    private KafkaConsumer<String, byte[]> controlConsumer;
+    private TopicReader controls;
 
     public TrainingRunClient(String runId, Topics topics, String bootstrapServers, Map<String, ?> clientOverrides) {
         this.runId = runId;
@@ -89,44 +77,18 @@ public final class TrainingRunClient implements AutoCloseable {
      * is published from now on. Reads committed records only.
      */
     public synchronized void onControl(Consumer<ControlCommand> handler) {
-        if (controlThread != null) {
+        if (controls != null) {
             throw new IllegalStateException("a control handler is already registered");
         }
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         cfg.putAll(clientOverrides);
-        controlConsumer = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer());
-        // Every partition, positioned at the end before returning, so that no command sent from now on is missed.
-        List<TopicPartition> partitions = controlConsumer.partitionsFor(topics.runControl.name(), Duration.ofSeconds(30))
-                .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        controlConsumer.assign(partitions);
-        controlConsumer.seekToEnd(partitions);
-        partitions.forEach(controlConsumer::position);
-        var deserializer = topics.runControl.valueSerde().deserializer();
-        controlThread = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<String, byte[]> r : controlConsumer.poll(Duration.ofMillis(200))) {
-                        if (!runId.equals(r.key())) {
-                            continue;
-                        }
-                        try {
-                            handler.accept(deserializer.deserialize(r.topic(), r.value()));
-                        } catch (RuntimeException e) {
-                            LOG.warn("control command at offset {} not applied: {}", r.offset(), e.toString());
-                        }
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } finally {
-                controlConsumer.close();
+        controls = TopicReader.fromNow("modehop-control-" + runId, cfg, topics.runControl, r -> {
+            if (runId.equals(r.key())) {
+                handler.accept((ControlCommand) r.value());
             }
-        }, "modehop-control-" + runId);
-        controlThread.setDaemon(true);
-        controlThread.start();
+        }).start();
     }
 
     public EventPublisher publisher() {
@@ -135,13 +97,8 @@ public final class TrainingRunClient implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (controlConsumer != null) {
-            controlConsumer.wakeup();
-            try {
-                controlThread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (controls != null) {
+            controls.close();
         }
         publisher.close();
     }

@@ -1,8 +1,8 @@
 package dev.modehop.scorer.worker;
 
-import dev.modehop.core.Ids;
 import dev.modehop.core.MatchRateNoise;
 import dev.modehop.events.ProbeScore;
+import dev.modehop.schemas.ProbeScores;
 import dev.modehop.scorer.generation.GenerativeScorer;
 import dev.modehop.scorer.generation.MatchRateScore;
 import dev.modehop.scorer.scoring.SuiteScore;
@@ -16,8 +16,8 @@ import java.util.List;
  * the question count in {@code items} and {@code questions}, and the samples per (question, seed); a generative task
  * that failed has no record and is not counted in {@code taskCount}, so the checkpoint still completes.
  */
-public final class ProbeScores {
-    private ProbeScores() {
+public final class CheckpointScores {
+    private CheckpointScores() {
     }
 
     public static List<ProbeScore> of(String runId, long step, SuiteScore score, String scorerId, long durationMs,
@@ -49,17 +49,8 @@ public final class ProbeScores {
                           long producedAt) {
         ProbeScore.Builder builder(String family, String task, int seedCount, int items, double hard, double soft,
                                    double stderr) {
-            return ProbeScore.newBuilder()
-                    .setId(Ids.probeScore(runId, step, family, task))
-                    .setRunId(runId)
-                    .setStep(step)
-                    .setSuite(suite)
-                    .setFamily(family)
-                    .setTask(task)
+            return ProbeScores.counted(runId, step, suite, family, task, items, hard, soft)
                     .setSeedCount(seedCount)
-                    .setItems(items)
-                    .setHardAccuracy(hard)
-                    .setSoftScore(soft)
                     .setStderr(Double.isFinite(stderr) ? stderr : null)
                     .setTaskCount(taskCount)
                     .setScorerId(scorerId)
