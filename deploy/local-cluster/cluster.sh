@@ -5,7 +5,9 @@
 #   deploy/local-cluster/cluster.sh up        build what is missing, start everything, provision the topics
 #   deploy/local-cluster/cluster.sh status    one line per process: alive or not, pid, port
 #   deploy/local-cluster/cluster.sh down      SIGTERM to every process (SIGKILL after a grace), nothing left
-#   deploy/local-cluster/cluster.sh start|stop|kill NAME   one process (kill = SIGKILL), e.g. broker-2, streams-1
+#   deploy/local-cluster/cluster.sh start|stop|kill NAME   one process (kill = SIGKILL), e.g. broker-2, streams-1;
+#                                             `start streams-3` / `start scorer-3` adds an instance beyond the
+#                                             counts (own state dir and ports, same settings), `stop` removes it
 #   deploy/local-cluster/cluster.sh env NAME  the environment NAME is started with (also before `up`)
 #
 # Settings (environment of `up`; written to $MODEHOP_CLUSTER_DIR/cluster.env and reused by later commands):
@@ -89,12 +91,25 @@ load_settings() {
   REGISTRY="http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"
 }
 
+# Instances of $1 (streams, scorer) started with `start` beyond the count $2: those with a pid file.
+added() {
+  ls "$DIR/pids" 2>/dev/null | grep -E "^$1-[0-9]+\$" | awk -F- -v n="$2" '$2 > n' | sort -t- -k2 -n || true
+}
+
 # The names of every process of this cluster, in start order.
 names() {
   echo broker-1 broker-2 broker-3 registry
-  if [ "$ENGINE" = flink ]; then echo jobmanager taskmanager; else seq -f 'streams-%g' 1 "$STREAMS"; fi
+  if [ "$ENGINE" = flink ]; then echo jobmanager taskmanager; else seq -f 'streams-%g' 1 "$STREAMS"; added streams "$STREAMS"; fi
   seq -f 'scorer-%g' 1 "$SCORERS"
+  added scorer "$SCORERS"
   echo dashboard
+}
+
+# streams-N and scorer-N take ports BASE+40+N, BASE+50+N, BASE+60+N: N from 1 to 9 fits the block.
+check_instance() {
+  case "$1" in
+    streams-*|scorer-*) [[ "$(index_of "$1")" =~ ^[1-9]$ ]] || fail "$1: instances are numbered 1 to 9" ;;
+  esac
 }
 
 index_of() { echo "${1##*-}"; }
@@ -298,6 +313,7 @@ start_one() {
         org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$DIR/flink/conf" ;;
     taskmanager)
       flink_config
+      TM_BEFORE="$(taskmanager_ids)"
       launch taskmanager env FLINK_CONF_DIR="$DIR/flink/conf" "$JAVA" -Xmx384m -XX:MaxDirectMemorySize=128m "${FLINK_OPENS[@]}" "$AVRO_PACKAGES" \
         -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dlog4j.configurationFile="$DIR/flink/conf/log4j2.properties" \
         -cp "$FLINK_LIB/*" \
@@ -315,6 +331,11 @@ start_one() {
   say "started $name (pid $(pid_of "$name"))"
 }
 
+# The resource ids of the TaskManagers the JobManager lists (each start of one gets a new id), one a line.
+taskmanager_ids() {
+  curl -fsS "http://127.0.0.1:$FLINK_REST_PORT/taskmanagers" 2>/dev/null | grep -oE '"id":"[^"]+"' | cut -d'"' -f4 || true
+}
+
 # Waits until $1's readiness holds: a broker's "started" line, the registry's API, a service's /health/ready.
 await_ready() {
   local name="$1" timeout="${2:-180}" deadline=$((SECONDS + ${2:-180})) hp
@@ -329,7 +350,10 @@ await_ready() {
       jobmanager)
         curl -fsS -o /dev/null "http://127.0.0.1:$FLINK_REST_PORT/overview" 2>/dev/null && return 0 ;;
       taskmanager)
-        [[ "$(curl -fsS "http://127.0.0.1:$FLINK_REST_PORT/taskmanagers" 2>/dev/null)" == *'"slotsNumber"'* ]] && return 0 ;;
+        # A killed TaskManager stays listed until its heartbeat times out: ready is a TaskManager id the
+        # JobManager did not list before this start.
+        local id
+        for id in $(taskmanager_ids); do grep -qxF "$id" <<<"${TM_BEFORE:-}" || return 0; done ;;
       *)
         hp="$(health_port "$name")"
         curl -fsS -o /dev/null "http://127.0.0.1:$hp/health/ready" 2>/dev/null && return 0 ;;
@@ -458,7 +482,7 @@ main() {
     up) up ;;
     down) down ;;
     status) status ;;
-    start) load_settings; CLUSTER_ID="$(cat "$DIR/cluster-id")"; start_one "${2:?name}"; await_ready "$2" ;;
+    start) load_settings; check_instance "${2:?name}"; CLUSTER_ID="$(cat "$DIR/cluster-id")"; start_one "$2"; await_ready "$2" ;;
     stop) load_settings; stop_one "${2:?name}" 30 ;;
     kill) load_settings; kill_one "${2:?name}" ;;
     env) if [ ! -f "$ENV_FILE" ]; then write_settings; fi; load_settings; service_env "${2:?name}" ;;

@@ -93,6 +93,22 @@ final class CommittedOutputs implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The longest stretch in [{@code fromNanos}, {@code toNanos}] with no record arriving, in ms: from the start
+     * to the first arrival, between arrivals, from the last to the end.
+     */
+    long longestGapMs(long fromNanos, long toNanos) {
+        long last = fromNanos;
+        long longest = 0;
+        for (Arrival a : arrivals) {
+            if (a.nanos() > fromNanos && a.nanos() <= toNanos) {
+                longest = Math.max(longest, a.nanos() - last);
+                last = a.nanos();
+            }
+        }
+        return Math.max(longest, toNanos - last) / 1_000_000;
+    }
+
     List<String> hopIds() {
         return ids(topics.hopDetected, v -> ((ModeHop) v).getId());
     }

@@ -82,6 +82,11 @@ final class LocalCluster implements AutoCloseable {
         script(Duration.ofSeconds(240), "start", name);
     }
 
+    /** SIGTERM to {@code name} (SIGKILL after 30 s); returns when it is gone. */
+    void stop(String name) {
+        script(Duration.ofSeconds(60), "stop", name);
+    }
+
     /** The port {@code cluster.sh status} reports for {@code name} (the jobmanager's: Flink's REST API). */
     int port(String name) {
         for (String line : script(Duration.ofSeconds(30), "status").split("\n")) {

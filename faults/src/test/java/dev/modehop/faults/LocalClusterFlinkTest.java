@@ -67,28 +67,13 @@ class LocalClusterFlinkTest {
                 Set<String> runs = new TreeSet<>();
                 long started = System.nanoTime();
                 long countAtStart = outputs.count();
-                long takeover;
-                long tmReady;
+                Takeover takeover;
                 try (Workload workload = new Workload(cluster.bootstrap, topics, 3, 150, Map.of())) {
                     while (outputs.firstArrivalAfter(started) < 0) {
                         Launched.sleep(50);
                     }
                     Launched.sleep(4_000);
-                    cluster.kill("taskmanager");
-                    long killed = System.nanoTime();
-                    cluster.start("taskmanager");
-                    long ready = System.nanoTime();
-                    tmReady = (ready - killed) / 1_000_000;
-                    // Records visible right after the kill were committed before it; the takeover is the restarted
-                    // TaskManager's first commit (the job restored from its last checkpoint).
-                    long resumed;
-                    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-                    while ((resumed = outputs.firstArrivalAfter(ready)) < 0 && System.nanoTime() < deadline) {
-                        Launched.sleep(50);
-                    }
-                    assertTrue(resumed > 0, "no committed output within 180 s of the TaskManager kill:\n"
-                            + cluster.logTail("jobmanager"));
-                    takeover = (resumed - killed) / 1_000_000;
+                    takeover = killTaskManagerAndTimeTakeover(cluster, rest, jobId, outputs);
                     int n = workload.finish(240_000);
                     for (int i = 0; i < n; i++) {
                         runs.add("run-" + i);
@@ -96,11 +81,8 @@ class LocalClusterFlinkTest {
                     List<Ledger> ledgers = LocalClusterTest.settle(outputs, workload.reference, runs, Duration.ofSeconds(180));
                     double seconds = (System.nanoTime() - started) / 1e9;
                     System.out.printf("flink job, TaskManager killed mid-stream: %d runs, %s; %d committed output records in "
-                            + "%.0f s (%.1f/s); cluster.sh start taskmanager returned %d ms after the kill (not a takeover time: it does "
-                            + "not yet tell the new TaskManager from the dead one, listed until its heartbeat times out), first "
-                            + "committed output after that %d ms%n",
-                            n, ledgers, outputs.count() - countAtStart, seconds, (outputs.count() - countAtStart) / seconds,
-                            tmReady, takeover);
+                            + "%.0f s (%.1f/s); %s%n", n, ledgers, outputs.count() - countAtStart, seconds,
+                            (outputs.count() - countAtStart) / seconds, takeover);
                     for (Ledger l : ledgers) {
                         assertTrue(l.clean(), l.toString());
                     }
@@ -115,22 +97,117 @@ class LocalClusterFlinkTest {
         LocalClusterTest.assertNothingLeft(cluster, everyPid);
     }
 
+    /** Milliseconds after the TaskManager's SIGKILL at which each step of the takeover was seen. */
+    record Takeover(long restartedTaskManager, long failureSeen, long restored, long firstCommit, String newId) {
+        @Override
+        public String toString() {
+            return String.format("kill -9 of the TaskManager to: the new one (%s) registered %d ms, the job seen "
+                    + "failing %d ms, the job RUNNING again with every task on the new TaskManager %d ms, the restored "
+                    + "job's first committed output %d ms (the takeover)", newId, restartedTaskManager, failureSeen,
+                    restored, firstCommit);
+        }
+    }
+
+    /**
+     * SIGKILL to the TaskManager and {@code cluster.sh start taskmanager} (ready when the JobManager lists a
+     * TaskManager id it did not list before), while a poller follows the job's state every 100 ms: the takeover
+     * ends at the first {@code read_committed} output after the job is RUNNING again, every vertex RUNNING, after
+     * having been seen failing; then every task is checked to run on the new TaskManager.
+     */
+    private static final long NOT_SEEN = Long.MIN_VALUE;
+
+    private static Takeover killTaskManagerAndTimeTakeover(LocalCluster cluster, String rest, String jobId,
+                                                           CommittedOutputs outputs) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Set<String> before = taskManagerIds(http, rest);
+        java.util.concurrent.atomic.AtomicLong failing = new java.util.concurrent.atomic.AtomicLong(NOT_SEEN);
+        java.util.concurrent.atomic.AtomicLong restored = new java.util.concurrent.atomic.AtomicLong(NOT_SEEN);
+        java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread poller = new Thread(() -> {
+            while (polling.get() && restored.get() == NOT_SEEN) {
+                try {
+                    boolean running = allRunning(get(http, rest + "/jobs/" + jobId));
+                    long now = System.nanoTime();
+                    if (!running && failing.get() == NOT_SEEN) {
+                        failing.set(now);
+                    } else if (running && failing.get() != NOT_SEEN) {
+                        restored.set(now);
+                    }
+                } catch (Exception e) {
+                    // the JobManager answers again on the next poll
+                }
+                Launched.sleep(100);
+            }
+        }, "flink-job-state");
+        poller.setDaemon(true);
+        poller.start();
+        try {
+            cluster.kill("taskmanager");
+            long killed = System.nanoTime();
+            cluster.start("taskmanager");
+            long registered = System.nanoTime();
+            Set<String> now = taskManagerIds(http, rest);
+            now.removeAll(before);
+            assertEquals(1, now.size(), "one new TaskManager id besides " + before + ": " + now);
+            String newId = now.iterator().next();
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (restored.get() == NOT_SEEN && System.nanoTime() < deadline) {
+                Launched.sleep(50);
+            }
+            assertTrue(restored.get() != NOT_SEEN, "the job was not seen failing and RUNNING again within 180 s (failing seen: "
+                    + (failing.get() != NOT_SEEN) + "):\n" + cluster.logTail("jobmanager"));
+            long resumed;
+            while ((resumed = outputs.firstArrivalAfter(restored.get())) < 0 && System.nanoTime() < deadline) {
+                Launched.sleep(50);
+            }
+            assertTrue(resumed > 0, "no committed output from the restored job within 180 s of the kill:\n"
+                    + cluster.logTail("jobmanager"));
+            for (JsonNode v : get(http, rest + "/jobs/" + jobId).get("vertices")) {
+                JsonNode tms = get(http, rest + "/jobs/" + jobId + "/vertices/" + v.get("id").asText() + "/taskmanagers");
+                for (JsonNode tm : tms.get("taskmanagers")) {
+                    assertEquals(newId, tm.path("taskmanager-id").asText(), v.get("name").asText() + " runs on the new "
+                            + "TaskManager: " + tms);
+                }
+            }
+            return new Takeover((registered - killed) / 1_000_000, (failing.get() - killed) / 1_000_000,
+                    (restored.get() - killed) / 1_000_000, (resumed - killed) / 1_000_000, newId);
+        } finally {
+            polling.set(false);
+            poller.join(5_000);
+        }
+    }
+
+    private static Set<String> taskManagerIds(HttpClient http, String rest) throws Exception {
+        Set<String> ids = new TreeSet<>();
+        get(http, rest + "/taskmanagers").get("taskmanagers").forEach(tm -> ids.add(tm.get("id").asText()));
+        return ids;
+    }
+
+    private static JsonNode get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return LocalClusterTest.JSON.readTree(r.body());
+    }
+
+    /** The job RUNNING and every one of its vertices RUNNING. */
+    private static boolean allRunning(JsonNode job) {
+        boolean all = "RUNNING".equals(job.path("state").asText()) && job.has("vertices") && job.get("vertices").size() > 0;
+        if (all) {
+            for (JsonNode v : job.get("vertices")) {
+                all &= "RUNNING".equals(v.get("status").asText());
+            }
+        }
+        return all;
+    }
+
     /** The job's REST description once it and every one of its tasks is RUNNING. */
     private static JsonNode awaitRunning(String rest, String jobId, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = null;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            job = LocalClusterTest.JSON.readTree(r.body());
-            boolean allRunning = job.has("vertices") && job.get("vertices").size() > 0;
-            if (allRunning) {
-                for (JsonNode v : job.get("vertices")) {
-                    allRunning &= "RUNNING".equals(v.get("status").asText());
-                }
-            }
-            if ("RUNNING".equals(job.path("state").asText()) && allRunning) {
+            job = get(http, rest + "/jobs/" + jobId);
+            if (allRunning(job)) {
                 return job;
             }
             Launched.sleep(500);

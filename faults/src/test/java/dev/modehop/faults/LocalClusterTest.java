@@ -48,10 +48,13 @@ import org.junit.jupiter.api.Timeout;
  *       alerts {@code modehop detect} finds in them (same ids, directions, target modes, verdicts; each once);</li>
  *   <li>while histories stream in and scorers score toy checkpoints, one broker, one Streams instance and one
  *       scorer are killed with SIGKILL and restarted: every hop, verdict and alert owed is on the
- *       {@code read_committed} outputs exactly once, every probe score is there;</li>
+ *       {@code read_committed} outputs exactly once, every probe score is there; in the same stream a third
+ *       Streams instance is added ({@code cluster.sh start streams-3}) and one removed ({@code cluster.sh stop
+ *       streams-2}), the group seen Stable with 3 members, then 2;</li>
  *   <li>{@code down} leaves no process behind.</li>
  * </ol>
- * Runs with {@code -Pcluster} only. Prints start-up time, throughput and the recovery time of each kill (deploy/README.md quotes them).
+ * Runs with {@code -Pcluster} only. Prints start-up time, throughput, the recovery time of each kill and the pause around each membership
+ * change (deploy/README.md quotes them).
  */
 class LocalClusterTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -83,6 +86,7 @@ class LocalClusterTest {
                 killEachAndRestart(cluster, topics, outputs, dir, scorerPartitions);
             }
         } finally {
+            everyPid.putAll(cluster.pids());  // streams-3 included
             cluster.close();
             everyPid.putAll(cluster.pids());
         }
@@ -275,6 +279,7 @@ class LocalClusterTest {
                 Launched.sleep(50);
             }
             recovery.put("scorer-1", killAndRestart(cluster, "scorer-1", scores, topics.probeScored.name()));
+            String membership = addAndRemoveStreamsInstance(cluster, outputs);
             int runs = workload.finish(240_000);
             for (int i = 0; i < runs; i++) {
                 workloadRuns.add("run-" + i);
@@ -310,9 +315,10 @@ class LocalClusterTest {
             assertTrue(byScorer.values().stream().allMatch(n -> n > 0), "both scorers scored: " + byScorer);
             double seconds = (System.nanoTime() - started) / 1e9;
             List<Ledger> ledgers = settle(outputs, workload.reference, workloadRuns, Duration.ofSeconds(180));
-            System.out.printf("under kills (broker-2, streams-1, scorer-1 inside a checkpoint): %d runs streamed, %s; %d committed output "
-                    + "records in %.0f s (%.1f/s); kill -9 to restarted and ready (ms): %s%n", workloadRuns.size(), ledgers,
-                    outputs.count() - countAtStart, seconds, (outputs.count() - countAtStart) / seconds, recovery);
+            System.out.printf("under kills (broker-2, streams-1, scorer-1 inside a checkpoint) and streams-3 added, streams-2 "
+                    + "removed: %d runs streamed, %s; %d committed output records in %.0f s (%.1f/s); kill -9 to restarted "
+                    + "and ready (ms): %s; %s%n", workloadRuns.size(), ledgers, outputs.count() - countAtStart, seconds,
+                    (outputs.count() - countAtStart) / seconds, recovery, membership);
             for (Ledger l : ledgers) {
                 assertTrue(l.clean(), l.toString());
             }
@@ -321,6 +327,65 @@ class LocalClusterTest {
             // the scorers skip the replayed histories' announcements (their scores come with the history)
             assertEquals(0, outputs.count(topics.checkpointReady.dlq()), "no announcement dead-lettered");
         }
+    }
+
+    /**
+     * Scale-out and scale-in while the workload streams: {@code cluster.sh start streams-3} (a third instance, its
+     * own state dir and ports), the group Stable with 3 members, then {@code cluster.sh stop streams-2} (SIGTERM:
+     * the instance commits and leaves the group), the group Stable with 2. Returns, for each change, how long the
+     * group was not Stable and the longest stretch without a committed output, with the same measure over the
+     * 3 s before the change as the workload's own pace.
+     */
+    private static String addAndRemoveStreamsInstance(LocalCluster cluster, CommittedOutputs outputs) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap))) {
+            List<String> before = awaitStreamsGroup(admin, 2, System.nanoTime());
+            long t0 = System.nanoTime();
+            cluster.start("streams-3");
+            long ready = System.nanoTime();
+            List<String> three = awaitStreamsGroup(admin, 3, t0);
+            long stable = System.nanoTime();
+            Launched.sleep(5_000);
+            out.append(change("streams-3 added", outputs, t0, ready, stable, before, three));
+            long t1 = System.nanoTime();
+            cluster.stop("streams-2");
+            long stopped = System.nanoTime();
+            List<String> two = awaitStreamsGroup(admin, 2, t1);
+            long stable2 = System.nanoTime();
+            assertTrue(two.stream().noneMatch(m -> m.startsWith("streams-2")), "streams-2 left the group: " + two);
+            Launched.sleep(5_000);
+            out.append("; ").append(change("streams-2 stopped", outputs, t1, stopped, stable2, three, two));
+        }
+        System.out.println("membership changes: " + out);
+        return out.toString();
+    }
+
+    private static String change(String what, CommittedOutputs outputs, long start, long returned, long stable,
+                                 List<String> before, List<String> after) {
+        long window = stable + Duration.ofSeconds(5).toNanos();
+        return String.format("%s (members %s -> %s): cluster.sh returned after %d ms, group Stable after %d ms, longest "
+                        + "stretch without a committed output %d ms (3 s before: %d ms)", what, before, after,
+                (returned - start) / 1_000_000, (stable - start) / 1_000_000, outputs.longestGapMs(start, window),
+                outputs.longestGapMs(start - Duration.ofSeconds(3).toNanos(), start));
+    }
+
+    /**
+     * Waits (up to 120 s after {@code since}) until the Streams group (Admin describeConsumerGroups) is Stable
+     * with {@code members} members; returns "instance id=partitions assigned", sorted.
+     */
+    private static List<String> awaitStreamsGroup(Admin admin, int members, long since) throws Exception {
+        long deadline = since + Duration.ofSeconds(120).toNanos();
+        ConsumerGroupDescription g;
+        do {
+            g = admin.describeConsumerGroups(List.of("modehop-streams")).all().get(30, TimeUnit.SECONDS).get("modehop-streams");
+            if (g.members().size() == members && g.groupState() == org.apache.kafka.common.GroupState.STABLE) {
+                return g.members().stream().map(m -> m.groupInstanceId().orElse(m.consumerId()) + "="
+                        + m.assignment().topicPartitions().size()).sorted().toList();
+            }
+            Launched.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("modehop-streams not Stable with " + members + " members in 120 s: " + g.groupState()
+                + " " + g.members().stream().map(m -> m.groupInstanceId().orElse(m.consumerId())).toList());
     }
 
     /** SIGKILL, restart at once; returns ms from the kill until the restarted process is ready. */

@@ -73,6 +73,11 @@ final class ApicurioRegistryServer implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
     }
 
+    /** Apicurio's own API, which its native serde speaks. */
+    String v3Url() {
+        return "http://127.0.0.1:" + port + "/apis/registry/v3";
+    }
+
     private void awaitReady() throws InterruptedException, IOException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
