@@ -1,6 +1,6 @@
 package dev.modehop.dashboard;
 
-import dev.modehop.core.PredictorTest;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.events.CheckpointPredictors;
 import java.util.Collection;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.TreeMap;
  */
 public final class PredictorSeries {
     /** Shared, so each (checkpoints, layers) shape's random baseline is drawn once per process. */
-    private static final PredictorTest TEST = new PredictorTest();
+    private static final PredictorEvaluation TEST = new PredictorEvaluation();
 
     /** predictor -> step -> values by layer. */
     public final Map<String, TreeMap<Long, double[]>> values = new TreeMap<>();
@@ -60,13 +60,13 @@ public final class PredictorSeries {
     }
 
     /** The block index of a result's best layer, or -1. */
-    public int bestBlock(PredictorTest.Result r) {
+    public int bestBlock(PredictorEvaluation.Result r) {
         int[] l = layers.get(r.predictor());
         return r.bestLayer() < 0 || l == null || r.bestLayer() >= l.length ? -1 : l[r.bestLayer()];
     }
 
     /** The test of every counted family against every predictor. */
-    public List<PredictorTest.Result> test(String runId, Map<String, ? extends Map<Long, Double>> soft) {
+    public List<PredictorEvaluation.Result> test(String runId, Map<String, ? extends Map<Long, Double>> soft) {
         return TEST.test(runId, soft, values);
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modehop.core.DataSelection;
-import dev.modehop.core.PredictorTest;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.core.ProbeResult;
 import dev.modehop.core.TrainingWindow;
 import dev.modehop.events.Alert;
@@ -285,7 +285,7 @@ public final class RunViews {
         /** Bumped by every predictor record and observation: the predictor test is recomputed only after one. */
         long predictorInputs;
         long testedInputs = -1;
-        List<PredictorTest.Result> predictorTests = List.of();
+        List<PredictorEvaluation.Result> predictorTests = List.of();
         PredictorSeries testedSeries;
         /** The producer's end-of-run record, if it sent one. */
         RunFinished finished;
@@ -425,7 +425,7 @@ public final class RunViews {
          * The predictor test over what this view holds (at most {@code pointsPerSeries} checkpoints per series),
          * recomputed only when a predictor record or an observation came in since the last time.
          */
-        List<PredictorTest.Result> predictorTests() {
+        List<PredictorEvaluation.Result> predictorTests() {
             if (testedInputs != predictorInputs) {
                 testedInputs = predictorInputs;
                 Map<String, Map<Long, Double>> soft = new TreeMap<>();
@@ -778,7 +778,7 @@ public final class RunViews {
         }
 
         private void predictorTestsJson(ArrayNode list) {
-            for (PredictorTest.Result r : predictorTests()) {
+            for (PredictorEvaluation.Result r : predictorTests()) {
                 ObjectNode ro = list.addObject();
                 ro.put("family", r.family());
                 ro.put("predictor", r.predictor());

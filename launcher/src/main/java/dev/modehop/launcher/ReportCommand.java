@@ -1,7 +1,7 @@
 package dev.modehop.launcher;
 
 import dev.modehop.core.DataSelection;
-import dev.modehop.core.PredictorTest;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.dashboard.PredictorSeries;
 import dev.modehop.launcher.report.RunLog;
 import dev.modehop.launcher.report.RunReports;
@@ -97,7 +97,7 @@ final class ReportCommand implements Runnable {
                 throw new UserInputException("run '" + log.runId + "' has no checkpoint.predictors records (scorers "
                         + "measure them unless predictors are off)");
             }
-            List<PredictorTest.Result> results = series.test(log.runId, log.soft);
+            List<PredictorEvaluation.Result> results = series.test(log.runId, log.soft);
             System.out.println("run " + log.runId + ":");
             RunReports.printPredictors(results, series, System.out);
             return results.isEmpty() ? 1 : 0;

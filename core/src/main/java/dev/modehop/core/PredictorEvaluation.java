@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * <p>Independent draws assume no trend in the features; a predictor that merely drifts with training time can
  * correlate with a family that also drifts, which this baseline does not discount.
  */
-public final class PredictorTest {
+public final class PredictorEvaluation {
     public static final int DEFAULT_DRAWS = 1000;
     /** Fewer common checkpoints than this say nothing about a correlation. */
     public static final int MIN_CHECKPOINTS = 4;
@@ -39,14 +39,14 @@ public final class PredictorTest {
     /** (n, L) -> the best-of-L abs(r) of each draw; access order, the least recently used shape goes first. */
     private final java.util.LinkedHashMap<Long, double[]> baselines = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
-    public PredictorTest(int draws) {
+    public PredictorEvaluation(int draws) {
         if (draws < 20) {
             throw new IllegalArgumentException("draws must be >= 20 for a 95th percentile: " + draws);
         }
         this.draws = draws;
     }
 
-    public PredictorTest() {
+    public PredictorEvaluation() {
         this(DEFAULT_DRAWS);
     }
 
