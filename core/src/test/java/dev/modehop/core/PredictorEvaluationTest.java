@@ -42,7 +42,7 @@ class PredictorEvaluationTest {
             planted.put(e.getKey(), p);
             noise.put(e.getKey(), n);
         }
-        List<PredictorEvaluation.Result> results = new PredictorEvaluation(2000).test("run", Map.of("flipped", soft),
+        List<PredictorEvaluation.Result> results = new PredictorEvaluation(2000).testLayers("run", Map.of("flipped", soft),
                 Map.of("planted", planted, "noise", noise));
         assertEquals(2, results.size());
         PredictorEvaluation.Result n = results.get(0);
@@ -71,11 +71,11 @@ class PredictorEvaluationTest {
     void tooFewCommonCheckpointsGiveNoResultAndTheDrawsAreReproducible() {
         TreeMap<Long, Double> soft = soft(new Random(2));
         Map<Long, double[]> few = new TreeMap<>(Map.of(50L, new double[] {1}, 100L, new double[] {2}));
-        assertTrue(new PredictorEvaluation().test("run", Map.of("f", soft), Map.of("p", few)).isEmpty());
+        assertTrue(new PredictorEvaluation().testLayers("run", Map.of("f", soft), Map.of("p", few)).isEmpty());
         Map<Long, double[]> all = new TreeMap<>();
         soft.forEach((step, v) -> all.put(step, new double[] {step}));
-        PredictorEvaluation.Result a = new PredictorEvaluation().test("run", Map.of("f", soft), Map.of("p", all)).get(0);
-        PredictorEvaluation.Result b = new PredictorEvaluation().test("run", Map.of("f", soft), Map.of("p", all)).get(0);
+        PredictorEvaluation.Result a = new PredictorEvaluation().testLayers("run", Map.of("f", soft), Map.of("p", all)).get(0);
+        PredictorEvaluation.Result b = new PredictorEvaluation().testLayers("run", Map.of("f", soft), Map.of("p", all)).get(0);
         assertEquals(a.baselineP95(), b.baselineP95());
     }
 
@@ -115,7 +115,7 @@ class PredictorEvaluationTest {
                 }
                 noise.put(step, v);
             }
-            if (t.test("run", Map.of("f", soft), Map.of("noise", noise)).get(0).beatsBaseline()) {
+            if (t.testLayers("run", Map.of("f", soft), Map.of("noise", noise)).get(0).beatsBaseline()) {
                 passed++;
             }
         }
