@@ -111,6 +111,8 @@ public final class RunViews {
             (run = run(r.getRunId())).ranking(r);
         } else if (record instanceof SourceStatistics r) {
             (run = run(r.getRunId())).sources(r);
+        } else if (record instanceof dev.modehop.events.PredictorEvaluation r) {
+            (run = run(r.getRunId())).predictorTest(r);
         } else if (record instanceof Alert r) {
             (run = run(r.getRunId())).alert(r);
         } else if (record instanceof ControlCommand r) {
@@ -282,6 +284,8 @@ public final class RunViews {
         CheckpointRanking ranking;
         /** The job's latest per-source statistics of this run's hops. */
         SourceStatistics sources;
+        /** The stream job's latest predictor test of this run (modehop.predictor.test); shown instead of computing one. */
+        dev.modehop.events.PredictorEvaluation publishedTest;
         /** Bumped by every predictor record and observation: the predictor test is recomputed only after one. */
         long predictorInputs;
         long testedInputs = -1;
@@ -410,6 +414,13 @@ public final class RunViews {
         void ranking(CheckpointRanking r) {
             if (ranking == null || r.getAsOfStep() >= ranking.getAsOfStep()) {
                 ranking = r;
+            }
+            touch();
+        }
+
+        void predictorTest(dev.modehop.events.PredictorEvaluation r) {
+            if (publishedTest == null || r.getCheckpointsPaired() >= publishedTest.getCheckpointsPaired()) {
+                publishedTest = r;
             }
             touch();
         }
@@ -778,6 +789,28 @@ public final class RunViews {
         }
 
         private void predictorTestsJson(ArrayNode list) {
+            if (publishedTest != null) {
+                // the job's test of the whole run, not only of the checkpoints this view holds
+                for (dev.modehop.events.PredictorCorrelation r : publishedTest.getResults()) {
+                    ObjectNode ro = list.addObject();
+                    ro.put("family", r.getFamily());
+                    ro.put("predictor", r.getPredictor());
+                    ro.put("checkpoints", r.getCheckpoints());
+                    ro.put("layers", r.getBlocks().size());
+                    if (r.getBestBlock() != null) {
+                        ro.put("bestLayer", r.getBestBlock());
+                    } else {
+                        ro.putNull("bestLayer");
+                    }
+                    putNumber(ro, "correlation", r.getCorrelation());
+                    putNumber(ro, "baselineMean", r.getBaselineMean());
+                    putNumber(ro, "baselineP95", r.getBaselineP95());
+                    ro.put("draws", publishedTest.getDraws());
+                    ro.put("beatsBaseline", r.getBeatsBaseline());
+                    ro.put("published", true);
+                }
+                return;
+            }
             for (PredictorEvaluation.Result r : predictorTests()) {
                 ObjectNode ro = list.addObject();
                 ro.put("family", r.family());
