@@ -93,6 +93,13 @@ final class ReportCommand implements Runnable {
         public Integer call() {
             RunLog log = options.read();
             PredictorSeries series = PredictorSeries.of(log.predictors.values());
+            List<PredictorEvaluation.Result> published = log.publishedPredictorTest();
+            if (published != null) {
+                // the stream job's test (modehop.predictor.test): the whole run, as the job paired it
+                System.out.println("run " + log.runId + " (the stream job's predictor test, modehop.predictor.test):");
+                RunReports.printPredictors(published, series, System.out);
+                return published.isEmpty() ? 1 : 0;
+            }
             if (series.values.isEmpty()) {
                 throw new UserInputException("run '" + log.runId + "' has no checkpoint.predictors records (scorers "
                         + "measure them unless predictors are off)");
