@@ -41,4 +41,27 @@ public final class PredictorSeries {
     public List<PredictorEvaluation.Result> test(String runId, Map<String, ? extends Map<Long, Double>> soft) {
         return TEST.test(runId, soft, values);
     }
+
+    /** A published predictor test (modehop.predictor.test) as core's results, the block of each layer kept. */
+    public static List<PredictorEvaluation.Result> results(dev.modehop.events.PredictorEvaluation predictorTest) {
+        String runId = predictorTest.getRunId();
+        List<PredictorEvaluation.Result> out = new java.util.ArrayList<>();
+        for (dev.modehop.events.PredictorCorrelation c : predictorTest.getResults()) {
+            int[] blocks = c.getBlocks().stream().mapToInt(Integer::intValue).toArray();
+            double[] perLayer = c.getPerLayer().stream().mapToDouble(Double::doubleValue).toArray();
+            int best = -1;
+            if (c.getCorrelation() != null) {
+                for (int l = 0; l < blocks.length && best < 0; l++) {
+                    if (c.getBestBlock() == null ? blocks[l] < 0 : blocks[l] == c.getBestBlock()) {
+                        best = l;
+                    }
+                }
+            }
+            out.add(new PredictorEvaluation.Result(runId, c.getFamily(), c.getPredictor(),
+                    c.getCheckpoints(), blocks.length, blocks, perLayer, best,
+                    c.getCorrelation() == null ? Double.NaN : c.getCorrelation(), c.getBaselineMean(),
+                    c.getBaselineP95(), predictorTest.getDraws()));
+        }
+        return out;
+    }
 }

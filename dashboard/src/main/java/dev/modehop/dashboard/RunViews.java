@@ -789,35 +789,16 @@ public final class RunViews {
         }
 
         private void predictorTestsJson(ArrayNode list) {
-            if (publishedTest != null) {
-                // the job's test of the whole run, not only of the checkpoints this view holds
-                for (dev.modehop.events.PredictorCorrelation r : publishedTest.getResults()) {
-                    ObjectNode ro = list.addObject();
-                    ro.put("family", r.getFamily());
-                    ro.put("predictor", r.getPredictor());
-                    ro.put("checkpoints", r.getCheckpoints());
-                    ro.put("layers", r.getBlocks().size());
-                    if (r.getBestBlock() != null) {
-                        ro.put("bestLayer", r.getBestBlock());
-                    } else {
-                        ro.putNull("bestLayer");
-                    }
-                    putNumber(ro, "correlation", r.getCorrelation());
-                    putNumber(ro, "baselineMean", r.getBaselineMean());
-                    putNumber(ro, "baselineP95", r.getBaselineP95());
-                    ro.put("draws", publishedTest.getDraws());
-                    ro.put("beatsBaseline", r.getBeatsBaseline());
-                    ro.put("published", true);
-                }
-                return;
-            }
-            for (PredictorEvaluation.Result r : predictorTests()) {
+            // the job's test of the whole run where it published one, else one of the checkpoints this view holds
+            List<PredictorEvaluation.Result> results = publishedTest != null ? PredictorSeries.results(publishedTest)
+                    : predictorTests();
+            for (PredictorEvaluation.Result r : results) {
                 ObjectNode ro = list.addObject();
                 ro.put("family", r.family());
                 ro.put("predictor", r.predictor());
                 ro.put("checkpoints", r.checkpoints());
                 ro.put("layers", r.layers());
-                int block = testedSeries.bestBlock(r);
+                int block = r.bestBlock();
                 if (block >= 0) {
                     ro.put("bestLayer", block);
                 } else {
@@ -828,6 +809,7 @@ public final class RunViews {
                 putNumber(ro, "baselineP95", r.baselineP95());
                 ro.put("draws", r.draws());
                 ro.put("beatsBaseline", r.beatsBaseline());
+                ro.put("published", publishedTest != null);
             }
         }
 

@@ -104,29 +104,9 @@ public final class RunLog {
     }
 
     /** Folds one decoded record of the run in. */
-    /** The published predictor test as core's results (the block of each layer kept), or null when none. */
+    /** The published predictor test as core's results, or null when none. */
     public List<dev.modehop.core.PredictorEvaluation.Result> publishedPredictorTest() {
-        if (predictorTest == null) {
-            return null;
-        }
-        List<dev.modehop.core.PredictorEvaluation.Result> out = new java.util.ArrayList<>();
-        for (dev.modehop.events.PredictorCorrelation c : predictorTest.getResults()) {
-            int[] blocks = c.getBlocks().stream().mapToInt(Integer::intValue).toArray();
-            double[] perLayer = c.getPerLayer().stream().mapToDouble(Double::doubleValue).toArray();
-            int best = -1;
-            if (c.getCorrelation() != null) {
-                for (int l = 0; l < blocks.length && best < 0; l++) {
-                    if (c.getBestBlock() == null ? blocks[l] < 0 : blocks[l] == c.getBestBlock()) {
-                        best = l;
-                    }
-                }
-            }
-            out.add(new dev.modehop.core.PredictorEvaluation.Result(runId, c.getFamily(), c.getPredictor(),
-                    c.getCheckpoints(), blocks.length, blocks, perLayer, best,
-                    c.getCorrelation() == null ? Double.NaN : c.getCorrelation(), c.getBaselineMean(),
-                    c.getBaselineP95(), predictorTest.getDraws()));
-        }
-        return out;
+        return predictorTest == null ? null : dev.modehop.dashboard.PredictorSeries.results(predictorTest);
     }
 
     public void apply(Object value) {
