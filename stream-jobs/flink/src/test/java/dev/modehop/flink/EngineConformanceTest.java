@@ -153,7 +153,8 @@ class EngineConformanceTest {
                 // Announcements must be processed before the scores, as the recorded order says: wait until
                 // the job's checkpoints have committed the announcement topics' offsets.
                 awaitCommitted(admin, prefix + "modehop-flink",
-                        List.of(topics.checkpointReady.name(), topics.dataWindowClosed.name()));
+                        List.of(topics.checkpointReady.name(), topics.dataWindowClosed.name(),
+                                topics.checkpointPredictors.name()));
                 send(producer, stream.phase2);
             }
             Engines.Outputs actual = readCommitted(kafka.bootstrapServers(), topics, expected.size());

@@ -83,8 +83,9 @@ final class RecordedStream {
             long at = T0 + 70_000 + 100L * k;
             score(phase2, "r3", 10L * k, "flipped", R3_MIXED[k - 1], 2, at);
             add(phase2, topics.probeScored, "r3", plainValue("r3", 10L * k, R3_PLAIN[k - 1], at + 50), at + 50);
-            // its predictors, before the scores on odd checkpoints and after them on even ones: the predictor test
-            add(k % 2 == 1 ? phase1 : phase2, topics.checkpointPredictors, "r3", predictors("r3", 10L * k,
+            // its predictors, before the scores (phase 1, committed before phase 2 is sent, so the end-to-end run
+            // pairs them in the same order as the reference): the predictor test
+            add(phase1, topics.checkpointPredictors, "r3", predictors("r3", 10L * k,
                     R3_MIXED[k - 1], k, at + 60), at + 60);
         }
         // The unknown run's scores are held back until its own event time passes the timeout.
