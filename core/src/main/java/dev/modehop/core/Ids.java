@@ -43,6 +43,11 @@ public final class Ids {
         return runId + "/sources/" + asOfStep;
     }
 
+    /** A run's predictor test after its {@code checkpointsPaired}-th paired checkpoint. */
+    public static String predictorEvaluation(String runId, int checkpointsPaired) {
+        return runId + "/predictor-test/" + checkpointsPaired;
+    }
+
     public static String probeScore(String runId, long step, String family, String task) {
         return runId + "/" + step + "/" + family + "/" + task;
     }

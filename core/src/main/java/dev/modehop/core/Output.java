@@ -5,7 +5,8 @@ import java.util.Map;
 
 /** Everything the monitor emits. Each engine routes each kind to its topic. */
 public sealed interface Output permits Output.ModeObservation, Output.LateObservation, Output.ModeHop, Output.HopStability, Output.Alert,
-        Output.ControlCommand, Output.CheckpointRanking, Output.AveragingRequest, Output.SourceStatisticsUpdate, Output.Rejection {
+        Output.ControlCommand, Output.CheckpointRanking, Output.AveragingRequest, Output.SourceStatisticsUpdate,
+        Output.PredictorEvaluationUpdate, Output.Rejection {
 
     String runId();
 
@@ -77,6 +78,15 @@ public sealed interface Output permits Output.ModeObservation, Output.LateObserv
      */
     record SourceStatisticsUpdate(String id, String runId, long asOfStep, int hopsCounted,
                                   List<SourceStatistics.Move> moves) implements Output {
+    }
+
+    /**
+     * The run's predictor test ({@link PredictorEvaluation}) after a checkpoint whose predictors and soft scores
+     * were paired: every (family, predictor) with enough pairs, beside its random baseline. The latest record of
+     * a run is its whole picture.
+     */
+    record PredictorEvaluationUpdate(String id, String runId, long asOfStep, int checkpointsPaired, int draws,
+                                     List<PredictorEvaluation.Result> results) implements Output {
     }
 
     /**

@@ -24,12 +24,18 @@ public final class RunMonitor {
     static final int PROCESSED_KEPT = 16;
     /** Results held back for a run not announced yet; beyond this they are rejected at once. */
     static final int PARKED_KEPT = 10_000;
+    /**
+     * Checkpoints ahead of the run whose predictors may wait for their scores; beyond this a predictors record
+     * of yet another checkpoint is rejected (to its dead-letter topic, with the reason), never dropped silently.
+     */
+    static final int PREDICTORS_WAITING_KEPT = 256;
 
     private final MonitorConfig config;
     private final HopDetector hopDetector;
     private final ChangePointDetector changePointDetector;
     private final CheckpointRanker ranker;
     private final ModeClassifier classifier;
+    private final PredictorEvaluation predictorEvaluation = new PredictorEvaluation();
 
     public RunMonitor(MonitorConfig config) {
         this.config = config;
@@ -94,6 +100,59 @@ public final class RunMonitor {
         List<Output> out = expireParked(run);
         out.addAll(drain(run));
         return out;
+    }
+
+    /**
+     * A checkpoint's generalization predictors: paired with its families' soft scores for the run's predictor
+     * test (before or after the checkpoint is processed, whichever comes last), which is published when it
+     * changed. Predictors of a checkpoint the run moved past and no longer remembers are rejected as late,
+     * like late scores.
+     */
+    public List<Output> onPredictors(RunState run, PredictorMeasurements m) {
+        Optional<String> problem = m.problem();
+        if (problem.isPresent()) {
+            return rejected(m.runId(), "invalid checkpoint predictors: " + problem.get());
+        }
+        advanceTime(run, m.producedAt());
+        PredictorEvaluation.State state = run.parts().predictors();
+        boolean known = state.checkpoints.containsKey(m.step());
+        if (!known && m.step() <= run.lastProcessedStep && !run.processed.contains(m.step())) {
+            return rejected(m.runId(), "late predictors for step " + m.step()
+                    + ": the run already moved past it and no longer remembers its scores");
+        }
+        if (!known && m.step() > run.lastProcessedStep
+                && state.waitingAfter(run.lastProcessedStep) >= PREDICTORS_WAITING_KEPT) {
+            return rejected(m.runId(), "predictors for step " + m.step() + ": those of " + PREDICTORS_WAITING_KEPT
+                    + " checkpoints ahead of the run already wait for their scores");
+        }
+        List<Output> out = new ArrayList<>();
+        if (predictorEvaluation.measure(state, m.step(), m.predictors())) {
+            out.add(predictorUpdate(run, state));
+        }
+        run.parts().savePredictors(state);
+        run.hasParts = true;
+        out.addAll(drain(run));
+        return out;
+    }
+
+    /** The families' soft scores of a checkpoint go to the predictor test; an update when they paired. */
+    private void scorePredictors(RunState run, long step, Map<String, Double> soft, List<Output> out) {
+        if (soft.isEmpty()) {
+            return;
+        }
+        PredictorEvaluation.State state = run.parts().predictors();
+        boolean paired = predictorEvaluation.score(state, step, soft);
+        PredictorEvaluation.forgetBefore(state, run.processed.first());
+        run.parts().savePredictors(state);
+        if (paired) {
+            out.add(predictorUpdate(run, state));
+        }
+    }
+
+    private Output predictorUpdate(RunState run, PredictorEvaluation.State state) {
+        return new Output.PredictorEvaluationUpdate(Ids.predictorEvaluation(run.runId, state.checkpointsPaired),
+                run.runId, state.asOfStep, state.checkpointsPaired, predictorEvaluation.draws(),
+                predictorEvaluation.results(state, run.runId));
     }
 
     public List<Output> onResult(RunState run, ProbeResult r) {
@@ -255,6 +314,7 @@ public final class RunMonitor {
         pc.publishedLate = true;
         run.lateCheckpoints++;
         List<Output> out = new ArrayList<>();
+        Map<String, Double> soft = new TreeMap<>();
         for (Map.Entry<String, SeriesPoint> e : points(run.parts().results(pc.step), false, pc.step).entrySet()) {
             SeriesPoint p = e.getValue();
             SeriesEntry entry = run.parts().series(e.getKey());
@@ -262,7 +322,11 @@ public final class RunMonitor {
             Mode mode = p.hasItems() ? classifier.classify(p.value(), p.items()) : Mode.UNDECIDED;
             out.add(new Output.LateObservation(Ids.observation(run.runId, e.getKey(), pc.step), run.runId, e.getKey(),
                     pc.step, mode, now, p.value(), p.softScore(), p.items()));
+            if (p.hasItems()) {
+                soft.put(e.getKey(), p.softScore());
+            }
         }
+        scorePredictors(run, pc.step, soft, out);
         return out;
     }
 
@@ -340,6 +404,9 @@ public final class RunMonitor {
             out.add(new Output.SourceStatisticsUpdate(Ids.sourceStatistics(run.runId, pc.step), run.runId, pc.step,
                     sources.hopsOfRun(), sources.moves()));
         }
+        Map<String, Double> soft = new TreeMap<>();
+        families.forEach((family, v) -> soft.put(family, v[0]));
+        scorePredictors(run, pc.step, soft, out);
     }
 
     /** One point per series: counted results of a family pooled over its tasks, plain results each alone. */

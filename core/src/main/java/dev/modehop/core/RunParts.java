@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /**
  * The parts of a run's state that most records do not touch: one {@link SeriesEntry} per series, the hops of
- * each series, each stored probe result, the data windows, source statistics and ranking state.
+ * each series, each stored probe result, the data windows, source statistics, ranking state and predictor test.
  * {@link RunMonitor} asks for a part only when it needs it and
  * hands back what it changed, so one probe score costs the same whether its run has 4 series or 100. An engine
  * keeps each part under its own key (see the monitor step); {@link #inMemory()} keeps them in maps, for offline
@@ -53,6 +53,11 @@ public interface RunParts {
 
     void saveRanking(CheckpointRanker.State ranking);
 
+    /** The run's predictor test so far (bounded: {@link PredictorEvaluation}); read when predictors or a checkpoint come. */
+    PredictorEvaluation.State predictors();
+
+    void savePredictors(PredictorEvaluation.State predictors);
+
     static RunParts inMemory() {
         return new InMemory();
     }
@@ -65,6 +70,7 @@ public interface RunParts {
         private List<TrainingWindow> windows = new ArrayList<>();
         private SourceStatistics sources = new SourceStatistics();
         private CheckpointRanker.State ranking = new CheckpointRanker.State();
+        private PredictorEvaluation.State predictors = new PredictorEvaluation.State();
 
         @Override
         public SeriesEntry series(String name) {
@@ -141,6 +147,16 @@ public interface RunParts {
         @Override
         public void saveRanking(CheckpointRanker.State r) {
             ranking = r;
+        }
+
+        @Override
+        public PredictorEvaluation.State predictors() {
+            return predictors;
+        }
+
+        @Override
+        public void savePredictors(PredictorEvaluation.State p) {
+            predictors = p;
         }
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modehop.core.DataSelection;
-import dev.modehop.core.PredictorTest;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.core.ProbeResult;
 import dev.modehop.core.TrainingWindow;
 import dev.modehop.events.Alert;
@@ -111,6 +111,8 @@ public final class RunViews {
             (run = run(r.getRunId())).ranking(r);
         } else if (record instanceof SourceStatistics r) {
             (run = run(r.getRunId())).sources(r);
+        } else if (record instanceof dev.modehop.events.PredictorEvaluation r) {
+            (run = run(r.getRunId())).predictorTest(r);
         } else if (record instanceof Alert r) {
             (run = run(r.getRunId())).alert(r);
         } else if (record instanceof ControlCommand r) {
@@ -282,10 +284,12 @@ public final class RunViews {
         CheckpointRanking ranking;
         /** The job's latest per-source statistics of this run's hops. */
         SourceStatistics sources;
+        /** The stream job's latest predictor test of this run (modehop.predictor.test); shown instead of computing one. */
+        dev.modehop.events.PredictorEvaluation publishedTest;
         /** Bumped by every predictor record and observation: the predictor test is recomputed only after one. */
         long predictorInputs;
         long testedInputs = -1;
-        List<PredictorTest.Result> predictorTests = List.of();
+        List<PredictorEvaluation.Result> predictorTests = List.of();
         PredictorSeries testedSeries;
         /** The producer's end-of-run record, if it sent one. */
         RunFinished finished;
@@ -414,6 +418,13 @@ public final class RunViews {
             touch();
         }
 
+        void predictorTest(dev.modehop.events.PredictorEvaluation r) {
+            if (publishedTest == null || r.getCheckpointsPaired() >= publishedTest.getCheckpointsPaired()) {
+                publishedTest = r;
+            }
+            touch();
+        }
+
         void sources(SourceStatistics r) {
             if (sources == null || r.getAsOfStep() >= sources.getAsOfStep()) {
                 sources = r;
@@ -425,7 +436,7 @@ public final class RunViews {
          * The predictor test over what this view holds (at most {@code pointsPerSeries} checkpoints per series),
          * recomputed only when a predictor record or an observation came in since the last time.
          */
-        List<PredictorTest.Result> predictorTests() {
+        List<PredictorEvaluation.Result> predictorTests() {
             if (testedInputs != predictorInputs) {
                 testedInputs = predictorInputs;
                 Map<String, Map<Long, Double>> soft = new TreeMap<>();
@@ -778,13 +789,16 @@ public final class RunViews {
         }
 
         private void predictorTestsJson(ArrayNode list) {
-            for (PredictorTest.Result r : predictorTests()) {
+            // the job's test of the whole run where it published one, else one of the checkpoints this view holds
+            List<PredictorEvaluation.Result> results = publishedTest != null ? PredictorSeries.results(publishedTest)
+                    : predictorTests();
+            for (PredictorEvaluation.Result r : results) {
                 ObjectNode ro = list.addObject();
                 ro.put("family", r.family());
                 ro.put("predictor", r.predictor());
                 ro.put("checkpoints", r.checkpoints());
                 ro.put("layers", r.layers());
-                int block = testedSeries.bestBlock(r);
+                int block = r.bestBlock();
                 if (block >= 0) {
                     ro.put("bestLayer", block);
                 } else {
@@ -795,6 +809,7 @@ public final class RunViews {
                 putNumber(ro, "baselineP95", r.baselineP95());
                 ro.put("draws", r.draws());
                 ro.put("beatsBaseline", r.beatsBaseline());
+                ro.put("published", publishedTest != null);
             }
         }
 

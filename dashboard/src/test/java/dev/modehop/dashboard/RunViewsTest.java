@@ -69,6 +69,26 @@ class RunViewsTest {
     }
 
     @Test
+    void thePublishedPredictorTestIsShownItsLatestVersionWinning() {
+        RunViews views = new RunViews();
+        views.apply(ready("r", 50));
+        for (int paired : new int[] {5, 4}) {
+            views.apply(dev.modehop.events.PredictorEvaluation.newBuilder().setId("r/predictor-test/" + paired)
+                    .setRunId("r").setAsOfStep(50L * paired).setCheckpointsPaired(paired).setDraws(1000)
+                    .setResults(List.of(dev.modehop.events.PredictorCorrelation.newBuilder().setFamily("flipped")
+                            .setPredictor("rankMe").setCheckpoints(paired).setBlocks(List.of(0, 1))
+                            .setPerLayer(List.of(0.1, 0.9)).setBestBlock(1).setCorrelation(0.9).setBaselineMean(0.4)
+                            .setBaselineP95(0.8).setBeatsBaseline(true).build())).build());
+        }
+        JsonNode t = views.runJson("r").orElseThrow().path("predictorTests");
+        assertEquals(1, t.size());
+        assertEquals(5, t.get(0).path("checkpoints").asInt(), "the later version (more checkpoints) stays");
+        assertEquals(1, t.get(0).path("bestLayer").asInt());
+        assertEquals(2, t.get(0).path("layers").asInt());
+        assertTrue(t.get(0).path("beatsBaseline").asBoolean() && t.get(0).path("published").asBoolean());
+    }
+
+    @Test
     void foldsDeliveriesPerAlertAndRouteLatestRecordWins() {
         RunViews views = new RunViews();
         Delivery.Decoder decode = new Delivery.Decoder();

@@ -1,7 +1,7 @@
 package dev.modehop.launcher;
 
 import dev.modehop.core.DataSelection;
-import dev.modehop.core.PredictorTest;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.dashboard.PredictorSeries;
 import dev.modehop.launcher.report.RunLog;
 import dev.modehop.launcher.report.RunReports;
@@ -93,11 +93,18 @@ final class ReportCommand implements Runnable {
         public Integer call() {
             RunLog log = options.read();
             PredictorSeries series = PredictorSeries.of(log.predictors.values());
+            List<PredictorEvaluation.Result> published = log.publishedPredictorTest();
+            if (published != null) {
+                // the stream job's test (modehop.predictor.test): the whole run, as the job paired it
+                System.out.println("run " + log.runId + " (the stream job's predictor test, modehop.predictor.test):");
+                RunReports.printPredictors(published, series, System.out);
+                return published.isEmpty() ? 1 : 0;
+            }
             if (series.values.isEmpty()) {
                 throw new UserInputException("run '" + log.runId + "' has no checkpoint.predictors records (scorers "
                         + "measure them unless predictors are off)");
             }
-            List<PredictorTest.Result> results = series.test(log.runId, log.soft);
+            List<PredictorEvaluation.Result> results = series.test(log.runId, log.soft);
             System.out.println("run " + log.runId + ":");
             RunReports.printPredictors(results, series, System.out);
             return results.isEmpty() ? 1 : 0;

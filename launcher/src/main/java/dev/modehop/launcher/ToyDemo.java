@@ -2,7 +2,7 @@ package dev.modehop.launcher;
 
 import dev.modehop.core.AlertRules;
 import dev.modehop.core.DataSelection;
-import dev.modehop.core.PredictorTest;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.dashboard.PredictorSeries;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.launcher.report.RunReports;
@@ -215,7 +215,7 @@ public final class ToyDemo {
         record.dataManifest = RunReports.manifestJson(DataSelection.select(record.runId, record.moves(),
                 record.trainingWindows(), Set.of(WATCHED_FAMILY)));
         PredictorSeries series = PredictorSeries.of(predictors);
-        for (PredictorTest.Result r : series.test(record.runId, record.softScores())) {
+        for (PredictorEvaluation.Result r : series.test(record.runId, record.softScores())) {
             record.predictorTests.add(new RunRecord.PredictorRow(r.family(), r.predictor(), r.layers(), r.checkpoints(),
                     series.bestBlock(r), r.bestCorrelation(), r.baselineMean(), r.baselineP95(), r.beatsBaseline()));
         }

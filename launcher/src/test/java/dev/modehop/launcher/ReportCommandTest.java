@@ -134,6 +134,8 @@ class ReportCommandTest {
     void predictorsBeatOrNotTheRandomBaseline() {
         CommandLineTest.Run r = report("predictors", "--run", RUN);
         assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("the stream job's predictor test, modehop.predictor.test"),
+                "read from the topic the Streams job published, end to end: " + r.out());
         String rankMe = line(r.out(), "rankMe");
         String pr = line(r.out(), "participationRatio");
         assertTrue(rankMe.endsWith("yes"), "the planted RankMe tracks the soft score: " + rankMe);

@@ -11,6 +11,7 @@ import dev.modehop.events.HopAveraging;
 import dev.modehop.events.HopStability;
 import dev.modehop.events.ModeHop;
 import dev.modehop.events.ModeObservation;
+import dev.modehop.events.PredictorEvaluation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RunFinished;
 import dev.modehop.events.ScoringProgress;
@@ -27,14 +28,14 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class Topics {
     /** The monitor's inputs, in the order of {@link #inputs()}; they must be co-partitioned ({@link CoPartitioning}). */
     private static final List<String> INPUT_SUFFIXES = List.of("checkpoint.ready", "datawindow.closed", "probe.scored",
-            "scoring.progress");
+            "scoring.progress", "checkpoint.predictors");
 
     public final Topic<CheckpointReady> checkpointReady;
     public final Topic<DataWindow> dataWindowClosed;
     public final Topic<ProbeScore> probeScored;
     /** Scorer workers' signs of life while they score a checkpoint; read by the stream job with the scores. */
     public final Topic<ScoringProgress> scoringProgress;
-    /** Written by scorer workers next to probe.scored; read by dashboards and analyses, not by the stream job. */
+    /** Written by scorer workers next to probe.scored; read by the stream job (the predictor test) and dashboards. */
     public final Topic<CheckpointPredictors> checkpointPredictors;
     public final Topic<ModeObservation> modeObserved;
     public final Topic<ModeHop> hopDetected;
@@ -44,6 +45,8 @@ public final class Topics {
     public final Topic<CheckpointRanking> checkpointRanked;
     /** The stream job's per-source statistics of a run's hops (data selection). */
     public final Topic<SourceStatistics> sourceStatistics;
+    /** The stream job's predictor test of a run (its predictors against a random baseline). */
+    public final Topic<PredictorEvaluation> predictorTest;
     /** Written by training jobs when they are done (optional); read by dashboards, not by the stream job. */
     public final Topic<RunFinished> runFinished;
     /** Averaging tests asked for (stream job rules, CLI, dashboard); read by scorer workers. */
@@ -56,7 +59,7 @@ public final class Topics {
         dataWindowClosed = topic(prefix, INPUT_SUFFIXES.get(1), DataWindow.class, serdeConfig);
         probeScored = topic(prefix, INPUT_SUFFIXES.get(2), ProbeScore.class, serdeConfig);
         scoringProgress = topic(prefix, INPUT_SUFFIXES.get(3), ScoringProgress.class, serdeConfig);
-        checkpointPredictors = topic(prefix, "checkpoint.predictors", CheckpointPredictors.class, serdeConfig);
+        checkpointPredictors = topic(prefix, INPUT_SUFFIXES.get(4), CheckpointPredictors.class, serdeConfig);
         modeObserved = topic(prefix, "mode.observed", ModeObservation.class, serdeConfig);
         hopDetected = topic(prefix, "hop.detected", ModeHop.class, serdeConfig);
         hopStability = topic(prefix, "hop.stability", HopStability.class, serdeConfig);
@@ -64,6 +67,7 @@ public final class Topics {
         runControl = topic(prefix, "run.control", ControlCommand.class, serdeConfig);
         checkpointRanked = topic(prefix, "checkpoint.ranked", CheckpointRanking.class, serdeConfig);
         sourceStatistics = topic(prefix, "source.statistics", SourceStatistics.class, serdeConfig);
+        predictorTest = topic(prefix, "predictor.test", PredictorEvaluation.class, serdeConfig);
         runFinished = topic(prefix, "run.finished", RunFinished.class, serdeConfig);
         averagingRequested = topic(prefix, "hop.averaging.requested", AveragingRequest.class, serdeConfig);
         hopAveraging = topic(prefix, "hop.averaging", HopAveraging.class, serdeConfig);
@@ -78,7 +82,7 @@ public final class Topics {
     }
 
     public List<Topic<?>> inputs() {
-        return List.of(checkpointReady, dataWindowClosed, probeScored, scoringProgress);
+        return List.of(checkpointReady, dataWindowClosed, probeScored, scoringProgress, checkpointPredictors);
     }
 
     /** The names of {@link #inputs()} under {@code prefix}, without building serdes (for tools and checks). */
@@ -88,16 +92,15 @@ public final class Topics {
 
     public List<Topic<?>> outputs() {
         return List.of(modeObserved, hopDetected, hopStability, alertRaised, runControl, checkpointRanked,
-                averagingRequested, sourceStatistics);
+                averagingRequested, sourceStatistics, predictorTest);
     }
 
     /**
-     * Inputs, outputs, the scorers' predictors, the training jobs' end-of-run records and the averaging
-     * tests' results (the requests are among the outputs: rules write them).
+     * Inputs, outputs, the training jobs' end-of-run records and the averaging tests' results (the requests are
+     * among the outputs: rules write them).
      */
     public List<Topic<?>> all() {
         List<Topic<?>> all = new java.util.ArrayList<>(inputs());
-        all.add(checkpointPredictors);
         all.addAll(outputs());
         all.add(runFinished);
         all.add(hopAveraging);

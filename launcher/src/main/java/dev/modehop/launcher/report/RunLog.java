@@ -47,6 +47,8 @@ public final class RunLog {
     public final TreeMap<Long, CheckpointPredictors> predictors = new TreeMap<>();
     public CheckpointRanking ranking;
     public SourceStatistics sources;
+    /** The stream job's latest predictor test of the run, or null when none was published. */
+    public dev.modehop.events.PredictorEvaluation predictorTest;
 
     public RunLog(String runId) {
         this.runId = runId;
@@ -57,7 +59,7 @@ public final class RunLog {
         RunLog log = new RunLog(runId);
         List<Topic<?>> wanted = List.of(topics.checkpointReady, topics.dataWindowClosed, topics.modeObserved,
                 topics.hopDetected, topics.hopStability, topics.checkpointPredictors, topics.checkpointRanked,
-                topics.sourceStatistics);
+                topics.sourceStatistics, topics.predictorTest);
         Map<String, Topic<?>> byName = new HashMap<>();
         wanted.forEach(t -> byName.put(t.name(), t));
         Map<String, Object> cfg = new HashMap<>();
@@ -102,6 +104,11 @@ public final class RunLog {
     }
 
     /** Folds one decoded record of the run in. */
+    /** The published predictor test as core's results, or null when none. */
+    public List<dev.modehop.core.PredictorEvaluation.Result> publishedPredictorTest() {
+        return predictorTest == null ? null : dev.modehop.dashboard.PredictorSeries.results(predictorTest);
+    }
+
     public void apply(Object value) {
         if (value instanceof CheckpointReady c) {
             checkpoints.put(c.getStep(), c.getUri());
@@ -120,6 +127,10 @@ public final class RunLog {
         } else if (value instanceof CheckpointRanking r) {
             if (ranking == null || r.getAsOfStep() >= ranking.getAsOfStep()) {
                 ranking = r;
+            }
+        } else if (value instanceof dev.modehop.events.PredictorEvaluation t) {
+            if (predictorTest == null || t.getCheckpointsPaired() >= predictorTest.getCheckpointsPaired()) {
+                predictorTest = t;
             }
         } else if (value instanceof SourceStatistics s) {
             if (sources == null || s.getAsOfStep() >= sources.getAsOfStep()) {

@@ -3,7 +3,7 @@ package dev.modehop.launcher.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.modehop.core.DataSelection;
-import dev.modehop.core.PredictorTest;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.dashboard.PredictorSeries;
 import dev.modehop.events.CheckpointRanking;
 import dev.modehop.events.FamilyContribution;
@@ -80,17 +80,17 @@ public final class RunReports {
 
     // ---- predictor test
 
-    public static void printPredictors(List<PredictorTest.Result> results, PredictorSeries series, PrintStream out) {
+    public static void printPredictors(List<PredictorEvaluation.Result> results, PredictorSeries series, PrintStream out) {
         if (results.isEmpty()) {
             out.println("predictor test: not enough checkpoints with both predictors and soft scores (at least "
-                    + PredictorTest.MIN_CHECKPOINTS + ")");
+                    + PredictorEvaluation.MIN_CHECKPOINTS + ")");
             return;
         }
         out.println("predictor vs random baseline (Pearson r with the family's soft score across checkpoints; "
                 + "baseline: best |r| of random features of the same shape, " + results.get(0).draws() + " draws):");
         out.printf("  %-12s %-19s %6s %11s %10s %7s %13s %12s  %s%n", "family", "predictor", "layers", "checkpoints",
                 "best layer", "r", "baseline mean", "baseline p95", "beats baseline");
-        for (PredictorTest.Result r : results) {
+        for (PredictorEvaluation.Result r : results) {
             int block = series.bestBlock(r);
             out.printf(Locale.ROOT, "  %-12s %-19s %6d %11d %10s %+7.3f %13.3f %12.3f  %s%n", r.family(), r.predictor(),
                     r.layers(), r.checkpoints(), block < 0 ? "model" : String.valueOf(block), r.bestCorrelation(),

@@ -19,7 +19,7 @@ public final class AveragingRecords {
         return requestId + "/result";
     }
 
-    public static HopAveraging done(AveragingRequest request, AveragingTest.Result r, String scorerId, long durationMs,
+    public static HopAveraging done(AveragingRequest request, AveragingEvaluation.Result r, String scorerId, long durationMs,
                                     long producedAt) {
         List<AveragedFamily> families = r.families().stream().map(f -> AveragedFamily.newBuilder()
                 .setFamily(f.family()).setItems(f.items()).setOldAccuracy(f.oldAccuracy())
@@ -27,7 +27,7 @@ public final class AveragingRecords {
                 .setAverageSoftScore(r.averageSoftScores().get(f.family()))
                 .setOldMode(mode(f.oldMode())).setNewMode(mode(f.newMode())).setAverageMode(mode(f.averageMode()))
                 .setOutcome(dev.modehop.events.AveragingOutcome.valueOf(f.outcome().name())).build()).toList();
-        AveragingTest.OneStep s = r.oneStep();
+        AveragingEvaluation.OneStep s = r.oneStep();
         OneStepStability oneStep = OneStepStability.newBuilder().setStatus(OneStepStatus.valueOf(s.status().name()))
                 .setReason(s.reason()).setStep(s.step()).setLearningRate(s.learningRate()).setLoss(s.loss())
                 .setFamilies(s.families().stream().map(f -> SteppedFamily.newBuilder().setFamily(f.family())

@@ -39,7 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The scorers' averaging task, beside {@link ScorerWorker}: a member of its own consumer group on
  * {@code hop.averaging.requested}; for each request it finds the checkpoints around the hop in the run's
  * announcements (it reads all of {@code checkpoint.ready} into a {@link CheckpointIndex}, waiting up to
- * {@code windowWait} for the window's later checkpoints to be announced), runs the {@link AveragingTest} and
+ * {@code windowWait} for the window's later checkpoints to be announced), runs the {@link AveragingEvaluation} and
  * writes one {@code hop.averaging} record keyed by run, then commits (at-least-once; the record's id is
  * deterministic). A request it cannot serve (step never announced, folders gone, architectures differ) is
  * answered with a REFUSED record and its reason, not dropped; an undecodable one goes to the request topic's
@@ -53,7 +53,7 @@ public final class AveragingWorker implements Runnable, AutoCloseable {
      */
     public record Settings(int checkpoints, double learningRate, Duration windowWait) {
         public static Settings defaults() {
-            return new Settings(AveragingOutcome.DEFAULT_CHECKPOINTS, AveragingTest.DEFAULT_LEARNING_RATE,
+            return new Settings(AveragingOutcome.DEFAULT_CHECKPOINTS, AveragingEvaluation.DEFAULT_LEARNING_RATE,
                     Duration.ofMinutes(10));
         }
     }
@@ -62,7 +62,7 @@ public final class AveragingWorker implements Runnable, AutoCloseable {
     private final Consumer<String, byte[]> announcements;
     private final Producer<String, byte[]> out;
     private final Topics topics;
-    private final AveragingTest test;
+    private final AveragingEvaluation test;
     private final Settings settings;
     private final String scorerId;
     private final PrintStream log;
@@ -71,7 +71,7 @@ public final class AveragingWorker implements Runnable, AutoCloseable {
     private List<TopicPartition> indexed;
 
     public AveragingWorker(Consumer<String, byte[]> requests, Consumer<String, byte[]> announcements,
-                           Producer<String, byte[]> out, Topics topics, AveragingTest test, Settings settings,
+                           Producer<String, byte[]> out, Topics topics, AveragingEvaluation test, Settings settings,
                            String scorerId, PrintStream log) {
         this.requests = requests;
         this.announcements = announcements;
@@ -98,7 +98,7 @@ public final class AveragingWorker implements Runnable, AutoCloseable {
         return new AveragingWorker(new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer()),
                 new KafkaConsumer<>(a, new StringDeserializer(), new ByteArrayDeserializer()),
                 new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()), topics,
-                new AveragingTest(scorer), settings, scorerId, log);
+                new AveragingEvaluation(scorer), settings, scorerId, log);
     }
 
     @Override
@@ -145,11 +145,11 @@ public final class AveragingWorker implements Runnable, AutoCloseable {
             result = AveragingRecords.refused(request, "step " + request.getHopStep() + " of run " + request.getRunId()
                     + " was never announced on " + topics.checkpointReady.name(), List.of(), scorerId, millis(t0), now());
         } else {
-            List<AveragingTest.Checkpoint> folders = new ArrayList<>();
+            List<AveragingEvaluation.Checkpoint> folders = new ArrayList<>();
             String problem = null;
             for (long s : window) {
                 try {
-                    folders.add(new AveragingTest.Checkpoint(s, ScorerWorker.folder(index.announcement(request.getRunId(), s).getUri())));
+                    folders.add(new AveragingEvaluation.Checkpoint(s, ScorerWorker.folder(index.announcement(request.getRunId(), s).getUri())));
                 } catch (RuntimeException e) {
                     problem = "step " + s + ": " + e.getMessage();
                 }
@@ -160,9 +160,9 @@ public final class AveragingWorker implements Runnable, AutoCloseable {
                 try {
                     // the suite the hop's checkpoint was scored on, so the sides match the published scores
                     ProbeSuite suite = test.suite(index.announcement(request.getRunId(), request.getHopStep()).getSuite());
-                    AveragingTest.Result r = test.run(folders, request.getHopStep(), suite, lr);
+                    AveragingEvaluation.Result r = test.run(folders, request.getHopStep(), suite, lr);
                     result = AveragingRecords.done(request, r, scorerId, millis(t0), now());
-                } catch (AveragingTest.Refused e) {
+                } catch (AveragingEvaluation.Refused e) {
                     result = AveragingRecords.refused(request, e.getMessage(), window, scorerId, millis(t0), now());
                 } catch (RuntimeException e) {
                     result = AveragingRecords.refused(request, "averaging failed: " + e, window, scorerId, millis(t0), now());

@@ -98,12 +98,16 @@ class EngineConformanceTest {
         assertTrue(expected.byTopic.containsKey(topics.runControl.name()), "and a control command");
         assertTrue(expected.byTopic.containsKey(topics.averagingRequested.name()), "and an averaging request");
         assertTrue(expected.byTopic.containsKey(topics.alertRaised.name()), "and a missing-scores alert");
+        assertEquals(R3_PREDICTOR_TESTS, expected.byTopic.get(topics.predictorTest.name()).get("r3").size(),
+                "and r3's predictor test after each of its paired checkpoints");
         assertEquals(5, expected.byTopic.get(topics.probeScored.dlq()).values().stream().mapToInt(List::size).sum(),
                 "garbage, NaN, late score, two scores of an unknown run:\n" + expected);
         assertEquals(List.of("flipped GENERALIZING->MIXED at 40", "flipped MIXED->GENERALIZING at 80", "loss null->null at 80"),
                 hopsOf(topics, expected, "r3"), "hops into and out of MIXED, and a plain series' change point (known one checkpoint later)");
         assertEquals(expected.toString(), actual.toString());
     }
+
+    private static final int R3_PREDICTOR_TESTS = RecordedStream.R3_MIXED.length;
 
     private static List<String> hopsOf(Topics topics, Engines.Outputs outputs, String run) {
         var deserializer = topics.hopDetected.valueSerde().deserializer();
@@ -149,7 +153,8 @@ class EngineConformanceTest {
                 // Announcements must be processed before the scores, as the recorded order says: wait until
                 // the job's checkpoints have committed the announcement topics' offsets.
                 awaitCommitted(admin, prefix + "modehop-flink",
-                        List.of(topics.checkpointReady.name(), topics.dataWindowClosed.name()));
+                        List.of(topics.checkpointReady.name(), topics.dataWindowClosed.name(),
+                                topics.checkpointPredictors.name()));
                 send(producer, stream.phase2);
             }
             Engines.Outputs actual = readCommitted(kafka.bootstrapServers(), topics, expected.size());

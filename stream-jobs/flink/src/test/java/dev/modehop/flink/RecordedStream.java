@@ -84,6 +84,10 @@ final class RecordedStream {
             long at = T0 + 70_000 + 100L * k;
             score(phase2, "r3", 10L * k, "flipped", R3_MIXED[k - 1], 2, at);
             add(phase2, topics.probeScored, "r3", plainValue("r3", 10L * k, R3_PLAIN[k - 1], at + 50), at + 50);
+            // its predictors, before the scores (phase 1, committed before phase 2 is sent, so the end-to-end run
+            // pairs them in the same order as the reference): the predictor test
+            add(phase1, topics.checkpointPredictors, "r3", predictors("r3", 10L * k,
+                    R3_MIXED[k - 1], k, at + 60), at + 60);
         }
         // The unknown run's scores are held back until its own event time passes the timeout.
         score(phase2, "ghost", 100, "flipped", 0.9, 1, T0 + 68_000 + MonitorConfig.defaults().missingScoreTimeoutMs());
@@ -114,6 +118,16 @@ final class RecordedStream {
                                  long at) {
         return ProbeScores.counted(run, step, "toy", family, task, 512, acc, 2 * acc - 1).setSeedCount(4)
                 .setTaskCount(taskCount).setScorerId("test").setDurationMs(1).setProducedAt(at).build();
+    }
+
+    /** Block 0's RankMe follows the accuracy; block 1 and the participation ratio are fixed noise. */
+    static dev.modehop.events.CheckpointPredictors predictors(String run, long step, double acc, int k, long at) {
+        double noise = Math.sin(17.0 * k);
+        return dev.modehop.events.CheckpointPredictors.newBuilder().setId(run + "/" + step + "/predictors")
+                .setRunId(run).setStep(step).setSuite("toy").setParameterL2Norm(300 + Math.cos(5.0 * k))
+                .setBlockRankMe(List.of(10 + 5 * acc + 0.1 * noise, 10 + noise))
+                .setBlockParticipationRatio(List.of(4 + Math.sin(3.0 * k), 4 + Math.cos(7.0 * k)))
+                .setProducedAt(at).build();
     }
 
     static ProbeScore plainValue(String run, long step, double value, long at) {

@@ -16,6 +16,8 @@ public final class InputLimits {
     public static final int MAX_URI = 4_096;
     /** Entries of a data window's mixture. */
     public static final int MAX_MIXTURE_ENTRIES = 256;
+    /** Values of a per-block predictor (one per transformer block). */
+    public static final int MAX_BLOCKS = 1_024;
 
     private InputLimits() {
     }
@@ -40,6 +42,11 @@ public final class InputLimits {
             }
         }
         return null;
+    }
+
+    static String blocks(String field, java.util.List<Double> values) {
+        return values != null && values.size() > MAX_BLOCKS
+                ? field + " has " + values.size() + " values, more than the limit of " + MAX_BLOCKS : null;
     }
 
     static String first(String... problems) {

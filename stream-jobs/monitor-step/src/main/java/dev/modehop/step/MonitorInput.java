@@ -3,11 +3,14 @@ package dev.modehop.step;
 import dev.modehop.core.CheckpointAnnouncement;
 import dev.modehop.core.MatchRateNoise;
 import dev.modehop.core.Output;
+import dev.modehop.core.PredictorEvaluation;
+import dev.modehop.core.PredictorMeasurements;
 import dev.modehop.core.ProbeResult;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.core.RunState;
 import dev.modehop.core.ScoringProgress;
 import dev.modehop.core.TrainingWindow;
+import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.ProbeScore;
@@ -16,7 +19,8 @@ import java.util.List;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * An input record of the monitor (checkpoint.ready, datawindow.closed, probe.scored or scoring.progress),
+ * An input record of the monitor (checkpoint.ready, datawindow.closed, probe.scored, scoring.progress or
+ * checkpoint.predictors),
  * decoded and checked once for both engines. A null value, an undecodable value, a value without run id, a key
  * other than the run id or a field beyond {@link InputLimits} is a problem that sends the record to its topic's
  * dead-letter twin; a decoding failure that may pass (registry unreachable) is thrown as a
@@ -72,6 +76,14 @@ public record MonitorInput(Object value, String runId, long producedAt, byte[] b
                     InputLimits.tooLong("suite", s.getSuite(), InputLimits.MAX_NAME),
                     InputLimits.tooLong("id", s.getId(), 4 * InputLimits.MAX_ID),
                     InputLimits.tooLong("scorerId", s.getScorerId(), InputLimits.MAX_ID));
+        } else if (value instanceof CheckpointPredictors p) {
+            runId = p.getRunId();
+            producedAt = p.getProducedAt();
+            tooBig = InputLimits.first(InputLimits.tooLong("suite", p.getSuite(), InputLimits.MAX_NAME),
+                    InputLimits.tooLong("scorerId", p.getScorerId(), InputLimits.MAX_ID),
+                    InputLimits.tooLong("id", p.getId(), 4 * InputLimits.MAX_ID),
+                    InputLimits.blocks("blockRankMe", p.getBlockRankMe()),
+                    InputLimits.blocks("blockParticipationRatio", p.getBlockParticipationRatio()));
         } else {
             dev.modehop.events.ScoringProgress p = (dev.modehop.events.ScoringProgress) value;
             runId = p.getRunId();
@@ -115,6 +127,12 @@ public record MonitorInput(Object value, String runId, long producedAt, byte[] b
             return monitor.onResult(state, new ProbeResult(s.getRunId(), s.getStep(), s.getSuite(), s.getFamily(),
                     s.getTask(), s.getSeedCount(), items, s.getHardAccuracy(), s.getSoftScore(), s.getStderr(),
                     s.getTaskCount(), s.getProducedAt(), bytes));
+        }
+        if (value instanceof CheckpointPredictors p) {
+            return monitor.onPredictors(state, new PredictorMeasurements(p.getRunId(), p.getStep(),
+                    PredictorEvaluation.measurements(p.getParameterL2Norm(), p.getLayer(), p.getRankMe(),
+                            p.getParticipationRatio(), p.getBlockRankMe(), p.getBlockParticipationRatio()),
+                    eventTime(recordTimestamp)));
         }
         dev.modehop.events.ScoringProgress p = (dev.modehop.events.ScoringProgress) value;
         return monitor.onProgress(state, new ScoringProgress(p.getRunId(), p.getStep(), p.getScorerId(),

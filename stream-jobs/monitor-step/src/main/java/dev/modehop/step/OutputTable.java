@@ -2,15 +2,18 @@ package dev.modehop.step;
 
 import dev.modehop.core.Mode;
 import dev.modehop.core.Output;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.core.ProbeResult;
 import dev.modehop.core.TrainingWindow;
 import dev.modehop.events.AttributedWindow;
+import dev.modehop.events.PredictorCorrelation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.RankedCheckpoint;
 import dev.modehop.schemas.ProbeScores;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,9 @@ public final class OutputTable {
         }
         if (o instanceof Output.SourceStatisticsUpdate) {
             return topics.sourceStatistics;
+        }
+        if (o instanceof Output.PredictorEvaluationUpdate) {
+            return topics.predictorTest;
         }
         throw new IllegalArgumentException("no output topic for " + o.getClass().getSimpleName());
     }
@@ -138,12 +144,28 @@ public final class OutputTable {
                             Double.isNaN(m.zScore()) ? null : m.zScore())).toList())
                     .build();
         }
+        if (o instanceof Output.PredictorEvaluationUpdate p) {
+            return dev.modehop.events.PredictorEvaluation.newBuilder().setId(p.id()).setRunId(p.runId())
+                    .setAsOfStep(p.asOfStep()).setCheckpointsPaired(p.checkpointsPaired()).setDraws(p.draws())
+                    .setResults(p.results().stream().map(OutputTable::correlation).toList())
+                    .build();
+        }
         if (o instanceof Output.AveragingRequest a) {
             return dev.modehop.events.AveragingRequest.newBuilder().setId(a.id()).setRunId(a.runId())
                     .setHopStep(a.hopStep()).setSeries(a.series()).setCheckpoints(a.checkpoints())
                     .setVerdict(a.verdict().name()).setRequestedBy(a.requestedBy()).setRequestedAt(now).build();
         }
         return null;
+    }
+
+    private static PredictorCorrelation correlation(PredictorEvaluation.Result r) {
+        return PredictorCorrelation.newBuilder().setFamily(r.family()).setPredictor(r.predictor())
+                .setCheckpoints(r.checkpoints()).setBlocks(Arrays.stream(r.blocks()).boxed().toList())
+                .setPerLayer(Arrays.stream(r.perLayer()).boxed().toList())
+                .setBestBlock(r.bestBlock() < 0 ? null : r.bestBlock())
+                .setCorrelation(r.bestLayer() < 0 ? null : r.bestCorrelation())
+                .setBaselineMean(r.baselineMean()).setBaselineP95(r.baselineP95())
+                .setBeatsBaseline(r.beatsBaseline()).build();
     }
 
     private static dev.modehop.events.Mode mode(Mode m) {

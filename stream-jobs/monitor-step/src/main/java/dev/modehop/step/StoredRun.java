@@ -2,6 +2,7 @@ package dev.modehop.step;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.modehop.core.CheckpointRanker;
+import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.core.ProbeResult;
 import dev.modehop.core.RunParts;
 import dev.modehop.core.RunState;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 /**
  * A run's state laid out in an engine's {@link RunStore}: the header ({@link RunState}) under {@value #HEADER},
  * each series under {@code s/<series>} and its hops under {@code k/<series>}, each result under
- * {@code r/<step, 19 digits>/<family/task>}, windows, source statistics and ranking under {@code x/...}. A
+ * {@code r/<step, 19 digits>/<family/task>}, windows, source statistics, ranking and the predictor test under {@code x/...}. A
  * record reads and writes only the parts it concerns. Decoded parts outlive a call only in the engine's
  * {@link PartCache}, and only while they are exactly what the store holds (see there).
  */
@@ -30,6 +31,7 @@ public final class StoredRun implements RunParts {
     static final String WINDOWS = "x/windows";
     static final String SOURCES = "x/sources";
     static final String RANKING = "x/ranking";
+    static final String PREDICTORS = "x/predictors";
     private static final TypeReference<List<RunState.HopRecord>> HOP_LIST = new TypeReference<>() {
     };
     private static final TypeReference<List<TrainingWindow>> WINDOW_LIST = new TypeReference<>() {
@@ -210,6 +212,17 @@ public final class StoredRun implements RunParts {
     @Override
     public void saveRanking(CheckpointRanker.State ranking) {
         write(RANKING, ranking);
+    }
+
+    @Override
+    public PredictorEvaluation.State predictors() {
+        PredictorEvaluation.State p = read(PREDICTORS, b -> PartCodec.decode(b, PredictorEvaluation.State.class));
+        return p == null ? new PredictorEvaluation.State() : p;
+    }
+
+    @Override
+    public void savePredictors(PredictorEvaluation.State predictors) {
+        write(PREDICTORS, predictors);
     }
 
     /** {@code r/} and the step in 19 digits, so names sort by step (String.format was a tenth of a record's cost). */

@@ -10,9 +10,12 @@ import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.events.Alert;
+import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
 import dev.modehop.events.ModeObservation;
+import dev.modehop.events.PredictorCorrelation;
+import dev.modehop.events.PredictorEvaluation;
 import dev.modehop.events.ProbeScore;
 import dev.modehop.events.ScoringProgress;
 import dev.modehop.schemas.Topic;
@@ -57,6 +60,19 @@ class MonitorStepTest {
     private static ProbeScore score(String run, long step, String family, double acc, int taskCount, long at) {
         return ProbeScores.counted(run, step, "toy", family, "main", 512, acc, 2 * acc - 1).setTaskCount(taskCount)
                 .setProducedAt(at).build();
+    }
+
+    /** Block 1's RankMe follows {@code soft}; the participation ratio is noise. */
+    static CheckpointPredictors predictors(String run, long step, double soft, java.util.Random random, long at) {
+        List<Double> rankMe = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        for (int b = 0; b < 3; b++) {
+            rankMe.add(20 + (b == 1 ? 4 * soft : 0) + random.nextGaussian());
+            ratio.add(8 + random.nextGaussian());
+        }
+        return CheckpointPredictors.newBuilder().setId(run + "/" + step + "/predictors").setRunId(run).setStep(step)
+                .setSuite("toy").setParameterL2Norm(500 + random.nextGaussian()).setLayer(null)
+                .setBlockRankMe(rankMe).setBlockParticipationRatio(ratio).setProducedAt(at).build();
     }
 
     private static List<String> topicsOf(List<Outgoing> out) {
@@ -225,6 +241,63 @@ class MonitorStepTest {
     }
 
     @Test
+    void thePredictorTestIsPublishedOnItsTopicAndItsStateDoesNotGrowWithTheRun() {
+        for (PartCodec codec : List.of(PartCodec.binary(), PartCodec.json())) {
+            MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults().withCodec(codec));
+            MemoryRunStore store = new MemoryRunStore();
+            java.util.Random random = new java.util.Random(3);
+            long offset = 0;
+            PredictorEvaluation last = null;
+            int published = 0;
+            int storedAt40 = 0;
+            for (int c = 1; c <= 120; c++) {
+                long stepNo = 50L * c;
+                long at = T0 + 100L * c;
+                double acc = ((c / 10) % 2 == 0 ? 0.9 : 0.1) + 0.02 * random.nextGaussian();
+                List<StepInput> inputs = new ArrayList<>(List.of(input(topics.checkpointReady, "r", ready("r", stepNo, at), offset++),
+                        input(topics.probeScored, "r", score("r", stepNo, "flipped", acc, 1, at), offset++)));
+                // the predictors come before their checkpoint's score every third checkpoint, after it otherwise
+                inputs.add(c % 3 == 0 ? 1 : 2, input(topics.checkpointPredictors, "r",
+                        predictors("r", stepNo, 2 * acc - 1, random, at), offset++));
+                for (StepInput in : inputs) {
+                    for (Outgoing o : step.onRecord(store, in).outputs()) {
+                        assertTrue(!o.isDeadLetter(), o.topic());
+                        if (o.topic().equals(topics.predictorTest.name())) {
+                            last = topics.predictorTest.valueSerde().deserializer().deserialize(o.topic(), o.value());
+                            assertEquals("r", o.key());
+                            published++;
+                        }
+                    }
+                }
+                if (c == 40) {
+                    storedAt40 = store.get(StoredRun.PREDICTORS).length;
+                }
+            }
+            assertEquals(120, published, "one record per paired checkpoint");
+            assertEquals("r/predictor-test/120", last.getId());
+            assertEquals(6000, last.getAsOfStep());
+            Map<String, PredictorCorrelation> byName = new java.util.TreeMap<>();
+            last.getResults().forEach(r -> byName.put(r.getPredictor(), r));
+            PredictorCorrelation rankMe = byName.get("rankMe");
+            assertEquals(1, rankMe.getBestBlock());
+            assertEquals(List.of(0, 1, 2), rankMe.getBlocks());
+            assertTrue(rankMe.getBeatsBaseline(), rankMe.toString());
+            assertTrue(!byName.get("participationRatio").getBeatsBaseline(), byName.get("participationRatio").toString());
+            assertEquals(null, byName.get("parameterL2Norm").getBestBlock(), "a whole-model value has no block");
+            int storedAt120 = store.get(StoredRun.PREDICTORS).length;
+            assertTrue(Math.abs(storedAt120 - storedAt40) < 0.1 * storedAt40,
+                    "the predictor test's state does not grow with the checkpoints: " + storedAt40 + " -> " + storedAt120);
+        }
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults());
+        List<Double> tooMany = java.util.Collections.nCopies(InputLimits.MAX_BLOCKS + 1, 1.0);
+        StepResult huge = step.onRecord(new MemoryRunStore(), input(topics.checkpointPredictors, "r",
+                CheckpointPredictors.newBuilder().setId("r/50/predictors").setRunId("r").setStep(50).setSuite("toy")
+                        .setParameterL2Norm(1).setBlockRankMe(tooMany).build(), 0));
+        assertEquals(List.of(topics.checkpointPredictors.dlq()), topicsOf(huge.outputs()));
+        assertTrue(DeadLetters.reason(huge.outputs().get(0).headers()).contains("blockRankMe has 1025 values"));
+    }
+
+    @Test
     void decodedPartsKeptBetweenCallsChangeNothingOfWhatIsWrittenOrStored() {
         MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
         MemoryRunStore plain = new MemoryRunStore();
@@ -240,6 +313,10 @@ class MonitorStepTest {
                         .setMixture(Map.of("web", 0.5, "code", 0.5)).setProducedAt(at).build(), offset++));
             }
             inputs.add(input(topics.checkpointReady, "r", ready("r", stepNo, at), offset++));
+            if (c % 2 == 0) {
+                inputs.add(input(topics.checkpointPredictors, "r", predictors("r", stepNo, 0.1 * (c % 5),
+                        new java.util.Random(c), at), offset++));
+            }
             for (int f = 0; f < 4; f++) {
                 if (c == 30 && f == 3) {
                     continue; // checkpoint 30 misses a score: skipped at its deadline, completed late below
@@ -252,6 +329,12 @@ class MonitorStepTest {
             }
             if (c == 33) {
                 inputs.add(input(topics.probeScored, "r", score("r", 1500, "family3", 0.5, 4, at), offset++));
+            }
+            if (c % 2 == 1 && c > 1) {
+                inputs.add(input(topics.checkpointPredictors, "r", predictors("r", stepNo - 50, 0,
+                        new java.util.Random(c), at), offset++)); // a re-scored checkpoint's predictors: ignored
+                inputs.add(input(topics.checkpointPredictors, "r", predictors("r", stepNo, 0.1 * (c % 3),
+                        new java.util.Random(c), at), offset++));
             }
         }
         inputs.add(input(topics.probeScored, "other", score("other", 50, "family0", 0.5, 1, T0), offset++));

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The predictor test on synthetic runs: a planted predictor beats the random baseline, noise does not. */
-class PredictorTestTest {
+class PredictorEvaluationTest {
     private static final int CHECKPOINTS = 40;
     private static final int LAYERS = 6;
 
@@ -42,11 +42,11 @@ class PredictorTestTest {
             planted.put(e.getKey(), p);
             noise.put(e.getKey(), n);
         }
-        List<PredictorTest.Result> results = new PredictorTest(2000).test("run", Map.of("flipped", soft),
+        List<PredictorEvaluation.Result> results = new PredictorEvaluation(2000).testLayers("run", Map.of("flipped", soft),
                 Map.of("planted", planted, "noise", noise));
         assertEquals(2, results.size());
-        PredictorTest.Result n = results.get(0);
-        PredictorTest.Result p = results.get(1);
+        PredictorEvaluation.Result n = results.get(0);
+        PredictorEvaluation.Result p = results.get(1);
         assertEquals("noise", n.predictor());
         assertEquals("planted", p.predictor());
         assertEquals(3, p.bestLayer(), "the best layer is the planted one");
@@ -61,7 +61,7 @@ class PredictorTestTest {
     @Test
     void theBaselineGrowsWithTheNumberOfLayersSelectedFrom() {
         TreeMap<Long, Double> soft = soft(new Random(1));
-        PredictorTest t = new PredictorTest(1000);
+        PredictorEvaluation t = new PredictorEvaluation(1000);
         double one = mean(t.baseline(values(soft), 1, new java.util.SplittableRandom(3)));
         double many = mean(t.baseline(values(soft), 12, new java.util.SplittableRandom(3)));
         assertTrue(many > one * 1.5, one + " vs " + many);
@@ -71,11 +71,11 @@ class PredictorTestTest {
     void tooFewCommonCheckpointsGiveNoResultAndTheDrawsAreReproducible() {
         TreeMap<Long, Double> soft = soft(new Random(2));
         Map<Long, double[]> few = new TreeMap<>(Map.of(50L, new double[] {1}, 100L, new double[] {2}));
-        assertTrue(new PredictorTest().test("run", Map.of("f", soft), Map.of("p", few)).isEmpty());
+        assertTrue(new PredictorEvaluation().testLayers("run", Map.of("f", soft), Map.of("p", few)).isEmpty());
         Map<Long, double[]> all = new TreeMap<>();
         soft.forEach((step, v) -> all.put(step, new double[] {step}));
-        PredictorTest.Result a = new PredictorTest().test("run", Map.of("f", soft), Map.of("p", all)).get(0);
-        PredictorTest.Result b = new PredictorTest().test("run", Map.of("f", soft), Map.of("p", all)).get(0);
+        PredictorEvaluation.Result a = new PredictorEvaluation().testLayers("run", Map.of("f", soft), Map.of("p", all)).get(0);
+        PredictorEvaluation.Result b = new PredictorEvaluation().testLayers("run", Map.of("f", soft), Map.of("p", all)).get(0);
         assertEquals(a.baselineP95(), b.baselineP95());
     }
 
@@ -89,7 +89,7 @@ class PredictorTestTest {
 
     @Test
     void theBaselineDoesNotDependOnTheSoftScoresItIsDrawnAgainst() {
-        PredictorTest t = new PredictorTest(4000);
+        PredictorEvaluation t = new PredictorEvaluation(4000);
         double[] hopping = values(soft(new Random(9)));
         double againstHops = mean(t.baseline(hopping, 6, new java.util.SplittableRandom(11)));
         double cached = mean(t.baseline(hopping.length, 6));
@@ -103,7 +103,7 @@ class PredictorTestTest {
         // layers about 5% pass, whatever the soft scores look like
         Random random = new Random(21);
         TreeMap<Long, Double> soft = soft(random);
-        PredictorTest t = new PredictorTest(1000);
+        PredictorEvaluation t = new PredictorEvaluation(1000);
         int passed = 0;
         int trials = 400;
         for (int k = 0; k < trials; k++) {
@@ -115,7 +115,7 @@ class PredictorTestTest {
                 }
                 noise.put(step, v);
             }
-            if (t.test("run", Map.of("f", soft), Map.of("noise", noise)).get(0).beatsBaseline()) {
+            if (t.testLayers("run", Map.of("f", soft), Map.of("noise", noise)).get(0).beatsBaseline()) {
                 passed++;
             }
         }

@@ -32,7 +32,7 @@ import java.util.Map;
  * </ul>
  * Predictors are not measured: these scores are not a checkpoint's record.
  */
-public final class AveragingTest {
+public final class AveragingEvaluation {
     /** The scorers' one-step learning rate when a request names none: the top of the paper's range. */
     public static final double DEFAULT_LEARNING_RATE = 1e-2;
 
@@ -72,7 +72,7 @@ public final class AveragingTest {
     private final ScorerSettings settings;
     private final ModeClassifier classifier = new ModeClassifier(MonitorConfig.defaults());
 
-    public AveragingTest(ScorerSettings settings) {
+    public AveragingEvaluation(ScorerSettings settings) {
         this.settings = settings.withPredictors(PredictorSettings.off());
         this.scoring = new CheckpointScoring(this.settings);
     }
