@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *
  * <p>For independent normal features the distribution of r does not depend on the soft scores it is taken
  * against (any non-constant series gives the same null distribution), so the baseline depends only on the number
- * of checkpoints n and layers L: it is drawn once per (n, L) against a fixed series, seeded from n and L, and
+ * of checkpoints n and layers L: it is drawn once per (n, L) from that null distribution, seeded from n and L, and
  * cached (at most {@value #BASELINES_KEPT} shapes). A test is therefore reproducible, and a dashboard testing
  * twenty families on five thousand checkpoints draws each shape's baseline once.
  *
@@ -349,16 +349,15 @@ public final class PredictorEvaluation {
                 best < 0 ? Double.NaN : perLayer[best], mean, p95, draws);
     }
 
-    /** The baseline's draws for n checkpoints and L layers, drawn once per shape. */
+    /**
+     * The baseline's draws for n checkpoints and L layers, drawn once per shape from the exact null distribution
+     * of r (see {@link #nullBaseline}), so a draw costs the same whatever the run's length.
+     */
     synchronized double[] baseline(int n, int layers) {
         long key = (long) n << 20 | layers;
         double[] cached = baselines.get(key);
         if (cached == null) {
-            double[] y = new double[n];
-            for (int i = 0; i < n; i++) {
-                y[i] = i;
-            }
-            cached = baseline(y, layers, new SplittableRandom(key * 0x9E3779B97F4A7C15L + draws));
+            cached = nullBaseline(n, layers, new SplittableRandom(key * 0x9E3779B97F4A7C15L + draws));
             baselines.put(key, cached);
             if (baselines.size() > BASELINES_KEPT) {
                 baselines.remove(baselines.keySet().iterator().next());
@@ -367,7 +366,48 @@ public final class PredictorEvaluation {
         return cached;
     }
 
-    /** The best-of-{@code layers} |r| of each random draw against {@code y}. */
+    /**
+     * The best-of-{@code layers} |r| of each draw, each layer's r taken from its null distribution: for n
+     * independent standard normal values against any fixed non-constant series, r = Z / sqrt(Z^2 + C) with Z
+     * standard normal and C chi-squared with n - 2 degrees of freedom, independent (the feature's component along
+     * the centred series, against the rest of it orthogonal to the constant). Equal in distribution to
+     * {@link #baseline(double[], int, SplittableRandom)}, at a cost independent of n.
+     */
+    double[] nullBaseline(int n, int layers, SplittableRandom random) {
+        double[] stats = new double[draws];
+        for (int d = 0; d < draws; d++) {
+            double max = 0;
+            for (int l = 0; l < layers; l++) {
+                double z = random.nextGaussian();
+                double r = Math.abs(z) / Math.sqrt(z * z + 2 * gamma((n - 2) / 2.0, random));
+                if (r > max) {
+                    max = r;
+                }
+            }
+            stats[d] = max;
+        }
+        return stats;
+    }
+
+    /** A Gamma(shape, 1) draw for shape >= 1 (Marsaglia and Tsang's squeeze method). */
+    static double gamma(double shape, SplittableRandom random) {
+        double d = shape - 1.0 / 3.0;
+        double c = 1.0 / Math.sqrt(9 * d);
+        while (true) {
+            double x = random.nextGaussian();
+            double v = 1 + c * x;
+            if (v <= 0) {
+                continue;
+            }
+            v = v * v * v;
+            double u = random.nextDouble();
+            if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
+                return d * v;
+            }
+        }
+    }
+
+    /** The best-of-{@code layers} |r| of each random draw against {@code y}, by simulation. */
     double[] baseline(double[] y, int layers, SplittableRandom random) {
         double[] stats = new double[draws];
         double[] x = new double[y.length];

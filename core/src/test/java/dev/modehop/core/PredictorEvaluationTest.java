@@ -98,6 +98,25 @@ class PredictorEvaluationTest {
     }
 
     @Test
+    void theExactNullDistributionMatchesSimulatedRandomFeatures() {
+        PredictorEvaluation t = new PredictorEvaluation(4000);
+        for (int n : new int[] {4, 5, 40}) {
+            double[] series = new double[n];
+            for (int i = 0; i < n; i++) {
+                series[i] = Math.sin(i) + 0.1 * i;
+            }
+            for (int layers : new int[] {1, 6}) {
+                double[] simulated = t.baseline(series, layers, new java.util.SplittableRandom(5));
+                double[] exact = t.nullBaseline(n, layers, new java.util.SplittableRandom(6));
+                String shape = "n " + n + ", " + layers + " layers";
+                assertEquals(mean(simulated), mean(exact), 0.015, "mean, " + shape);
+                assertEquals(PredictorEvaluation.percentile(simulated, 0.95), PredictorEvaluation.percentile(exact, 0.95),
+                        0.02, "95th percentile, " + shape);
+            }
+        }
+    }
+
+    @Test
     void noisePredictorsBeatTheBaselineAboutOneTimeInTwenty() {
         // the baseline's 95th percentile is a 5% test, selection included: over many noise predictors of 6
         // layers about 5% pass, whatever the soft scores look like
