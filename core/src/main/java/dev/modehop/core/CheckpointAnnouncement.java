@@ -21,11 +21,9 @@ public record CheckpointAnnouncement(String runId, long step, long tokensSeen, S
 
     /** Why this announcement cannot be processed, if it cannot. */
     public Optional<String> problem() {
-        if (runId == null || runId.isBlank()) {
-            return Optional.of("runId is empty");
-        }
-        if (step < 0) {
-            return Optional.of("negative step " + step);
+        Optional<String> address = CheckpointAddress.problem(runId, step);
+        if (address.isPresent()) {
+            return address;
         }
         if (tokensSeen < 0) {
             return Optional.of("negative tokensSeen " + tokensSeen);

@@ -11,11 +11,9 @@ public record PredictorMeasurements(String runId, long step, Map<String, Predict
                                     long producedAt) {
 
     public Optional<String> problem() {
-        if (runId == null || runId.isBlank()) {
-            return Optional.of("runId is empty");
-        }
-        if (step < 0) {
-            return Optional.of("negative step " + step);
+        Optional<String> address = CheckpointAddress.problem(runId, step);
+        if (address.isPresent()) {
+            return address;
         }
         for (Map.Entry<String, PredictorEvaluation.Measurement> e : predictors.entrySet()) {
             if (e.getValue().values().length != e.getValue().blocks().length) {

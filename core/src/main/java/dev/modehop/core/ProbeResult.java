@@ -51,11 +51,9 @@ public record ProbeResult(String runId, long step, String suite, String family, 
     }
 
     public Optional<String> problem() {
-        if (runId == null || runId.isBlank()) {
-            return Optional.of("runId is empty");
-        }
-        if (step < 0) {
-            return Optional.of("negative step " + step);
+        Optional<String> address = CheckpointAddress.problem(runId, step);
+        if (address.isPresent()) {
+            return address;
         }
         if (family == null || family.isBlank() || task == null || task.isBlank()) {
             return Optional.of("family or task is empty");

@@ -12,11 +12,9 @@ public record ScoringProgress(String runId, long step, String scorerId, int item
                               long producedAt) {
 
     public Optional<String> problem() {
-        if (runId == null || runId.isBlank()) {
-            return Optional.of("runId is empty");
-        }
-        if (step < 0) {
-            return Optional.of("negative step " + step);
+        Optional<String> address = CheckpointAddress.problem(runId, step);
+        if (address.isPresent()) {
+            return address;
         }
         if (itemsDone < 0 || itemsTotal < 0) {
             return Optional.of("negative item count");

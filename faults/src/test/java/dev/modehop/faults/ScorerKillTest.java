@@ -12,11 +12,9 @@ import dev.modehop.producers.sdk.EventPublisher;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topics;
 import dev.modehop.probes.ProbeSuite;
-import dev.modehop.toyrun.DataWindow;
 import dev.modehop.toyrun.PlannedWindow;
 import dev.modehop.toyrun.ToyRun;
 import dev.modehop.toyrun.ToyRunConfig;
-import dev.modehop.toyrun.ToyRunListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,21 +189,7 @@ class ScorerKillTest {
      * generalizing in the ICL-rich window, then a hop to the memorized answer once the mixture turns.
      */
     static Map<Long, Path> trainToyRun(Path dir) {
-        Map<Long, Path> folders = new TreeMap<>();
-        ToyRunConfig config = ToyRunConfig.defaults(dir, 0).withSchedule(SCHEDULE).withCheckpointEvery(100);
-        try (ToyRun run = new ToyRun(config, new ToyRunListener() {
-            @Override
-            public void onCheckpoint(long step, Path folder, double trainLoss) {
-                folders.put(step, folder);
-            }
-
-            @Override
-            public void onWindowClosed(DataWindow window) {
-            }
-        })) {
-            run.run();
-        }
-        return folders;
+        return ToyRun.train(ToyRunConfig.defaults(dir, 0).withSchedule(SCHEDULE).withCheckpointEvery(100));
     }
 
     private static Set<String> ids(CommittedOutputs scores, Topics topics) {

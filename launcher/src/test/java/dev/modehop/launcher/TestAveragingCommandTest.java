@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modehop.embedded.EmbeddedKafka;
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
 import dev.modehop.events.CheckpointReady;
-import dev.modehop.toyrun.DataWindow;
 import dev.modehop.toyrun.PlannedWindow;
 import dev.modehop.toyrun.ToyRun;
 import dev.modehop.toyrun.ToyRunConfig;
-import dev.modehop.toyrun.ToyRunListener;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topics;
 import dev.modehop.scorer.worker.AveragingWorker;
@@ -41,20 +39,8 @@ class TestAveragingCommandTest {
 
     @Test
     void printsTheResultAndExitsTwoWhenTheFoldersAreGone() throws Exception {
-        TreeMap<Long, Path> folders = new TreeMap<>();
         ToyRunConfig config = ToyRunConfig.defaults(tmp, 0).withSchedule(List.of(new PlannedWindow(200, 0.9)));
-        try (ToyRun run = new ToyRun(config, new ToyRunListener() {
-            @Override
-            public void onCheckpoint(long step, Path folder, double trainLoss) {
-                folders.put(step, folder);
-            }
-
-            @Override
-            public void onWindowClosed(DataWindow window) {
-            }
-        })) {
-            run.run();
-        }
+        TreeMap<Long, Path> folders = ToyRun.train(config);
         EmbeddedKafka kafka = EmbeddedKafka.start();
         try (kafka; EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(0)) {
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));

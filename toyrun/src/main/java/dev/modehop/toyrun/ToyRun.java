@@ -85,6 +85,27 @@ public final class ToyRun implements AutoCloseable {
                 config.weightDecay(), config.clipNorm()));
     }
 
+    /**
+     * Trains {@code config}'s whole schedule with nobody listening, for checkpoints made ahead of time (tests,
+     * benchmarks, a history to score later); returns the checkpoint folders by step.
+     */
+    public static java.util.TreeMap<Long, Path> train(ToyRunConfig config) {
+        java.util.TreeMap<Long, Path> folders = new java.util.TreeMap<>();
+        try (ToyRun run = new ToyRun(config, new ToyRunListener() {
+            @Override
+            public void onCheckpoint(long step, Path folder, double trainLoss) {
+                folders.put(step, folder);
+            }
+
+            @Override
+            public void onWindowClosed(DataWindow window) {
+            }
+        })) {
+            run.run();
+        }
+        return folders;
+    }
+
     /** Trains the whole schedule (or until {@link #stop}); returns the number of optimizer steps done. */
     public long run() {
         // inference between steps (listeners, probes) must not record graphs: grad mode off on this thread

@@ -70,19 +70,7 @@ class ToyRunAveragingTest {
     void transientDipIsRemovedByAveragingStableHopIsNotAndOneStepBarelyMoves() throws Exception {
         ToyRunConfig config = ToyRunConfig.defaults(tmp, 0).withSchedule(List.of(new PlannedWindow(600, 0.9),
                 new PlannedWindow(50, 0.1), new PlannedWindow(350, 0.9), new PlannedWindow(150, 0.1)));
-        TreeMap<Long, Path> folders = new TreeMap<>();
-        try (ToyRun run = new ToyRun(config, new ToyRunListener() {
-            @Override
-            public void onCheckpoint(long step, Path folder, double trainLoss) {
-                folders.put(step, folder);
-            }
-
-            @Override
-            public void onWindowClosed(DataWindow window) {
-            }
-        })) {
-            run.run();
-        }
+        TreeMap<Long, Path> folders = ToyRun.train(config);
         assertTrue(Files.isRegularFile(folders.get(650L).resolve("optimizer.safetensors")), "AdamW state saved");
 
         // detection: the worker's scoring, the monitor's semantics, the demo's rule
