@@ -164,7 +164,9 @@ class DashboardEndToEndTest {
     @Test
     @Order(1)
     void apiShowsTheApplicationsSourceStatisticsPredictorTestAndLeaderboardExplanation() throws Exception {
-        JsonNode run = awaitRun(r -> r.path("predictorTests").size() == 3 && r.path("sourceStatistics").isObject());
+        // the predictor test is republished per checkpoint: wait for the one that has seen all five
+        JsonNode run = awaitRun(r -> r.path("predictorTests").size() == 3 && r.path("sourceStatistics").isObject()
+                && allSawFiveCheckpoints(r.path("predictorTests")));
         // the job published the source statistics of the hop to PARROT after the ICL-poor window w1
         JsonNode sources = run.path("sourceStatistics");
         assertEquals(1, sources.path("hopsCounted").asInt(), sources.toString());
@@ -381,6 +383,15 @@ class DashboardEndToEndTest {
         HttpResponse<String> r = send("GET", path, null, TOKEN);
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
+    }
+
+    private static boolean allSawFiveCheckpoints(JsonNode tests) {
+        for (JsonNode t : tests) {
+            if (t.path("checkpoints").asInt() != 5) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static JsonNode awaitRun(Predicate<JsonNode> condition) throws Exception {
