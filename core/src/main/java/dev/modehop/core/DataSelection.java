@@ -51,9 +51,9 @@ public final class DataSelection {
     /**
      * @param families the series to look at; empty for every series with modes
      */
-    public static Manifest select(String runId, List<Move> moves, List<TrainingWindow> windows, Set<String> families) {
-        Map<String, TrainingWindow> byId = new LinkedHashMap<>();
-        for (TrainingWindow w : windows) {
+    public static Manifest select(String runId, List<Move> moves, List<DataWindow> windows, Set<String> families) {
+        Map<String, DataWindow> byId = new LinkedHashMap<>();
+        for (DataWindow w : windows) {
             byId.put(w.windowId(), w);
         }
         TreeMap<String, List<String>> toward = new TreeMap<>();
@@ -69,7 +69,7 @@ public final class DataSelection {
                 stableToward++;
             }
             for (String id : m.windowIds()) {
-                TrainingWindow w = byId.get(id);
+                DataWindow w = byId.get(id);
                 if (w == null || !w.trainedBetween(m.prevStep(), m.step())) {
                     continue;
                 }
@@ -81,8 +81,8 @@ public final class DataSelection {
             }
         }
         List<SelectedWindow> selected = new ArrayList<>();
-        List<TrainingWindow> chosen = new ArrayList<>();
-        for (TrainingWindow w : byId.values()) {
+        List<DataWindow> chosen = new ArrayList<>();
+        for (DataWindow w : byId.values()) {
             List<String> preceded = toward.get(w.windowId());
             if (preceded != null && !away.contains(w.windowId())) {
                 selected.add(new SelectedWindow(w.windowId(), w.startStep(), w.endStep(), w.mixture(), List.copyOf(preceded)));
@@ -94,12 +94,12 @@ public final class DataSelection {
                 stepWeightedMixture(chosen));
     }
 
-    static Map<String, Double> stepWeightedMixture(List<TrainingWindow> windows) {
+    static Map<String, Double> stepWeightedMixture(List<DataWindow> windows) {
         if (windows.isEmpty()) {
             return Map.of();
         }
-        long from = windows.stream().mapToLong(TrainingWindow::startStep).min().orElse(0);
-        long to = windows.stream().mapToLong(TrainingWindow::endStep).max().orElse(0);
+        long from = windows.stream().mapToLong(DataWindow::startStep).min().orElse(0);
+        long to = windows.stream().mapToLong(DataWindow::endStep).max().orElse(0);
         return SourceStatistics.meanMixture(windows, from, to);
     }
 }

@@ -31,7 +31,7 @@ public sealed interface Output permits Output.ModeObservation, Output.LateObserv
      */
     record ModeHop(String id, String runId, String series, long step, long prevStep, long anchorStep,
                    Direction direction, Mode from, Mode to, double before, double after, double zScore,
-                   List<TrainingWindow> windows) implements Output {
+                   List<DataWindow> windows) implements Output {
     }
 
     record HopStability(String id, String hopId, String runId, String series, long hopStep, long decidedAtStep,
@@ -93,7 +93,7 @@ public sealed interface Output permits Output.ModeObservation, Output.LateObserv
      * An input cannot be used; it belongs in the dead-letter topic with this reason. {@code parked} is null
      * when it is the input being processed, or the result that was held back earlier and is given up now.
      */
-    record Rejection(String runId, String reason, ProbeResult parked) implements Output {
+    record Rejection(String runId, String reason, ProbeScore parked) implements Output {
         public Rejection(String runId, String reason) {
             this(runId, reason, null);
         }

@@ -49,7 +49,7 @@ public final class RunMonitor {
         return config;
     }
 
-    public List<Output> onCheckpointReady(RunState run, CheckpointAnnouncement a) {
+    public List<Output> onCheckpointReady(RunState run, CheckpointReady a) {
         Optional<String> problem = a.problem();
         if (problem.isPresent()) {
             return rejected(a.runId(), "invalid checkpoint.ready: " + problem.get());
@@ -74,12 +74,12 @@ public final class RunMonitor {
         return drain(run);
     }
 
-    public List<Output> onWindow(RunState run, TrainingWindow w, long eventTime) {
+    public List<Output> onWindow(RunState run, DataWindow w, long eventTime) {
         Optional<String> problem = w.problem();
         if (problem.isPresent()) {
             return rejected(w.runId(), "invalid data window: " + problem.get());
         }
-        List<TrainingWindow> windows = run.parts().windows();
+        List<DataWindow> windows = run.parts().windows();
         WindowAttribution.remember(windows, w);
         run.parts().saveWindows(windows);
         run.hasParts = true;
@@ -155,7 +155,7 @@ public final class RunMonitor {
                 predictorEvaluation.results(state, run.runId));
     }
 
-    public List<Output> onResult(RunState run, ProbeResult r) {
+    public List<Output> onResult(RunState run, ProbeScore r) {
         Optional<String> problem = r.problem();
         if (problem.isPresent()) {
             return rejected(r.runId(), "invalid probe score: " + problem.get());
@@ -180,7 +180,7 @@ public final class RunMonitor {
      * (they travel on different topics), so it is held back until the announcement comes or the timeout
      * passes; then every held result is rejected as belonging to an unknown run.
      */
-    private List<Output> park(RunState run, ProbeResult r) {
+    private List<Output> park(RunState run, ProbeScore r) {
         if (run.parkedCount >= PARKED_KEPT) {
             return rejected(r.runId(), unknownRun(r.runId()));
         }
@@ -199,7 +199,7 @@ public final class RunMonitor {
             return out;
         }
         for (PendingCheckpoint held : run.waiting.values()) {
-            for (ProbeResult r : run.parts().results(held.step)) {
+            for (ProbeScore r : run.parts().results(held.step)) {
                 out.add(new Output.Rejection(r.runId(), unknownRun(r.runId()), r));
             }
             run.parts().dropResults(held.step);
@@ -220,7 +220,7 @@ public final class RunMonitor {
     }
 
     /** Stores a result of {@code pc} unless it is a duplicate; true when stored. */
-    private static boolean file(RunState run, PendingCheckpoint pc, ProbeResult r) {
+    private static boolean file(RunState run, PendingCheckpoint pc, ProbeScore r) {
         pc.expectedResults = Math.max(pc.expectedResults, r.taskCount());
         pc.alive(run.eventTime);
         if (run.parts().result(r.step(), r.taskKey()) != null) {
@@ -233,9 +233,9 @@ public final class RunMonitor {
     }
 
     /** Files a result of an announced run; drains nothing. */
-    private List<Output> accept(RunState run, ProbeResult received) {
+    private List<Output> accept(RunState run, ProbeScore received) {
         // only a held-back result may still be dead-lettered whole; an accepted one needs no copy of its bytes
-        ProbeResult r = received.withoutReceived();
+        ProbeScore r = received.withoutReceived();
         if (r.step() > run.lastProcessedStep) {
             file(run, pending(run, r.step()), r);
             return new ArrayList<>();
@@ -342,7 +342,7 @@ public final class RunMonitor {
         Map<String, double[]> families = new TreeMap<>();
         List<Output> afterObservations = new ArrayList<>();
         CheckpointRanker.State ranking = parts.ranking();
-        List<TrainingWindow> windows = null;
+        List<DataWindow> windows = null;
         SourceStatistics sources = null;
         boolean sourcesChanged = false;
         for (Map.Entry<String, SeriesPoint> e : points.entrySet()) {
@@ -410,10 +410,10 @@ public final class RunMonitor {
     }
 
     /** One point per series: counted results of a family pooled over its tasks, plain results each alone. */
-    static Map<String, SeriesPoint> points(List<ProbeResult> results, boolean gap, long step) {
+    static Map<String, SeriesPoint> points(List<ProbeScore> results, boolean gap, long step) {
         Map<String, double[]> pooled = new TreeMap<>();
         Map<String, SeriesPoint> points = new TreeMap<>();
-        for (ProbeResult r : results) {
+        for (ProbeScore r : results) {
             if (r.hasItemCount()) {
                 double[] acc = pooled.computeIfAbsent(r.family(), f -> new double[3]);
                 acc[0] += r.hardAccuracy() * r.items();

@@ -23,12 +23,12 @@ public interface RunParts {
     List<SeriesEntry> allSeries();
 
     /** The stored result of one (family, task) at one step, or null. */
-    ProbeResult result(long step, String taskKey);
+    ProbeScore result(long step, String taskKey);
 
-    void saveResult(ProbeResult result);
+    void saveResult(ProbeScore result);
 
     /** The stored results of one step, in task-key order. */
-    List<ProbeResult> results(long step);
+    List<ProbeScore> results(long step);
 
     void dropResults(long step);
 
@@ -41,9 +41,9 @@ public interface RunParts {
     void saveHops(String series, List<RunState.HopRecord> hops);
 
     /** The run's data windows (bounded, {@link WindowAttribution}), in start order; read when a hop is attributed. */
-    List<TrainingWindow> windows();
+    List<DataWindow> windows();
 
-    void saveWindows(List<TrainingWindow> windows);
+    void saveWindows(List<DataWindow> windows);
 
     SourceStatistics sources();
 
@@ -65,9 +65,9 @@ public interface RunParts {
     /** All parts in maps. */
     final class InMemory implements RunParts {
         private final TreeMap<String, SeriesEntry> series = new TreeMap<>();
-        private final TreeMap<Long, TreeMap<String, ProbeResult>> results = new TreeMap<>();
+        private final TreeMap<Long, TreeMap<String, ProbeScore>> results = new TreeMap<>();
         private final TreeMap<String, List<RunState.HopRecord>> hops = new TreeMap<>();
-        private List<TrainingWindow> windows = new ArrayList<>();
+        private List<DataWindow> windows = new ArrayList<>();
         private SourceStatistics sources = new SourceStatistics();
         private CheckpointRanker.State ranking = new CheckpointRanker.State();
         private PredictorEvaluation.State predictors = new PredictorEvaluation.State();
@@ -88,19 +88,19 @@ public interface RunParts {
         }
 
         @Override
-        public ProbeResult result(long step, String taskKey) {
-            Map<String, ProbeResult> atStep = results.get(step);
+        public ProbeScore result(long step, String taskKey) {
+            Map<String, ProbeScore> atStep = results.get(step);
             return atStep == null ? null : atStep.get(taskKey);
         }
 
         @Override
-        public void saveResult(ProbeResult r) {
+        public void saveResult(ProbeScore r) {
             results.computeIfAbsent(r.step(), s -> new TreeMap<>()).put(r.taskKey(), r);
         }
 
         @Override
-        public List<ProbeResult> results(long step) {
-            Map<String, ProbeResult> atStep = results.get(step);
+        public List<ProbeScore> results(long step) {
+            Map<String, ProbeScore> atStep = results.get(step);
             return atStep == null ? new ArrayList<>() : new ArrayList<>(atStep.values());
         }
 
@@ -120,12 +120,12 @@ public interface RunParts {
         }
 
         @Override
-        public List<TrainingWindow> windows() {
+        public List<DataWindow> windows() {
             return windows;
         }
 
         @Override
-        public void saveWindows(List<TrainingWindow> w) {
+        public void saveWindows(List<DataWindow> w) {
             windows = w;
         }
 

@@ -142,10 +142,10 @@ public final class SourceStatistics {
     }
 
     /** The mixtures of windows averaged over the steps each shares with [from, to), weights normalised. */
-    public static Map<String, Double> meanMixture(List<TrainingWindow> windows, long from, long to) {
+    public static Map<String, Double> meanMixture(List<DataWindow> windows, long from, long to) {
         TreeMap<String, Double> sum = new TreeMap<>();
         double total = 0;
-        for (TrainingWindow w : windows) {
+        for (DataWindow w : windows) {
             double steps = Math.max(1, Math.min(w.endStep(), to) - Math.max(w.startStep(), from));
             double weightSum = w.mixture().values().stream().mapToDouble(Double::doubleValue).sum();
             if (weightSum <= 0) {

@@ -8,11 +8,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DataSelectionTest {
-    private static TrainingWindow w(String id, long start, long end, double icl) {
-        return new TrainingWindow("r", id, start, end, 0, Map.of("icl", icl, "iwl", 1 - icl));
+    private static DataWindow w(String id, long start, long end, double icl) {
+        return new DataWindow("r", id, start, end, 0, Map.of("icl", icl, "iwl", 1 - icl));
     }
 
-    private static final List<TrainingWindow> SCHEDULE = List.of(w("w0", 0, 600, 0.9), w("w1", 600, 1000, 0.1),
+    private static final List<DataWindow> SCHEDULE = List.of(w("w0", 0, 600, 0.9), w("w1", 600, 1000, 0.1),
             w("w2", 1000, 1400, 0.9), w("w3", 1400, 1800, 0.1), w("w4", 1800, 2200, 0.9));
 
     @Test

@@ -130,8 +130,8 @@ class MatchRateNoiseTest {
             }
             Published p = sample(rates, 4, 100, rng);
             Integer items = MatchRateNoise.itemsFor(MatchRateNoise.METRIC, 30, 30, 4, 100, p.rate(), p.stderr());
-            monitor.onCheckpointReady(run, new CheckpointAnnouncement("run-g", step, step * 1000L, "/c/" + step, step));
-            out.addAll(monitor.onResult(run, new ProbeResult("run-g", step, "starter-en", "persona", "keeper", 4, items,
+            monitor.onCheckpointReady(run, new CheckpointReady("run-g", step, step * 1000L, "/c/" + step, step));
+            out.addAll(monitor.onResult(run, new ProbeScore("run-g", step, "starter-en", "persona", "keeper", 4, items,
                     p.rate(), p.rate(), p.stderr(), 1, step)));
         }
         List<Output.ModeObservation> modes = RunMonitorTest.only(out, Output.ModeObservation.class);

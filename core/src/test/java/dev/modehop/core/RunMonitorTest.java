@@ -19,12 +19,12 @@ class RunMonitorTest {
             .withMissingScoreTimeoutMs(1_000));
     private final RunState run = new RunState(RUN);
 
-    static CheckpointAnnouncement ready(long step, long at) {
-        return new CheckpointAnnouncement(RUN, step, step * 1000, "/ckpt/" + step, at);
+    static CheckpointReady ready(long step, long at) {
+        return new CheckpointReady(RUN, step, step * 1000, "/ckpt/" + step, at);
     }
 
-    static ProbeResult score(long step, String family, double acc, long at) {
-        return new ProbeResult(RUN, step, "toy", family, "main", 4, 512, acc, 2 * acc - 1, null, 1, at);
+    static ProbeScore score(long step, String family, double acc, long at) {
+        return new ProbeScore(RUN, step, "toy", family, "main", 4, 512, acc, 2 * acc - 1, null, 1, at);
     }
 
     private List<Output> feed(long step, double acc, long at) {
@@ -39,8 +39,8 @@ class RunMonitorTest {
 
     @Test
     void hopIsReportedAtTheFirstCheckpointOfTheNewModeAndAttributedToItsWindow() {
-        monitor.onWindow(run, new TrainingWindow(RUN, "w0", 0, 600, 0, Map.of("icl", 0.9, "iwl", 0.1)), 0);
-        monitor.onWindow(run, new TrainingWindow(RUN, "w1", 600, 1000, 0, Map.of("icl", 0.1, "iwl", 0.9)), 0);
+        monitor.onWindow(run, new DataWindow(RUN, "w0", 0, 600, 0, Map.of("icl", 0.9, "iwl", 0.1)), 0);
+        monitor.onWindow(run, new DataWindow(RUN, "w1", 600, 1000, 0, Map.of("icl", 0.1, "iwl", 0.9)), 0);
         feed(550, 0.98, 1);
         feed(600, 0.99, 2);
         List<Output> out = feed(650, 0.03, 3);
@@ -51,7 +51,7 @@ class RunMonitorTest {
         assertEquals(600, hop.prevStep());
         assertEquals(Mode.GENERALIZING, hop.from());
         assertEquals(Mode.PARROT, hop.to());
-        assertEquals(List.of("w1"), hop.windows().stream().map(TrainingWindow::windowId).toList());
+        assertEquals(List.of("w1"), hop.windows().stream().map(DataWindow::windowId).toList());
         assertEquals(RUN + "/flipped/650/hop", hop.id());
         assertEquals(List.of("warn"), only(out, Output.Alert.class).stream().map(Output.Alert::rule).toList());
         assertEquals(1, run.parts().sources().sources.get("iwl").hopsTowardParrot);
@@ -139,9 +139,9 @@ class RunMonitorTest {
         assertEquals(List.of(), monitor.onResult(run, score(50, "flipped", 0.95, 2)));
         assertEquals(1, run.duplicatesIgnored);
         RunState other = new RunState("ghost");
-        ProbeResult first = new ProbeResult("ghost", 5, "toy", "flipped", "main", 1, 10, 0.5, 0, null, 1, 1);
+        ProbeScore first = new ProbeScore("ghost", 5, "toy", "flipped", "main", 1, 10, 0.5, 0, null, 1, 1);
         assertEquals(List.of(), monitor.onResult(other, first), "held back: it may have overtaken its announcement");
-        List<Output> out = monitor.onResult(other, new ProbeResult("ghost", 6, "toy", "flipped", "main", 1, 10, 0.5, 0,
+        List<Output> out = monitor.onResult(other, new ProbeScore("ghost", 6, "toy", "flipped", "main", 1, 10, 0.5, 0,
                 null, 1, 2_000));
         assertEquals(2, out.size(), "both given up once the timeout passed");
         Output.Rejection r = (Output.Rejection) out.get(0);
@@ -169,8 +169,8 @@ class RunMonitorTest {
     @Test
     void checkpointWaitsForAllItsResults() {
         monitor.onCheckpointReady(run, ready(50, 1));
-        ProbeResult a = new ProbeResult(RUN, 50, "toy", "flipped", "a", 4, 256, 0.9, 0.8, null, 2, 2);
-        ProbeResult b = new ProbeResult(RUN, 50, "toy", "flipped", "b", 4, 256, 0.7, 0.4, null, 2, 3);
+        ProbeScore a = new ProbeScore(RUN, 50, "toy", "flipped", "a", 4, 256, 0.9, 0.8, null, 2, 2);
+        ProbeScore b = new ProbeScore(RUN, 50, "toy", "flipped", "b", 4, 256, 0.7, 0.4, null, 2, 3);
         assertEquals(List.of(), monitor.onResult(run, a));
         List<Output.ModeObservation> obs = only(monitor.onResult(run, b), Output.ModeObservation.class);
         assertEquals(1, obs.size(), "tasks pool into their family");
@@ -199,7 +199,7 @@ class RunMonitorTest {
         for (int i = 0; i < values.length; i++) {
             long step = 100L * (i + 1);
             all.addAll(monitor.onCheckpointReady(run, ready(step, i)));
-            all.addAll(monitor.onResult(run, new ProbeResult(RUN, step, "lm-eval", "lm-eval", "piqa", 1, null, values[i],
+            all.addAll(monitor.onResult(run, new ProbeScore(RUN, step, "lm-eval", "lm-eval", "piqa", 1, null, values[i],
                     0, 0.01, 1, i)));
         }
         List<Output.ModeHop> hops = only(all, Output.ModeHop.class);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SourceStatisticsTest {
     private static Output.ModeHop hop(long step, Mode to, double icl) {
-        TrainingWindow w = new TrainingWindow("r", "w" + step, step - 50, step + 350, 0, Map.of("icl", icl, "iwl", 1 - icl));
+        DataWindow w = new DataWindow("r", "w" + step, step - 50, step + 350, 0, Map.of("icl", icl, "iwl", 1 - icl));
         return new Output.ModeHop("h" + step, "r", "flipped", step, step - 50, step - 50, Direction.UP, Mode.MIXED, to,
                 0.5, 0.9, 5, List.of(w));
     }
@@ -56,7 +56,7 @@ class SourceStatisticsTest {
     void hopsWithoutWindowsOrWithoutAModeAreNotCounted() {
         SourceStatistics s = new SourceStatistics();
         assertFalse(s.record(new Output.ModeHop("h", "r", "lm/task", 100, 50, 50, Direction.UP, null, null, 0, 1, 5,
-                List.of(new TrainingWindow("r", "w", 0, 100, 0, Map.of("a", 1.0))))));
+                List.of(new DataWindow("r", "w", 0, 100, 0, Map.of("a", 1.0))))));
         assertFalse(s.record(new Output.ModeHop("h", "r", "f", 100, 50, 50, Direction.UP, Mode.PARROT, Mode.GENERALIZING,
                 0, 1, 5, List.of())));
         assertEquals(0, s.hopsOfRun());

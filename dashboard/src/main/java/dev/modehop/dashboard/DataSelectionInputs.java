@@ -2,7 +2,6 @@ package dev.modehop.dashboard;
 
 import dev.modehop.core.DataSelection;
 import dev.modehop.core.Mode;
-import dev.modehop.core.TrainingWindow;
 import dev.modehop.core.Verdict;
 import dev.modehop.events.AttributedWindow;
 import dev.modehop.events.DataWindow;
@@ -22,8 +21,8 @@ public final class DataSelectionInputs {
                 h.getWindows().stream().map(AttributedWindow::getWindowId).toList());
     }
 
-    public static TrainingWindow window(DataWindow w) {
-        return new TrainingWindow(w.getRunId(), w.getWindowId(), w.getStartStep(), w.getEndStep(), w.getTokens(),
+    public static dev.modehop.core.DataWindow window(DataWindow w) {
+        return new dev.modehop.core.DataWindow(w.getRunId(), w.getWindowId(), w.getStartStep(), w.getEndStep(), w.getTokens(),
                 new TreeMap<>(w.getMixture()));
     }
 

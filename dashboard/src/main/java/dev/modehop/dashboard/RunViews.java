@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modehop.core.DataSelection;
 import dev.modehop.core.PredictorEvaluation;
-import dev.modehop.core.ProbeResult;
-import dev.modehop.core.TrainingWindow;
 import dev.modehop.events.Alert;
 import dev.modehop.events.AttributedWindow;
 import dev.modehop.events.CheckpointPredictors;
@@ -334,7 +332,7 @@ public final class RunViews {
         }
 
         void score(ProbeScore r) {
-            ProbeResult result = new ProbeResult(r.getRunId(), r.getStep(), r.getSuite(), r.getFamily(), r.getTask(),
+            dev.modehop.core.ProbeScore result = new dev.modehop.core.ProbeScore(r.getRunId(), r.getStep(), r.getSuite(), r.getFamily(), r.getTask(),
                     r.getSeedCount(), r.getItems(), r.getHardAccuracy(), r.getSoftScore(), r.getStderr(),
                     r.getTaskCount(), r.getProducedAt());
             // the series name is core's rule, so the page and the job's mode.observed name the same series
@@ -460,7 +458,7 @@ public final class RunViews {
         DataSelection.Manifest dataSelection() {
             List<DataSelection.Move> moves = new ArrayList<>();
             hops.values().forEach(h -> moves.add(DataSelectionInputs.move(h, verdicts.get(h.getId()))));
-            List<TrainingWindow> ws = new ArrayList<>();
+            List<dev.modehop.core.DataWindow> ws = new ArrayList<>();
             windows.values().forEach(w -> ws.add(DataSelectionInputs.window(w)));
             return DataSelection.select(runId, moves, ws, java.util.Set.of());
         }

@@ -1,6 +1,5 @@
 package dev.modehop.launcher;
 
-import dev.modehop.core.CheckpointAnnouncement;
 import dev.modehop.core.OfflineDetection;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
@@ -59,7 +58,7 @@ public final class HistoryReplay {
             long now = System.currentTimeMillis();
             publisher.send(topics.checkpointReady, runId, CheckpointReady.newBuilder().setRunId(runId).setStep(step)
                     .setTokensSeen(history.tokensSeen().getOrDefault(step, 0L))
-                    .setUri(CheckpointAnnouncement.recordedUri(history.source(), step)).setProducedAt(now).build());
+                    .setUri(dev.modehop.core.CheckpointReady.recordedUri(history.source(), step)).setProducedAt(now).build());
             List<OfflineDetection.Point> points = e.getValue();
             for (OfflineDetection.Point p : points) {
                 publisher.send(topics.probeScored, runId, score(runId, step, p, history.details().get(p), points.size(), now));

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.core.AlertRules;
-import dev.modehop.core.CheckpointAnnouncement;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.Output;
-import dev.modehop.core.ProbeResult;
+import dev.modehop.core.ProbeScore;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.core.RunState;
 import dev.modehop.core.Verdict;
@@ -84,11 +83,11 @@ class ToyRunAveragingTest {
         List<Output> outputs = new ArrayList<>();
         long at = 1;
         for (Map.Entry<Long, Path> c : folders.entrySet()) {
-            outputs.addAll(monitor.onCheckpointReady(state, new CheckpointAnnouncement(RUN, c.getKey(), 0,
+            outputs.addAll(monitor.onCheckpointReady(state, new dev.modehop.core.CheckpointReady(RUN, c.getKey(), 0,
                     c.getValue().toString(), at)));
             List<TaskScore> tasks = scoring.score(c.getValue(), scoring.suite(null), ProgressListener.NONE).score().tasks();
             for (TaskScore t : tasks) {
-                outputs.addAll(monitor.onResult(state, new ProbeResult(RUN, c.getKey(), "toy", t.family(), t.task(),
+                outputs.addAll(monitor.onResult(state, new ProbeScore(RUN, c.getKey(), "toy", t.family(), t.task(),
                         t.seedCount(), t.items(), t.hardAccuracy(), t.softScore(), t.stderr(), tasks.size(), at)));
             }
             at += 1000;

@@ -1,7 +1,6 @@
 package dev.modehop.launcher.report;
 
 import dev.modehop.core.DataSelection;
-import dev.modehop.core.TrainingWindow;
 import dev.modehop.dashboard.DataSelectionInputs;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointRanking;
@@ -39,7 +38,7 @@ public final class RunLog {
     public final String runId;
     /** step -> checkpoint folder (the announcement's uri). */
     public final TreeMap<Long, String> checkpoints = new TreeMap<>();
-    public final Map<String, TrainingWindow> windows = new LinkedHashMap<>();
+    public final Map<String, dev.modehop.core.DataWindow> windows = new LinkedHashMap<>();
     /** family -> step -> soft score, for counted families (those with modes). */
     public final TreeMap<String, TreeMap<Long, Double>> soft = new TreeMap<>();
     public final Map<String, ModeHop> hops = new LinkedHashMap<>();
@@ -152,7 +151,7 @@ public final class RunLog {
         return out;
     }
 
-    public List<TrainingWindow> windowList() {
+    public List<dev.modehop.core.DataWindow> windowList() {
         return new ArrayList<>(windows.values());
     }
 }

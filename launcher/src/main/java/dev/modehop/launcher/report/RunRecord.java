@@ -2,7 +2,7 @@ package dev.modehop.launcher.report;
 
 import dev.modehop.core.DataSelection;
 import dev.modehop.core.Mode;
-import dev.modehop.core.TrainingWindow;
+import dev.modehop.core.DataWindow;
 import dev.modehop.core.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +93,8 @@ public final class RunRecord {
         return out;
     }
 
-    public synchronized List<TrainingWindow> trainingWindows() {
-        return windows.stream().map(w -> new TrainingWindow(runId, w.windowId(), w.startStep(), w.endStep(), 0,
+    public synchronized List<DataWindow> trainingWindows() {
+        return windows.stream().map(w -> new DataWindow(runId, w.windowId(), w.startStep(), w.endStep(), 0,
                 w.mixture())).toList();
     }
 

@@ -1,6 +1,5 @@
 package dev.modehop.scorer.worker;
 
-import dev.modehop.core.CheckpointAnnouncement;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.ProbeScore;
@@ -214,7 +213,7 @@ public final class ScorerWorker implements Runnable, AutoCloseable {
         } catch (RuntimeException e) {
             return deadLetter(record, "cannot decode CheckpointReady: " + e.getMessage(), null, e);
         }
-        if (CheckpointAnnouncement.isRecorded(event.getUri())) {
+        if (dev.modehop.core.CheckpointReady.isRecorded(event.getUri())) {
             // one line per hundred: a replayed history announces every step
             if (recordedSkipped++ % 100 == 0) {
                 log.println("[" + scorerId + "] " + record.topic() + "-" + record.partition() + "@" + record.offset()

@@ -1,15 +1,12 @@
 package dev.modehop.step;
 
-import dev.modehop.core.CheckpointAnnouncement;
 import dev.modehop.core.MatchRateNoise;
 import dev.modehop.core.Output;
 import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.core.PredictorMeasurements;
-import dev.modehop.core.ProbeResult;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.core.RunState;
 import dev.modehop.core.ScoringProgress;
-import dev.modehop.core.TrainingWindow;
 import dev.modehop.events.CheckpointPredictors;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.events.DataWindow;
@@ -113,18 +110,18 @@ public record MonitorInput(Object value, String runId, long producedAt, byte[] b
     /** Feeds this input to the run's monitor; {@code recordTimestamp} stands in for a missing producer time. */
     public List<Output> applyTo(RunMonitor monitor, RunState state, long recordTimestamp) {
         if (value instanceof CheckpointReady r) {
-            return monitor.onCheckpointReady(state, new CheckpointAnnouncement(r.getRunId(), r.getStep(),
+            return monitor.onCheckpointReady(state, new dev.modehop.core.CheckpointReady(r.getRunId(), r.getStep(),
                     r.getTokensSeen(), r.getUri(), r.getProducedAt()));
         }
         if (value instanceof DataWindow w) {
-            return monitor.onWindow(state, new TrainingWindow(w.getRunId(), w.getWindowId(), w.getStartStep(),
+            return monitor.onWindow(state, new dev.modehop.core.DataWindow(w.getRunId(), w.getWindowId(), w.getStartStep(),
                     w.getEndStep(), w.getTokens(), w.getMixture()), eventTime(recordTimestamp));
         }
         if (value instanceof ProbeScore s) {
             // a match rate counts its effective items (core's MatchRateNoise), a choice task its questions
             Integer items = MatchRateNoise.itemsFor(s.getMetric(), s.getItems(), s.getQuestions(), s.getSeedCount(),
                     s.getSamples(), s.getHardAccuracy(), s.getStderr());
-            return monitor.onResult(state, new ProbeResult(s.getRunId(), s.getStep(), s.getSuite(), s.getFamily(),
+            return monitor.onResult(state, new dev.modehop.core.ProbeScore(s.getRunId(), s.getStep(), s.getSuite(), s.getFamily(),
                     s.getTask(), s.getSeedCount(), items, s.getHardAccuracy(), s.getSoftScore(), s.getStderr(),
                     s.getTaskCount(), s.getProducedAt(), bytes));
         }

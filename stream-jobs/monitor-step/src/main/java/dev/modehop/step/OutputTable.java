@@ -3,8 +3,7 @@ package dev.modehop.step;
 import dev.modehop.core.Mode;
 import dev.modehop.core.Output;
 import dev.modehop.core.PredictorEvaluation;
-import dev.modehop.core.ProbeResult;
-import dev.modehop.core.TrainingWindow;
+import dev.modehop.core.DataWindow;
 import dev.modehop.events.AttributedWindow;
 import dev.modehop.events.PredictorCorrelation;
 import dev.modehop.events.ProbeScore;
@@ -76,7 +75,7 @@ public final class OutputTable {
      * from those (the scorer's id, duration, margin and generative counts were not kept, and a match rate's
      * item count is the effective one).
      */
-    public byte[] heldBack(ProbeResult r) {
+    public byte[] heldBack(dev.modehop.core.ProbeScore r) {
         if (r.received() != null) {
             return r.received();
         }
@@ -172,9 +171,9 @@ public final class OutputTable {
         return dev.modehop.events.Mode.valueOf(m.name());
     }
 
-    private static List<AttributedWindow> windows(List<TrainingWindow> windows) {
+    private static List<AttributedWindow> windows(List<DataWindow> windows) {
         List<AttributedWindow> out = new ArrayList<>();
-        for (TrainingWindow w : windows) {
+        for (DataWindow w : windows) {
             Map<String, Double> mixture = new HashMap<>(w.mixture());
             out.add(new AttributedWindow(w.windowId(), w.startStep(), w.endStep(), mixture));
         }

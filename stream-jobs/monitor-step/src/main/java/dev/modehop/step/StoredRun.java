@@ -3,12 +3,12 @@ package dev.modehop.step;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.modehop.core.CheckpointRanker;
 import dev.modehop.core.PredictorEvaluation;
-import dev.modehop.core.ProbeResult;
+import dev.modehop.core.ProbeScore;
 import dev.modehop.core.RunParts;
 import dev.modehop.core.RunState;
 import dev.modehop.core.SeriesEntry;
 import dev.modehop.core.SourceStatistics;
-import dev.modehop.core.TrainingWindow;
+import dev.modehop.core.DataWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +34,7 @@ public final class StoredRun implements RunParts {
     static final String PREDICTORS = "x/predictors";
     private static final TypeReference<List<RunState.HopRecord>> HOP_LIST = new TypeReference<>() {
     };
-    private static final TypeReference<List<TrainingWindow>> WINDOW_LIST = new TypeReference<>() {
+    private static final TypeReference<List<DataWindow>> WINDOW_LIST = new TypeReference<>() {
     };
     static final String RESULTS = "r/";
 
@@ -142,20 +142,20 @@ public final class StoredRun implements RunParts {
     }
 
     @Override
-    public ProbeResult result(long step, String taskKey) {
-        return read(resultName(step, taskKey), b -> PartCodec.decode(b, ProbeResult.class));
+    public ProbeScore result(long step, String taskKey) {
+        return read(resultName(step, taskKey), b -> PartCodec.decode(b, ProbeScore.class));
     }
 
     @Override
-    public void saveResult(ProbeResult r) {
+    public void saveResult(ProbeScore r) {
         write(resultName(r.step(), r.taskKey()), r);
     }
 
     @Override
-    public List<ProbeResult> results(long step) {
-        List<ProbeResult> out = new ArrayList<>();
+    public List<ProbeScore> results(long step) {
+        List<ProbeScore> out = new ArrayList<>();
         for (String name : store.names(stepPrefix(step))) {
-            ProbeResult r = read(name, b -> PartCodec.decode(b, ProbeResult.class));
+            ProbeScore r = read(name, b -> PartCodec.decode(b, ProbeScore.class));
             if (r != null) {
                 out.add(r);
             }
@@ -182,13 +182,13 @@ public final class StoredRun implements RunParts {
     }
 
     @Override
-    public List<TrainingWindow> windows() {
-        List<TrainingWindow> windows = read(WINDOWS, b -> PartCodec.decode(b, WINDOW_LIST));
+    public List<DataWindow> windows() {
+        List<DataWindow> windows = read(WINDOWS, b -> PartCodec.decode(b, WINDOW_LIST));
         return windows == null ? new ArrayList<>() : windows;
     }
 
     @Override
-    public void saveWindows(List<TrainingWindow> windows) {
+    public void saveWindows(List<DataWindow> windows) {
         write(WINDOWS, windows);
     }
 

@@ -9,10 +9,9 @@ import dev.modehop.core.Direction;
 import dev.modehop.core.Ids;
 import dev.modehop.core.Mode;
 import dev.modehop.core.Output;
-import dev.modehop.core.ProbeResult;
 import dev.modehop.core.Severity;
 import dev.modehop.core.SourceStatistics;
-import dev.modehop.core.TrainingWindow;
+import dev.modehop.core.DataWindow;
 import dev.modehop.core.Verdict;
 import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.events.ProbeScore;
@@ -40,7 +39,7 @@ class OutputTableTest {
 
     /** One of each output, every field set to something other than its wire default. */
     private static List<Output> everyOutput() {
-        List<TrainingWindow> windows = List.of(new TrainingWindow("r", "w1", 40, 50, 4096, Map.of("icl", 0.7)));
+        List<DataWindow> windows = List.of(new DataWindow("r", "w1", 40, 50, 4096, Map.of("icl", 0.7)));
         return List.of(
                 new Output.ModeObservation("r/f/50", "r", "f", 50, Mode.GENERALIZING, Mode.PARROT, 0.9, 0.8, 512, true),
                 new Output.LateObservation("r/f/60", "r", "f", 60, Mode.PARROT, Mode.PARROT, 0.1, -0.8, 512),
@@ -98,7 +97,7 @@ class OutputTableTest {
     @Test
     void aHeldBackResultFromOlderStateIsRebuiltFromWhatTheMonitorKept() {
         Topics topics = SERVERS.topics("");
-        ProbeResult kept = new ProbeResult("r", 50, "toy", "f", "main", 4, 512, 0.9, 0.8, 0.02, 2, 1234);
+        dev.modehop.core.ProbeScore kept = new dev.modehop.core.ProbeScore("r", 50, "toy", "f", "main", 4, 512, 0.9, 0.8, 0.02, 2, 1234);
         ProbeScore back = topics.probeScored.valueSerde().deserializer().deserialize(topics.probeScored.name(),
                 new OutputTable(topics).heldBack(kept));
         assertEquals(ProbeScores.counted("r", 50, "toy", "f", "main", 512, 0.9, 0.8).setSeedCount(4)

@@ -13,11 +13,11 @@ import java.util.Optional;
  *                  is held back for a run not yet announced: a result given up goes to the dead-letter topic as
  *                  it came, with every field, not rebuilt from the fields the monitor reads; null otherwise
  */
-public record ProbeResult(String runId, long step, String suite, String family, String task, int seedCount,
+public record ProbeScore(String runId, long step, String suite, String family, String task, int seedCount,
                           Integer items, double hardAccuracy, double softScore, Double stderr, int taskCount,
                           long producedAt, byte[] received) {
 
-    public ProbeResult(String runId, long step, String suite, String family, String task, int seedCount,
+    public ProbeScore(String runId, long step, String suite, String family, String task, int seedCount,
                        Integer items, double hardAccuracy, double softScore, Double stderr, int taskCount,
                        long producedAt) {
         this(runId, step, suite, family, task, seedCount, items, hardAccuracy, softScore, stderr, taskCount,
@@ -25,8 +25,8 @@ public record ProbeResult(String runId, long step, String suite, String family, 
     }
 
     /** This result without the bytes it arrived as: what the monitor keeps of a result it accepted. */
-    public ProbeResult withoutReceived() {
-        return received == null ? this : new ProbeResult(runId, step, suite, family, task, seedCount, items,
+    public ProbeScore withoutReceived() {
+        return received == null ? this : new ProbeScore(runId, step, suite, family, task, seedCount, items,
                 hardAccuracy, softScore, stderr, taskCount, producedAt, null);
     }
 

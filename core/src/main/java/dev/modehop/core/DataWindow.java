@@ -8,10 +8,10 @@ import java.util.TreeMap;
  * The data a run trained on over the optimizer steps [startStep, endStep), with the mixture of its
  * sources (source name to weight).
  */
-public record TrainingWindow(String runId, String windowId, long startStep, long endStep, long tokens,
+public record DataWindow(String runId, String windowId, long startStep, long endStep, long tokens,
                              Map<String, Double> mixture) {
 
-    public TrainingWindow {
+    public DataWindow {
         mixture = mixture == null ? Map.of() : new TreeMap<>(mixture);
     }
 

@@ -3,7 +3,7 @@ package dev.modehop.core;
 import java.util.Optional;
 
 /** A training job saved a checkpoint: from now on the monitor expects its scores. */
-public record CheckpointAnnouncement(String runId, long step, long tokensSeen, String uri, long producedAt) {
+public record CheckpointReady(String runId, long step, long tokensSeen, String uri, long producedAt) {
 
     /**
      * The URI scheme of an announcement replayed from a recorded history ({@code replay:SOURCE#stepN}): its scores
