@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +64,8 @@ public final class ToyDemo {
             + "adjust-mixture icl=0.9 iwl=0.1";
     /** The family whose moves toward GENERALIZING select data: the toy analogue of the flipped probe. */
     static final String WATCHED_FAMILY = "flipped";
+    /** How long the demo waits, after training, for the job's predictor test of the last checkpoint. */
+    static final Duration PUBLISHED_TEST_WAIT = Duration.ofSeconds(30);
     static final String ALERT_RULES = """
             hop-to-parrot: when * hops to PARROT then alert WARN
             dip: when * hops to * and is TRANSIENT then alert INFO
@@ -95,6 +98,7 @@ public final class ToyDemo {
             List<Long> hopDelaysMs = java.util.Collections.synchronizedList(new ArrayList<>());
             Map<String, String> currentMode = new ConcurrentHashMap<>();
             Map<Long, CheckpointPredictors> predictors = new ConcurrentHashMap<>();
+            AtomicReference<dev.modehop.events.PredictorEvaluation> publishedTest = new AtomicReference<>();
             ScorerWorker scorer = ScorerWorker.create(Map.of("bootstrap.servers", bootstrap), "modehop-demo-scorer",
                     stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"), "demo-scorer",
                     new PrintStream(OutputStream.nullOutputStream()));
@@ -122,6 +126,8 @@ public final class ToyDemo {
                          v -> averagingResult((HopAveraging) v, record, out));
                  TopicFollower predictorFollower = new TopicFollower(bootstrap, List.of(stack.topics.checkpointPredictors),
                          v -> predictors.put(((CheckpointPredictors) v).getStep(), (CheckpointPredictors) v));
+                 TopicFollower predictorTests = new TopicFollower(bootstrap, List.of(stack.topics.predictorTest),
+                         v -> publishedTest.set((dev.modehop.events.PredictorEvaluation) v));
                  TrainingRunClient client = new TrainingRunClient(runId, stack.topics, bootstrap, Map.of())) {
                 ToyRunConfig toyConfig = ToyRunConfig.defaults(checkpoints, o.seed());
                 if (o.steps() > 0) {
@@ -188,7 +194,7 @@ public final class ToyDemo {
                 record.timings.put("checkpointToHopMsMedian", median(new ArrayList<>(hopDelaysMs)));
                 record.timings.put("checkpointToHopMsMax", hopDelaysMs.stream().mapToLong(Long::longValue).max().orElse(-1));
                 record.timings.put("totalSeconds", round((System.nanoTime() - started) / 1e9));
-                applications(record, predictors.values());
+                applications(record, predictors.values(), publishedTest, predictorTests, out);
             } finally {
                 scorer.close();
                 averager.close();
@@ -210,15 +216,52 @@ public final class ToyDemo {
         return 1000.0 * hops / (toStep - fromStep);
     }
 
-    /** The data manifest and the predictor test of what the demo saw. */
-    static void applications(RunRecord record, java.util.Collection<CheckpointPredictors> predictors) {
+    /**
+     * The data manifest and the predictor test of what the demo saw. The predictor table is the stream job's
+     * published test (modehop.predictor.test) once it covers every checkpoint the demo saw predictors and scores
+     * for; the job publishes it per checkpoint, so the demo waits a little for the last one. Only when it does not
+     * come is the table computed here, from the same records, and the report says so.
+     */
+    static void applications(RunRecord record, java.util.Collection<CheckpointPredictors> predictors,
+                             AtomicReference<dev.modehop.events.PredictorEvaluation> published,
+                             TopicFollower predictorTests, PrintStream out) throws InterruptedException {
         record.dataManifest = RunReports.manifestJson(DataSelection.select(record.runId, record.moves(),
                 record.trainingWindows(), Set.of(WATCHED_FAMILY)));
-        PredictorSeries series = PredictorSeries.of(predictors);
-        for (PredictorEvaluation.Result r : series.test(record.runId, record.softScores())) {
-            record.predictorTests.add(new RunRecord.PredictorRow(r.family(), r.predictor(), r.layers(), r.checkpoints(),
-                    series.bestBlock(r), r.bestCorrelation(), r.baselineMean(), r.baselineP95(), r.beatsBaseline()));
+        List<PredictorEvaluation.Result> local = PredictorSeries.of(predictors).test(record.runId, record.softScores());
+        List<PredictorEvaluation.Result> results = local;
+        record.predictorTestSource = "computed by the demo";
+        if (!local.isEmpty()) {
+            boolean complete = predictorTests.await(() -> covers(published.get(), record.runId, local), PUBLISHED_TEST_WAIT);
+            if (complete) {
+                results = PredictorSeries.results(published.get());
+                record.predictorTestSource = "modehop.predictor.test";
+            } else {
+                out.println("demo: warning: the job's predictor test for all " + local.get(0).checkpoints()
+                        + " checkpoints did not arrive within " + PUBLISHED_TEST_WAIT.toSeconds()
+                        + " s; the table is computed by the demo");
+            }
         }
+        for (PredictorEvaluation.Result r : results) {
+            record.predictorTests.add(new RunRecord.PredictorRow(r.family(), r.predictor(), r.layers(), r.checkpoints(),
+                    r.bestBlock(), r.bestCorrelation(), r.baselineMean(), r.baselineP95(), r.beatsBaseline()));
+        }
+    }
+
+    /** Whether a published test is of this run and has seen as many checkpoints per row as the demo did. */
+    static boolean covers(dev.modehop.events.PredictorEvaluation test, String runId, List<PredictorEvaluation.Result> local) {
+        if (test == null || !test.getRunId().equals(runId) || test.getResults().size() != local.size()) {
+            return false;
+        }
+        Map<String, Integer> seen = new TreeMap<>();
+        for (PredictorEvaluation.Result r : local) {
+            seen.put(r.family() + "/" + r.predictor(), r.checkpoints());
+        }
+        for (dev.modehop.events.PredictorCorrelation c : test.getResults()) {
+            if (!Integer.valueOf(c.getCheckpoints()).equals(seen.get(c.getFamily() + "/" + c.getPredictor()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Applies a control command to the toy run, as a training job's SDK handler would. */

@@ -124,6 +124,7 @@ class ToyDemoTest {
     @Test
     void thePredictorTableShowsARandomBaselineBesideEachCorrelation() {
         assertFalse(uncontrolled.predictorTests.isEmpty(), "the scorer published predictors for every checkpoint");
+        assertEquals("modehop.predictor.test", uncontrolled.predictorTestSource, "the table is the job's published test");
         for (RunRecord.PredictorRow p : uncontrolled.predictorTests) {
             assertEquals(60, p.checkpoints(), p.toString());
             assertTrue(p.baselineP95() > p.baselineMean() && p.baselineMean() > 0, p.toString());

@@ -78,7 +78,8 @@ public final class DemoReport {
             out.println("  selected mixture: " + RunReports.mixture(selected));
         }
         if (!r.predictorTests.isEmpty()) {
-            out.println("predictor vs random baseline (r with the soft score; baseline best |r| mean / p95):");
+            out.println("predictor vs random baseline (r with the soft score; baseline best |r| mean / p95; from "
+                    + r.predictorTestSource + "):");
             for (RunRecord.PredictorRow p : r.predictorTests) {
                 out.printf(java.util.Locale.ROOT, "  %-12s %-19s r %+.3f  baseline %.3f / %.3f  %s%n", p.family(),
                         p.predictor(), p.correlation(), p.baselineMean(), p.baselineP95(),

@@ -28,6 +28,8 @@ public final class RunRecord {
     public Map<String, Object> dataManifest;
     /** The predictor test: one row per (family, predictor). */
     public final List<PredictorRow> predictorTests = new ArrayList<>();
+    /** Where the predictor table came from: the job's topic, or computed by the demo when it did not arrive. */
+    public String predictorTestSource;
 
     public record PredictorRow(String family, String predictor, int layers, int checkpoints, int bestLayer,
                                double correlation, double baselineMean, double baselineP95, boolean beatsBaseline) {
