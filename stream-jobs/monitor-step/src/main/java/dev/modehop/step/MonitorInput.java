@@ -25,9 +25,15 @@ import org.apache.kafka.common.header.Headers;
  *
  * @param value      the decoded Avro value
  * @param producedAt the producer's timestamp in the value, 0 when it gave none
- * @param bytes      the value as it arrived, for a probe score the monitor may hold back and dead-letter later
+ * @param bytes      what core keeps of a probe score it may hold back and dead-letter later: the value as it
+ *                   arrived, or the whole record ({@link HeldBackScore}) once {@link #keeping} has seen it
  */
 public record MonitorInput(Object value, String runId, long producedAt, byte[] bytes) {
+
+    /** This input keeping all of {@code in} (value, headers, position) for a probe score; other inputs keep nothing. */
+    public MonitorInput keeping(StepInput in) {
+        return value instanceof ProbeScore ? new MonitorInput(value, runId, producedAt, HeldBackScore.wrap(in)) : this;
+    }
 
     /** The outcome of {@link #check}: an input, or the reason it is a dead letter. */
     public record Checked(MonitorInput input, String problem) {

@@ -81,7 +81,7 @@ public final class MonitorStep {
         if (checked.problem() != null) {
             return new StepResult(List.of(deadLetter(in, checked.problem())), false, UNCHANGED, -1);
         }
-        MonitorInput input = checked.input();
+        MonitorInput input = checked.input().keeping(in);
         RunState stored = StoredRun.load(store, settings.codec());
         RunState run = stored != null ? stored : StoredRun.fresh(store, settings.codec(), input.runId());
         try {
@@ -193,12 +193,14 @@ public final class MonitorStep {
                 DeadLetters.headers(in.headers(), reason, in.topic(), in.partition(), in.offset()), null);
     }
 
-    /** A score held back for a run never announced and given up: the bytes it arrived as (no source position: -1). */
+    /** A score held back for a run never announced and given up: the record as it arrived, and where it was read. */
     private Outgoing heldBack(Output.Rejection rejection, long timestamp) {
         String source = probeScored;
         String dlq = source + ".dlq";
-        LOG.warn("held-back {} record of run {} to {}: {}", source, rejection.runId(), dlq, rejection.reason());
-        return new Outgoing(dlq, rejection.runId(), table.heldBack(rejection.parked()), timestamp,
-                DeadLetters.headers(null, rejection.reason(), source, -1, -1), null);
+        HeldBackScore kept = table.heldBack(rejection.parked());
+        LOG.warn("held-back {} record of run {} (partition {} offset {}) to {}: {}", source, rejection.runId(),
+                kept.partition(), kept.offset(), dlq, rejection.reason());
+        return new Outgoing(dlq, rejection.runId(), kept.value(), timestamp,
+                DeadLetters.headers(kept.headers(), rejection.reason(), source, kept.partition(), kept.offset()), null);
     }
 }

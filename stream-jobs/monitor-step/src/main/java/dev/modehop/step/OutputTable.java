@@ -70,20 +70,20 @@ public final class OutputTable {
     }
 
     /**
-     * The probe.scored bytes of a result the monitor held back and gave up: the bytes it arrived as. A result
-     * held in state written before the monitor kept them has only the fields the monitor reads; it is rebuilt
+     * A probe.scored record the monitor held back and gave up, as it arrived (see {@link HeldBackScore}). A result
+     * held in state written before the monitor kept its bytes has only the fields the monitor reads; it is rebuilt
      * from those (the scorer's id, duration, margin and generative counts were not kept, and a match rate's
-     * item count is the effective one).
+     * item count is the effective one), with no headers and no position.
      */
-    public byte[] heldBack(dev.modehop.core.ProbeScore r) {
+    public HeldBackScore heldBack(dev.modehop.core.ProbeScore r) {
         if (r.received() != null) {
-            return r.received();
+            return HeldBackScore.unwrap(r.received());
         }
         Topic<ProbeScore> source = topics.probeScored;
         ProbeScore wire = ProbeScores.of(r.runId(), r.step(), r.suite(), r.family(), r.task(), r.hardAccuracy())
                 .setSeedCount(r.seedCount()).setItems(r.items()).setSoftScore(r.softScore()).setStderr(r.stderr())
                 .setTaskCount(r.taskCount()).setProducedAt(r.producedAt()).build();
-        return source.valueSerde().serializer().serialize(source.name(), wire);
+        return HeldBackScore.unwrap(source.valueSerde().serializer().serialize(source.name(), wire));
     }
 
     /** The wire record of an output; rejections have none (they route the input to its DLQ). */

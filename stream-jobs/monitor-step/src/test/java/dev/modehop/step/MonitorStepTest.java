@@ -3,6 +3,7 @@ package dev.modehop.step;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modehop.core.AlertRules;
@@ -24,6 +25,7 @@ import dev.modehop.schemas.ProbeScores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,13 +171,23 @@ class MonitorStepTest {
             MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000),
                     StepSettings.defaults().withCodec(codec));
             MemoryRunStore store = new MemoryRunStore();
-            StepInput in = input(topics.probeScored, "ghost", full, 1);
+            StepInput plain = input(topics.probeScored, "ghost", full, 1);
+            RecordHeaders producers = new RecordHeaders();
+            producers.add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes());
+            producers.add("empty", null);
+            StepInput in = new StepInput(plain.topic(), 3, 17, plain.timestamp(), plain.key(), plain.value(), producers);
             assertTrue(step.onRecord(store, in).outputs().isEmpty(), "held back");
             List<Outgoing> out = step.onDeadline(store, T0 + 1_000).outputs();
             assertEquals(List.of(topics.probeScored.dlq()), topicsOf(out));
             assertArrayEquals(in.value(), out.get(0).value(), "the bytes it arrived as");
             assertEquals(full, topics.probeScored.valueSerde().deserializer().deserialize(topics.probeScored.name(),
                     out.get(0).value()), "every field");
+            Headers h = out.get(0).headers();
+            assertArrayEquals(producers.lastHeader("traceparent").value(), h.lastHeader("traceparent").value(),
+                    "the producer's headers");
+            assertNull(h.lastHeader("empty").value());
+            assertEquals("3", new String(h.lastHeader(DeadLetters.SOURCE_PARTITION).value()), "where it was read");
+            assertEquals("17", new String(h.lastHeader(DeadLetters.SOURCE_OFFSET).value()));
         }
     }
 

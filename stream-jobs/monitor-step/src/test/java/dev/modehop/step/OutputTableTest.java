@@ -99,7 +99,7 @@ class OutputTableTest {
         Topics topics = SERVERS.topics("");
         dev.modehop.core.ProbeScore kept = new dev.modehop.core.ProbeScore("r", 50, "toy", "f", "main", 4, 512, 0.9, 0.8, 0.02, 2, 1234);
         ProbeScore back = topics.probeScored.valueSerde().deserializer().deserialize(topics.probeScored.name(),
-                new OutputTable(topics).heldBack(kept));
+                new OutputTable(topics).heldBack(kept).value());
         assertEquals(ProbeScores.counted("r", 50, "toy", "f", "main", 512, 0.9, 0.8).setSeedCount(4)
                 .setStderr(0.02).setTaskCount(2).setProducedAt(1234).build(), back);
     }
