@@ -36,12 +36,10 @@ class ReplayBrokerDeathTest {
     @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
     void aReplayWhoseBrokerDiesExitsTwoWithTheCountNotWritten() throws Exception {
         Path logs = Path.of("target", "fault-logs", "replay-broker-death");
-        int kafkaPort = Launched.freePort();
-        int registryPort = Launched.freePort();
-        String bootstrap = "127.0.0.1:" + kafkaPort;
-        String registry = "http://127.0.0.1:" + registryPort;
-        String[] host = {"up", "--engine", "none", "--data-dir", tmp.resolve("data").toString(), "--kafka-port",
-                "" + kafkaPort, "--registry-port", "" + registryPort, "--dashboard-port", "-1", "--partitions", "2"};
+        UpHost ports = UpHost.onFreePorts();
+        String bootstrap = ports.bootstrap();
+        String registry = ports.registry();
+        String[] host = ports.up(tmp.resolve("data"), 2, "--engine", "none");
         Launched broker = Launched.start("broker-host", logs, "768m", true, Map.of(), host);
         try {
             broker.await(Pattern.compile("modehop is up"), Duration.ofSeconds(90));

@@ -55,10 +55,9 @@ class ScorerKillTest {
     @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
     void killedMidCheckpointScoresEveryCheckpointAndDeadLettersNone() throws Exception {
         Path logs = Path.of("target", "fault-logs", "scorer-kill");
-        int kafkaPort = Launched.freePort();
-        int registryPort = Launched.freePort();
-        String bootstrap = "127.0.0.1:" + kafkaPort;
-        String registry = "http://127.0.0.1:" + registryPort;
+        UpHost ports = UpHost.onFreePorts();
+        String bootstrap = ports.bootstrap();
+        String registry = ports.registry();
         Map<String, String> scorerEnv = Map.of(
                 "MODEHOP_BOOTSTRAP_SERVERS", bootstrap,
                 "MODEHOP_REGISTRY_URL", registry,
@@ -70,9 +69,8 @@ class ScorerKillTest {
                 // second, and the default 5 s interval would print none before 100%, leaving nothing to kill in.
                 "MODEHOP_PROGRESS_SECONDS", "0",
                 "MODEHOP_SERVICE_NAME", "scorer");
-        try (Launched host = Launched.start("broker-host", logs, "768m", true, Map.of(), "up", "--engine", "none",
-                "--data-dir", tmp.resolve("data").toString(), "--kafka-port", "" + kafkaPort,
-                "--registry-port", "" + registryPort, "--dashboard-port", "-1", "--partitions", "2")) {
+        try (Launched host = Launched.start("broker-host", logs, "768m", true, Map.of(),
+                ports.up(tmp.resolve("data"), 2, "--engine", "none"))) {
             host.await(Pattern.compile("modehop is up"), Duration.ofSeconds(90));
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry));
             Path rules = Files.writeString(tmp.resolve("rules.txt"), Reference.RULES);

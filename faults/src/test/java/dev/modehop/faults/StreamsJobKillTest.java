@@ -39,10 +39,9 @@ class StreamsJobKillTest {
     @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
     void killedFiveTimesMidStreamLosesAndDuplicatesNothing() throws Exception {
         Path logs = Path.of("target", "fault-logs", "streams-kill");
-        int kafkaPort = Launched.freePort();
-        int registryPort = Launched.freePort();
-        String bootstrap = "127.0.0.1:" + kafkaPort;
-        String registry = "http://127.0.0.1:" + registryPort;
+        UpHost ports = UpHost.onFreePorts();
+        String bootstrap = ports.bootstrap();
+        String registry = ports.registry();
         Path rules = Files.writeString(tmp.resolve("rules.txt"), Reference.RULES);
         Map<String, String> streamsEnv = Map.of(
                 "MODEHOP_BOOTSTRAP_SERVERS", bootstrap,
@@ -52,9 +51,8 @@ class StreamsJobKillTest {
                 "MODEHOP_HEALTH_PORT", "0",
                 "MODEHOP_SERVICE_NAME", "streams",
                 "MODEHOP_STREAMS_STATE_DIR", tmp.resolve("streams-state").toString());
-        try (Launched host = Launched.start("broker-host", logs, "768m", true, Map.of(), "up", "--engine", "none",
-                "--data-dir", tmp.resolve("data").toString(), "--kafka-port", "" + kafkaPort,
-                "--registry-port", "" + registryPort, "--dashboard-port", "-1", "--partitions", "3")) {
+        try (Launched host = Launched.start("broker-host", logs, "768m", true, Map.of(),
+                ports.up(tmp.resolve("data"), 3, "--engine", "none"))) {
             host.await(Pattern.compile("modehop is up"), Duration.ofSeconds(90));
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry));
             List<Long> takeoverMs = new ArrayList<>();

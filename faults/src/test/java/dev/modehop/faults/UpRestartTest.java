@@ -33,14 +33,11 @@ class UpRestartTest {
     @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
     void restartedThreeTimesOnItsDataDirLosesAndDuplicatesNothing() throws Exception {
         Path logs = Path.of("target", "fault-logs", "up-restart");
-        int kafkaPort = Launched.freePort();
-        int registryPort = Launched.freePort();
-        String bootstrap = "127.0.0.1:" + kafkaPort;
-        String registry = "http://127.0.0.1:" + registryPort;
+        UpHost ports = UpHost.onFreePorts();
+        String bootstrap = ports.bootstrap();
+        String registry = ports.registry();
         Path rules = Files.writeString(tmp.resolve("rules.txt"), Reference.RULES);
-        String[] up = {"up", "--data-dir", tmp.resolve("data").toString(), "--kafka-port", "" + kafkaPort,
-                "--registry-port", "" + registryPort, "--dashboard-port", "-1", "--partitions", "3",
-                "--rules", rules.toString()};
+        String[] up = ports.up(tmp.resolve("data"), 3, "--rules", rules.toString());
         Pattern isUp = Pattern.compile("modehop is up");
         Launched stack = Launched.start("up", logs, "1g", true, Map.of(), up);
         List<Long> downMs = new ArrayList<>();
