@@ -174,7 +174,7 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
-    /** The whole tensor widened to float32 on the heap: for tests, averaging and small tensors. */
+    /** The whole tensor widened to float32 on the heap: for tests and small tensors (large ones are read in pieces, below). */
     public float[] readFloats(String name) {
         TensorEntry e = entry(name);
         long n = e.elementCount();
