@@ -26,6 +26,7 @@ public final class Benchmarks {
             case "generation" -> GenerationBenchmark.main(rest);
             case "match-rate-noise" -> MatchRateNoiseBenchmark.main(rest);
             case "prefix-sharing" -> PrefixSharingBenchmark.main(rest);
+            case "averaging" -> AveragingBenchmark.main(rest);
             default -> {
                 System.out.println("usage: Benchmarks detection | hops [--sweep] | change-points [PER_KIND [SEED]]"
                         + " | streams [--runs N --families F --checkpoints C] | step [--records N]"
@@ -40,6 +41,8 @@ public final class Benchmarks {
                         + " per-sample prefill");
                 System.out.println("  match-rate-noise [--samples 100,50,20,10,5] [--questions 8] [--repeats 16] [--new-tokens 3]"
                         + "  sd of a match rate across sampling seeds against the sample count");
+                System.out.println("  averaging [--model pythia-70m] [--counts 2,5,9] [--heap MIB] [--repeats R] [--no-ladder]"
+                        + " [--dir DIR]  the averaging test's heap, RSS and time, streamed vs the old buffered averager");
                 System.out.println("  hops [--sweep]  three-mode planted hops (100-2000 items) and GDsuite-sized series with wobble");
                 System.out.println("  change-points [PER_KIND [SEED]]  annotated generic series vs none, CUSUM, BOCPD");
                 System.out.println("  streams    Kafka Streams job vs raw pass-through on the in-process broker");

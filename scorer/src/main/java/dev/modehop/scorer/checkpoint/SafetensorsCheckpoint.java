@@ -133,6 +133,12 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         return byTensor.get(name).readFloats(name);
     }
 
+    /** A piece of one tensor as float32; see {@link SafetensorsFile#readFloats(String, long, float[], int, int)}. */
+    public void readFloats(String name, long start, float[] out, int pos, int count) {
+        entry(name);
+        byTensor.get(name).readFloats(name, start, out, pos, count);
+    }
+
     /**
      * Loads one tensor into {@code manager} as {@code dtype} (FLOAT32 or FLOAT16). Large tensors go through
      * in row pieces of at most {@link #MAX_PIECE_BYTES}, so a tensor over 2 GiB loads too.

@@ -174,7 +174,7 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
-    /** The whole tensor widened to float32 on the heap: for tests, averaging and small tensors. */
+    /** The whole tensor widened to float32 on the heap: for tests and small tensors (large ones are read in pieces, below). */
     public float[] readFloats(String name) {
         TensorEntry e = entry(name);
         long n = e.elementCount();
@@ -190,6 +190,33 @@ public final class SafetensorsFile implements AutoCloseable {
             pos += FloatConversion.widen(path, e, slice, out, pos, (int) count);
         }
         return out;
+    }
+
+    /**
+     * {@code count} values of a tensor from element {@code start} on, widened to float32 into {@code out} from
+     * {@code pos}. Read with a positional read, not mapped: a caller that walks a large tensor in small pieces
+     * holds one piece at a time and leaves no mappings behind for the collector to release.
+     */
+    public void readFloats(String name, long start, float[] out, int pos, int count) {
+        TensorEntry e = entry(name);
+        if (start < 0 || count < 0 || start + count > e.elementCount()) {
+            throw new IndexOutOfBoundsException(name + ": elements [" + start + ", " + (start + count) + ") of "
+                    + e.elementCount());
+        }
+        ByteBuffer raw = ByteBuffer.allocate(count * e.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            long position = e.begin() + start * e.dtype().bytes();
+            while (raw.hasRemaining()) {
+                int r = channel.read(raw, position + raw.position());
+                if (r < 0) {
+                    throw new CheckpointException(path, "truncated while reading tensor '" + name + "'");
+                }
+            }
+        } catch (IOException ex) {
+            throw new CheckpointException(path, "cannot read tensor '" + name + "'", ex);
+        }
+        raw.flip();
+        FloatConversion.widen(path, e, raw, out, pos, count);
     }
 
     @Override

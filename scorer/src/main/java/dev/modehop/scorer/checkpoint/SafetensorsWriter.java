@@ -6,14 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +18,8 @@ import java.util.Map;
  * Writes safetensors files as HF does (header padded with spaces to 8 bytes, tensors in the order added,
  * {@code __metadata__ {"format": "pt"}}), as F32, F16 or BF16. Used by the toy run to save checkpoints and
  * by tests to build models. Files are written to a temporary name and moved into place, so a watcher
- * never sees half a file under the final name.
+ * never sees half a file under the final name. Every tensor is held on the heap until written; a file that
+ * should not be, such as an averaged model, is written with {@link SafetensorsStream}.
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -124,59 +120,13 @@ public final class SafetensorsWriter {
     }
 
     private void writeFile(Path file, List<Pending> list) {
-        ObjectNode header = JSON.createObjectNode();
-        ObjectNode meta = header.putObject("__metadata__");
-        metadata.forEach(meta::put);
-        long offset = 0;
-        for (Pending p : list) {
-            ObjectNode t = header.putObject(p.name);
-            t.put("dtype", p.dtype.name());
-            var shape = t.putArray("shape");
-            for (long d : p.shape) {
-                shape.add(d);
-            }
-            t.putArray("data_offsets").add(offset).add(offset + p.bytes());
-            offset += p.bytes();
-        }
-        byte[] headerBytes;
-        try {
-            headerBytes = JSON.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int padded = (headerBytes.length + 7) / 8 * 8;
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-            head.putLong(padded).put(headerBytes);
-            while (head.hasRemaining()) {
-                head.put((byte) ' ');
-            }
-            head.flip();
-            writeAll(ch, head);
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        try (SafetensorsStream out = SafetensorsStream.create(file, metadata,
+                list.stream().map(p -> new SafetensorsStream.Tensor(p.name, p.dtype, p.shape)).toList())) {
             for (Pending p : list) {
-                for (float v : p.data) {
-                    if (buf.remaining() < 4) {
-                        buf.flip();
-                        writeAll(ch, buf);
-                        buf.clear();
-                    }
-                    switch (p.dtype) {
-                        case F32 -> buf.putFloat(v);
-                        case F16 -> buf.putShort(HalfFloats.floatToF16(v));
-                        case BF16 -> buf.putShort(HalfFloats.floatToBf16(v));
-                        default -> throw new IllegalStateException();
-                    }
-                }
+                out.write(p.name, p.data);
             }
-            buf.flip();
-            writeAll(ch, buf);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            out.commit();
         }
-        moveIntoPlace(tmp, file);
     }
 
     private static void writeAtomically(Path file, byte[] bytes) throws IOException {
@@ -190,12 +140,6 @@ public final class SafetensorsWriter {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move " + tmp + " to " + file, e);
-        }
-    }
-
-    private static void writeAll(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
         }
     }
 }

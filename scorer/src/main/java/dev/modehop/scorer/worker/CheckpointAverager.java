@@ -2,7 +2,8 @@ package dev.modehop.scorer.worker;
 
 import dev.modehop.scorer.checkpoint.CheckpointException;
 import dev.modehop.scorer.checkpoint.SafetensorsCheckpoint;
-import dev.modehop.scorer.checkpoint.SafetensorsWriter;
+import dev.modehop.scorer.checkpoint.SafetensorsStream;
+import dev.modehop.scorer.checkpoint.TensorEntry;
 import dev.modehop.scorer.checkpoint.TensorDType;
 import dev.modehop.scorer.model.CheckpointLoader;
 import dev.modehop.scorer.model.ModelConfig;
@@ -14,17 +15,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The "averaging test" of ARCHITECTURE.md: the element-wise mean of the weights of N checkpoints of one
  * architecture, written as a new checkpoint folder (float32 safetensors, config and tokenizer files copied
- * from the first) that scores like any other. Tensors are read one at a time through the memory-mapped
- * reader; the averaged model is held in memory until written, so the output costs one float32 copy of the
- * model in heap.
+ * from the first) that scores like any other.
+ *
+ * <p>Streamed: the output's header is known from the architecture's shapes before any weight is read, so
+ * each tensor is averaged in pieces of {@link #PIECE} elements (read from every checkpoint, summed in
+ * double in checkpoint order, divided, narrowed to float32) and each piece goes to the file as soon as it is
+ * computed. The heap holds one piece, never a tensor or the model, whatever N and the model's size
+ * ({@code bench}'s {@code averaging} measures it). The values are those of summing whole tensors in double:
+ * the same additions in the same order, so the same bits.
  */
 public final class CheckpointAverager {
+    /** Elements averaged at a time: a 2 MiB double sum and a 1 MiB float piece. */
+    static final int PIECE = 1 << 18;
+
     /** Files besides the weights that a checkpoint folder needs, copied from the first checkpoint. */
     private static final List<String> SIDE_FILES = List.of(CheckpointLoader.CONFIG_FILE, CheckpointLoader.TOKENIZER_FILE,
             "tokenizer_config.json", "special_tokens_map.json", "generation_config.json");
@@ -33,12 +43,23 @@ public final class CheckpointAverager {
     }
 
     /**
-     * @throws CheckpointException when a folder cannot be read or its architecture or tensor shapes differ
-     *                             from the first's (names the file)
+     * @throws CheckpointException when a folder is gone or cannot be read, or its architecture, tensor shapes
+     *                             or dtypes do not fit the first's (names the file); nothing is written then
      */
     public static Path average(List<Path> folders, Path out) {
+        return average(folders, out, PIECE);
+    }
+
+    /** With pieces of {@code piece} elements: tests take pieces that split tensors at odd places. */
+    static Path average(List<Path> folders, Path out, int piece) {
         if (folders.isEmpty()) {
             throw new IllegalArgumentException("nothing to average");
+        }
+        for (Path f : folders) {
+            if (!Files.isDirectory(f)) {
+                throw new CheckpointException(f, "checkpoint folder is gone; cannot average "
+                        + folders.size() + " checkpoints without it");
+            }
         }
         ModelConfig first = CheckpointLoader.readConfig(folders.get(0));
         Map<String, long[]> shapes = CheckpointLoader.shapes(first);
@@ -54,31 +75,48 @@ public final class CheckpointAverager {
             for (Path f : folders) {
                 opened.add(SafetensorsCheckpoint.open(f));
             }
-            SafetensorsWriter writer = new SafetensorsWriter();
-            writer.metadata("modehop_average_of", String.join(",", folders.stream().map(Path::toString).toList()));
+            List<SafetensorsStream.Tensor> layout = new ArrayList<>();
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-                double[] sum = null;
                 for (SafetensorsCheckpoint c : opened) {
-                    if (!Arrays.equals(c.entry(e.getKey()).shape(), e.getValue())) {
+                    TensorEntry entry = c.entry(e.getKey());
+                    if (!Arrays.equals(entry.shape(), e.getValue())) {
                         throw new CheckpointException(c.source(), "tensor '" + e.getKey() + "' has shape "
-                                + Arrays.toString(c.entry(e.getKey()).shape()) + ", expected " + Arrays.toString(e.getValue()));
+                                + Arrays.toString(entry.shape()) + ", expected " + Arrays.toString(e.getValue()));
                     }
-                    float[] v = c.readFloats(e.getKey());
-                    if (sum == null) {
-                        sum = new double[v.length];
-                    }
-                    for (int i = 0; i < v.length; i++) {
-                        sum[i] += v[i];
+                    if (!entry.dtype().isWeightType()) {
+                        throw new CheckpointException(entry.file(), "tensor '" + e.getKey() + "' has dtype "
+                                + entry.dtype() + ", expected F32, F16 or BF16");
                     }
                 }
-                float[] mean = new float[sum.length];
-                for (int i = 0; i < sum.length; i++) {
-                    mean[i] = (float) (sum[i] / opened.size());
-                }
-                writer.add(e.getKey(), TensorDType.F32, e.getValue(), mean);
+                layout.add(new SafetensorsStream.Tensor(e.getKey(), TensorDType.F32, e.getValue()));
             }
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("format", "pt");
+            metadata.put("modehop_average_of", String.join(",", folders.stream().map(Path::toString).toList()));
             Files.createDirectories(out);
-            writer.write(out.resolve(SafetensorsCheckpoint.SINGLE_FILE));
+            try (SafetensorsStream file = SafetensorsStream.create(out.resolve(SafetensorsCheckpoint.SINGLE_FILE),
+                    metadata, layout)) {
+                double[] sum = new double[piece];
+                float[] values = new float[piece];
+                for (SafetensorsStream.Tensor t : layout) {
+                    long n = t.elements();
+                    for (long start = 0; start < n; start += piece) {
+                        int count = (int) Math.min(piece, n - start);
+                        Arrays.fill(sum, 0, count, 0.0);
+                        for (SafetensorsCheckpoint c : opened) {
+                            c.readFloats(t.name(), start, values, 0, count);
+                            for (int i = 0; i < count; i++) {
+                                sum[i] += values[i];
+                            }
+                        }
+                        for (int i = 0; i < count; i++) {
+                            values[i] = (float) (sum[i] / opened.size());
+                        }
+                        file.write(t.name(), values, 0, count);
+                    }
+                }
+                file.commit();
+            }
             for (String name : SIDE_FILES) {
                 Path src = folders.get(0).resolve(name);
                 if (Files.isRegularFile(src)) {

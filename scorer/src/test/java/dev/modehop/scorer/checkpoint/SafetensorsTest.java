@@ -67,6 +67,58 @@ class SafetensorsTest {
     }
 
     @Test
+    void aStreamedFileIsTheBufferedWritersFileAndReadsBackInPieces() throws IOException {
+        float[] a = randomFloats(6 * 5, 4);
+        float[] c = randomFloats(4 * 3 * 2, 5);
+        Path buffered = tmp.resolve("buffered.safetensors");
+        new SafetensorsWriter().add("a", TensorDType.F32, new long[] {6, 5}, a).add("empty", TensorDType.F16,
+                new long[] {0, 3}, new float[0]).add("c", TensorDType.BF16, new long[] {4, 3, 2}, c).metadata("step", "7")
+                .write(buffered);
+        Path streamed = tmp.resolve("streamed.safetensors");
+        var metadata = new java.util.LinkedHashMap<String, String>();
+        metadata.put("format", "pt");
+        metadata.put("step", "7");
+        try (SafetensorsStream s = SafetensorsStream.create(streamed, metadata, java.util.List.of(
+                new SafetensorsStream.Tensor("a", TensorDType.F32, new long[] {6, 5}),
+                new SafetensorsStream.Tensor("empty", TensorDType.F16, new long[] {0, 3}),
+                new SafetensorsStream.Tensor("c", TensorDType.BF16, new long[] {4, 3, 2})))) {
+            for (int from = 0; from < a.length; from += 7) {
+                s.write("a", a, from, Math.min(7, a.length - from));
+            }
+            s.write("c", c);
+            s.commit();
+        }
+        assertArrayEquals(Files.readAllBytes(buffered), Files.readAllBytes(streamed));
+        try (SafetensorsFile f = SafetensorsFile.open(streamed)) {
+            float[] piece = new float[9];
+            f.readFloats("a", 20, piece, 1, 8);
+            assertArrayEquals(Arrays.copyOfRange(a, 20, 28), Arrays.copyOfRange(piece, 1, 9));
+            float[] whole = f.readFloats("c");
+            f.readFloats("c", 3, piece, 0, 9);
+            assertArrayEquals(Arrays.copyOfRange(whole, 3, 12), piece);
+            assertThrows(IndexOutOfBoundsException.class, () -> f.readFloats("a", 25, piece, 0, 6));
+        }
+    }
+
+    @Test
+    void aStreamRefusesTensorsOutOfOrderAndLeavesNoFileWhenIncomplete() {
+        Path file = tmp.resolve("partial.safetensors");
+        var layout = java.util.List.of(new SafetensorsStream.Tensor("a", TensorDType.F32, new long[] {4}),
+                new SafetensorsStream.Tensor("b", TensorDType.F32, new long[] {2}));
+        try (SafetensorsStream s = SafetensorsStream.create(file, java.util.Map.of("format", "pt"), layout)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.write("b", new float[2]));
+            assertTrue(e.getMessage().contains("'a' comes next"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> s.write("a", new float[5]));
+            s.write("a", new float[4]);
+            s.write("b", new float[1]);
+            e = assertThrows(IllegalStateException.class, s::commit);
+            assertTrue(e.getMessage().contains("'b' has 1 of its 2 elements"), e.getMessage());
+        }
+        assertTrue(!Files.exists(file) && !Files.exists(tmp.resolve("partial.safetensors.tmp")),
+                "an abandoned stream leaves nothing behind");
+    }
+
+    @Test
     void loadsIntoDjlInPiecesWhenATensorExceedsThePieceSize() {
         // 3 pieces of rows exercise the chunked path that lets tensors over 2 GiB load
         float[] data = randomFloats(10 * 4, 9);

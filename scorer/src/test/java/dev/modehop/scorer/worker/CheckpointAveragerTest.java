@@ -1,6 +1,8 @@
 package dev.modehop.scorer.worker;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +15,7 @@ import dev.modehop.probes.toy.ToyVocabulary;
 import dev.modehop.scorer.scoring.ProgressListener;
 import dev.modehop.scorer.scoring.TaskScore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,36 @@ class CheckpointAveragerTest {
             }
         }
         assertTrue(avg.resolve("tokenizer.json").toFile().isFile());
+    }
+
+    @Test
+    void theStreamedFileIsByteForByteTheBufferedOne() throws IOException {
+        List<Path> folders = List.of(ToyCheckpoints.random(dir.resolve("a"), 5), ToyCheckpoints.random(dir.resolve("b"), 6),
+                ToyCheckpoints.random(dir.resolve("c"), 7));
+        byte[] buffered = Files.readAllBytes(BufferedCheckpointAverager.average(folders, dir.resolve("buffered"))
+                .resolve(SafetensorsCheckpoint.SINGLE_FILE));
+        // the default piece is larger than every toy tensor; 7 splits each of them at odd places, 1 everywhere
+        for (int piece : new int[] {CheckpointAverager.PIECE, 7, 1}) {
+            Path streamed = CheckpointAverager.average(folders, dir.resolve("streamed-" + piece), piece);
+            assertArrayEquals(buffered, Files.readAllBytes(streamed.resolve(SafetensorsCheckpoint.SINGLE_FILE)),
+                    "piece " + piece);
+        }
+    }
+
+    @Test
+    void aMissingFolderIsRefusedByNameBeforeAnythingIsWritten() throws IOException {
+        Path a = ToyCheckpoints.random(dir.resolve("a"), 1);
+        Path gone = dir.resolve("gone");
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> CheckpointAverager.average(List.of(a, gone), dir.resolve("avg")));
+        assertTrue(e.getMessage().contains(gone.toString()) && e.getMessage().contains("gone"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("avg")));
+        Path b = ToyCheckpoints.random(dir.resolve("b"), 2);
+        Files.delete(b.resolve(SafetensorsCheckpoint.SINGLE_FILE));
+        e = assertThrows(CheckpointException.class, () -> CheckpointAverager.average(List.of(a, b), dir.resolve("avg")));
+        assertTrue(e.getMessage().contains(SafetensorsCheckpoint.SINGLE_FILE) && e.getMessage().contains("missing"),
+                e.getMessage());
+        assertFalse(Files.exists(dir.resolve("avg").resolve(SafetensorsCheckpoint.SINGLE_FILE)));
     }
 
     @Test
