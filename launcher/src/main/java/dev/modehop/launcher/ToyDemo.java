@@ -96,13 +96,13 @@ public final class ToyDemo {
             Map<String, String> currentMode = new ConcurrentHashMap<>();
             Map<Long, CheckpointPredictors> predictors = new ConcurrentHashMap<>();
             ScorerWorker scorer = ScorerWorker.create(Map.of("bootstrap.servers", bootstrap), "modehop-demo-scorer",
-                    stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"), "demo-scorer",
+                    stack.topics, ScorerSettings.builder().defaultSuite("toy").build(), "demo-scorer",
                     new PrintStream(OutputStream.nullOutputStream()));
             Thread scorerThread = new Thread(scorer, "scorer-worker");
             scorerThread.setDaemon(true);
             scorerThread.start();
             AveragingWorker averager = AveragingWorker.create(Map.of("bootstrap.servers", bootstrap),
-                    "modehop-demo-averaging", stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"),
+                    "modehop-demo-averaging", stack.topics, ScorerSettings.builder().defaultSuite("toy").build(),
                     AveragingWorker.Settings.defaults(), "demo-averaging", new PrintStream(OutputStream.nullOutputStream()));
             Thread averagerThread = new Thread(averager, "averaging-worker");
             averagerThread.setDaemon(true);

@@ -54,7 +54,7 @@ class TestAveragingCommandTest {
                 }
             }
             AveragingWorker worker = AveragingWorker.create(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                    "averaging", topics, ScorerSettings.defaults().withDevice("cpu"),
+                    "averaging", topics, ScorerSettings.builder().device("cpu").build(),
                     new AveragingWorker.Settings(5, 1e-2, Duration.ofSeconds(1)), "avg",
                     new PrintStream(PrintStream.nullOutputStream()));
             Thread thread = new Thread(worker, "averaging");

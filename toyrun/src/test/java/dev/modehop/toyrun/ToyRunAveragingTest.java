@@ -73,8 +73,8 @@ class ToyRunAveragingTest {
         assertTrue(Files.isRegularFile(folders.get(650L).resolve("optimizer.safetensors")), "AdamW state saved");
 
         // detection: the worker's scoring, the monitor's semantics, the demo's rule
-        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu")
-                .withDefaultSuite("toy").withPredictors(PredictorSettings.off()));
+        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.builder().device("cpu")
+                .defaultSuite("toy").predictors(PredictorSettings.off()).build());
         RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse("""
                 avg-dip: when * hops to * and is TRANSIENT then averaging-test
                 avg-stable: when * hops to * and is STABLE then averaging-test
@@ -124,7 +124,7 @@ class ToyRunAveragingTest {
             }
             Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
             AveragingWorker worker = AveragingWorker.create(client, "averaging-test", topics,
-                    ScorerSettings.defaults().withDevice("cpu"), new AveragingWorker.Settings(5, 1e-2,
+                    ScorerSettings.builder().device("cpu").build(), new AveragingWorker.Settings(5, 1e-2,
                             Duration.ofSeconds(5)), "avg-1", new PrintStream(PrintStream.nullOutputStream()));
             Thread thread = new Thread(worker, "averaging");
             thread.start();

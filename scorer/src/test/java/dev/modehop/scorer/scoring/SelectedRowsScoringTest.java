@@ -122,7 +122,7 @@ class SelectedRowsScoringTest {
         List<ProbeItem> rows = rows();
         try (DecoderModel model = randomModel(config)) {
             for (boolean share : new boolean[] {true, false}) {
-                ScoringOptions options = ScoringOptions.defaults().withBatchSize(7).withShareSingleTokenAnswers(share);
+                ScoringOptions options = ScoringOptions.builder().batchSize(7).shareSingleTokenAnswers(share).build();
                 List<ItemScore> selected = new TeacherForcedScorer(model, words(), manager, options)
                         .scoreRows(rows, p -> { });
                 List<ItemScore> full = new TeacherForcedScorer(fullLogitsOnly(model), words(), manager, options)

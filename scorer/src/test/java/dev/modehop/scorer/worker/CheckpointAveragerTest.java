@@ -44,7 +44,7 @@ class CheckpointAveragerTest {
     void averagingIdenticalCheckpointsChangesNoScore() throws IOException {
         Path a = ToyCheckpoints.rigged(dir.resolve("a"));
         Path b = ToyCheckpoints.rigged(dir.resolve("b"));
-        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu"));
+        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.builder().device("cpu").build());
         ProbeSuite suite = ProbeSuite.load("toy");
         List<TaskScore> single = scoring.score(a, suite, ProgressListener.NONE).score().tasks();
         List<TaskScore> averaged = scoring.scoreAverage(List.of(a, b), suite, ProgressListener.NONE).score().tasks();
