@@ -339,8 +339,9 @@ class DashboardEndToEndTest {
     void aRunsCurrentStateFromTheStreamsJobIsTheOneFoldedFromTheTopics() throws Exception {
         JsonNode folded = get("/api/runs/" + RUN + "/current");
         assertEquals("topics", folded.path("source").asText());
-        try (DashboardServer asking = DashboardServer.start(DashboardSettings.of(kafka.bootstrapServers(), registry.url())
-                .withStreamsUrl("http://127.0.0.1:" + queries.port()))) {
+        try (DashboardServer asking = DashboardServer.start(DashboardSettings
+                .builder(kafka.bootstrapServers(), registry.url()).streamsUrl("http://127.0.0.1:" + queries.port())
+                .build())) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(asking.url()).resolve("/api/runs/" + RUN
                     + "/current")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
@@ -357,8 +358,8 @@ class DashboardEndToEndTest {
                     "/api/runs/nope/current")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, unknown.statusCode());
         }
-        try (DashboardServer unreachable = DashboardServer.start(DashboardSettings.of(kafka.bootstrapServers(),
-                registry.url()).withStreamsUrl("http://127.0.0.1:1"))) {
+        try (DashboardServer unreachable = DashboardServer.start(DashboardSettings.builder(kafka.bootstrapServers(),
+                registry.url()).streamsUrl("http://127.0.0.1:1").build())) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(unreachable.url()).resolve("/api/runs/"
                     + RUN + "/current")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(502, r.statusCode(), "a Streams job that does not answer is said so, not hidden: " + r.body());
