@@ -75,8 +75,9 @@ class DashboardEndToEndTest {
         registry = EmbeddedSchemaRegistry.start();
         topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
         kafka.createTopics(topics.allNamesWithDlq(), 1);
-        RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse(
-                "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1")));
+        RunMonitor monitor = new RunMonitor(MonitorConfig.builder().rules(AlertRules.parse(
+                "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1"))
+                .build());
         queries = dev.modehop.streams.MonitorQueryServer.bind("127.0.0.1", 0, null, null);
         job = MonitorStreamsJob.start(topics, monitor, MonitorStreamsJob.config(kafka.bootstrapServers(),
                 "dashboard-e2e", temp.resolve("streams").toString(),

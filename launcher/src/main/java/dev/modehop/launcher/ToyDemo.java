@@ -81,7 +81,7 @@ public final class ToyDemo {
                 System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
         PrintStream out = o.out();
         AlertRules rules = AlertRules.parse(ALERT_RULES + (o.control() ? STEER_RULE + "\n" : ""));
-        MonitorConfig config = MonitorConfig.defaults().withRules(rules);
+        MonitorConfig config = MonitorConfig.builder().rules(rules).build();
         String runId = "toy-seed" + o.seed();
         RunRecord record = new RunRecord();
         record.runId = runId;

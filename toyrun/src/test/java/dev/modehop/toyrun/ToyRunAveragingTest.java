@@ -67,18 +67,18 @@ class ToyRunAveragingTest {
 
     @Test
     void transientDipIsRemovedByAveragingStableHopIsNotAndOneStepBarelyMoves() throws Exception {
-        ToyRunConfig config = ToyRunConfig.defaults(tmp, 0).withSchedule(List.of(new PlannedWindow(600, 0.9),
-                new PlannedWindow(50, 0.1), new PlannedWindow(350, 0.9), new PlannedWindow(150, 0.1)));
+        ToyRunConfig config = ToyRunConfig.builder(tmp, 0).schedule(List.of(new PlannedWindow(600, 0.9),
+                new PlannedWindow(50, 0.1), new PlannedWindow(350, 0.9), new PlannedWindow(150, 0.1))).build();
         TreeMap<Long, Path> folders = ToyRun.train(config);
         assertTrue(Files.isRegularFile(folders.get(650L).resolve("optimizer.safetensors")), "AdamW state saved");
 
         // detection: the worker's scoring, the monitor's semantics, the demo's rule
         CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.builder().device("cpu")
                 .defaultSuite("toy").predictors(PredictorSettings.off()).build());
-        RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse("""
+        RunMonitor monitor = new RunMonitor(MonitorConfig.builder().rules(AlertRules.parse("""
                 avg-dip: when * hops to * and is TRANSIENT then averaging-test
                 avg-stable: when * hops to * and is STABLE then averaging-test
-                """)));
+                """)).build());
         RunState state = new RunState(RUN);
         List<Output> outputs = new ArrayList<>();
         long at = 1;
