@@ -106,10 +106,10 @@ public record ToyRunConfig(
     public ModelConfig modelConfig() {
         return ModelConfig.gptNeoX(ToyVocabulary.VOCAB_SIZE, hiddenSize, layers, heads, 4 * hiddenSize,
                         ToyTask.LENGTH + 2, 0.0)
-                .withParallelResidual(false)
-                .withPrevTokenEmbedding(true)
-                .withLearnedPositions(true)
-                .withBosTokenId(ToyVocabulary.BOS_ID);
+                .toBuilder().parallelResidual(false)
+                .prevTokenEmbedding(true)
+                .learnedPositions(true)
+                .bosTokenId(ToyVocabulary.BOS_ID).build();
     }
 
     /** A builder starting from the defaults ({@link #defaults}). */

@@ -35,8 +35,8 @@ class SamplerTest {
         ModelConfig config = switch (family) {
             case "llama" -> ModelConfig.llama(17, 24, 2, 4, 2, 40, 64, false);
             case "neox" -> ModelConfig.gptNeoX(17, 16, 2, 2, 40, 64, 0.5);
-            default -> ModelConfig.gptNeoX(17, 16, 2, 2, 40, 64, 0.0).withPrevTokenEmbedding(true)
-                    .withLearnedPositions(true).withBosTokenId(0);
+            default -> ModelConfig.gptNeoX(17, 16, 2, 2, 40, 64, 0.0).toBuilder().prevTokenEmbedding(true)
+                    .learnedPositions(true).bosTokenId(0).build();
         };
         return RandomCheckpoints.write(dir.resolve(family), config, 7, 0.5, TensorDType.F32,
                 RandomCheckpoints.numberedTokenizerJson(17));

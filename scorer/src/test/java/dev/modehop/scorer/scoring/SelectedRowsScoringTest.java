@@ -50,9 +50,9 @@ class SelectedRowsScoringTest {
         return Stream.of(
                 Arguments.of("gpt-neox parallel", ModelConfig.gptNeoX(VOCAB, 16, 2, 2, 40, 64, 0.5)),
                 Arguments.of("gpt-neox sequential", ModelConfig.gptNeoX(VOCAB, 16, 2, 2, 40, 64, 1.0)
-                        .withParallelResidual(false)),
+                        .toBuilder().parallelResidual(false).build()),
                 Arguments.of("gpt-neox toy extras", ModelConfig.gptNeoX(VOCAB, 16, 2, 2, 40, 64, 0.0)
-                        .withPrevTokenEmbedding(true).withLearnedPositions(true).withBosTokenId(0)),
+                        .toBuilder().prevTokenEmbedding(true).learnedPositions(true).bosTokenId(0).build()),
                 Arguments.of("llama gqa untied", ModelConfig.llama(VOCAB, 24, 2, 4, 2, 40, 64, false)),
                 Arguments.of("llama mha tied", ModelConfig.llama(VOCAB, 24, 2, 2, 2, 40, 64, true)));
     }

@@ -58,7 +58,7 @@ class CheckpointAveragerTest {
     void differentArchitecturesRefuseToAverage() throws IOException {
         Path a = ToyCheckpoints.random(dir.resolve("a"), 1);
         ModelConfig wider = ModelConfig.gptNeoX(ToyVocabulary.VOCAB_SIZE, 48, 2, 2, 128, 32, 0.0)
-                .withPrevTokenEmbedding(true).withLearnedPositions(true);
+                .toBuilder().prevTokenEmbedding(true).learnedPositions(true).build();
         Path b = ToyCheckpoints.write(dir.resolve("b"), wider, ToyCheckpoints.randomWeights(wider, 3));
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> CheckpointAverager.average(List.of(a, b), dir.resolve("avg")));
