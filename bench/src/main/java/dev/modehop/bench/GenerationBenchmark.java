@@ -74,15 +74,17 @@ public final class GenerationBenchmark {
                                 + " prompt %d tokens, %d samples x %d new tokens, temperature 1%n", model,
                         ckpt.decoder().weights().parameterCount(), d, Runtime.getRuntime().availableProcessors(),
                         promptTokens, samples, newTokens);
-                SamplingSettings base = new SamplingSettings(samples, 1.0, newTokens, List.of("\nQ:", "\n\nQ:"), 1,
-                        1, true);
+                SamplingSettings base = SamplingSettings.builder(1).samples(samples).temperature(1.0)
+                        .maxNewTokens(newTokens).stopStrings(List.of("\nQ:", "\n\nQ:")).batchSize(1)
+                        .sharePromptCache(true).build();
                 // warm-up: the first calls pay for native initialisation and allocator growth
-                sampler.sample("warm", prompt, base.withBatchSize(Math.min(8, samples)));
+                sampler.sample("warm", prompt, base.toBuilder().batchSize(Math.min(8, samples)).build());
                 System.out.println("| batch | prompt cache | s / question | tokens/s | speed-up of sharing |");
                 System.out.println("|---:|---|---:|---:|---:|");
                 for (int batch : batches) {
-                    double perSample = time(sampler, prompt, base.withBatchSize(batch).withSharedPromptCache(false));
-                    double shared = time(sampler, prompt, base.withBatchSize(batch).withSharedPromptCache(true));
+                    SamplingSettings.Builder batched = base.toBuilder().batchSize(batch);
+                    double perSample = time(sampler, prompt, batched.sharePromptCache(false).build());
+                    double shared = time(sampler, prompt, batched.sharePromptCache(true).build());
                     long tokens = (long) samples * newTokens;
                     System.out.printf(Locale.ROOT, "| %d | per sample | %.3f | %.0f | |%n", batch, perSample,
                             tokens / perSample);

@@ -194,7 +194,8 @@ public final class MatchRateNoiseBenchmark {
         SuiteManifest manifest = new SuiteManifest(ProbeSuite.FORMAT, "noise", "1", "match-rate noise", "bench", 0,
                 SuiteWriter.taskEntries(rows), List.of(new SuiteManifest.FileEntry("noise.jsonl", rows.size(), null)));
         ProbeSuite suite = ProbeSuite.of("noise", manifest, rows);
-        GenerativeScorer.Result result = new GenerativeScorer(sampler, new GenerationOptions(Math.min(64, samples), 0))
+        GenerativeScorer.Result result = new GenerativeScorer(sampler,
+                GenerationOptions.builder().batchSize(Math.min(64, samples)).build())
                 .score(suite, null);
         if (!result.failures().isEmpty()) {
             throw new IllegalStateException(result.failures().toString());

@@ -29,7 +29,7 @@ public final class PlantedHopBenchmark {
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         double[] effects = sweep ? new double[] {0.0, 0.04, 0.05, 0.06, 0.08, 0.10} : new double[] {config.hopMinEffect()};
         for (double effect : effects) {
-            OfflineDetection detection = new OfflineDetection(config.withHopMinEffect(effect));
+            OfflineDetection detection = new OfflineDetection(config.toBuilder().hopMinEffect(effect).build());
             for (int[] items : new int[][] {{100, 2000}, {100, 300}, {300, 2000}}) {
                 Tally t = new Tally();
                 for (long seed = 1; seed <= 3; seed++) {
@@ -49,7 +49,7 @@ public final class PlantedHopBenchmark {
                 + " | recall (hops >= 0.15) | precision |");
         System.out.println("|---|---|---|---|---|---|");
         for (double effect : effects) {
-            OfflineDetection detection = new OfflineDetection(config.withHopMinEffect(effect));
+            OfflineDetection detection = new OfflineDetection(config.toBuilder().hopMinEffect(effect).build());
             for (double wobble : new double[] {0.01, 0.02}) {
                 var quiet = SyntheticHistories.largeN(5, 30, 100, 20_000, 60_000, 4, wobble, false, 0.15);
                 int falseHops = detection.detect(quiet.points()).size();

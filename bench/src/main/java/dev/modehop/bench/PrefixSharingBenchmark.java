@@ -176,10 +176,10 @@ public final class PrefixSharingBenchmark {
                         + " checkpoint loaded in %.2f s; load average at start %.1f%n%n", suite.name(),
                         suite.items().size(), seeds, rows, sharedRows, load,
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-                ScoringOptions base = ScoringOptions.defaults().withBatchSize(batch).withMaxSequenceLength(limit);
+                ScoringOptions base = ScoringOptions.builder().batchSize(batch).maxSequenceLength(limit).build();
                 // warm-up: lazy native initialization, both paths
                 List<ProbeItem> warm = suite.items().subList(0, 2);
-                score(ckpt, tokenizer, manager, warm, base.withPrefixSharing(false));
+                score(ckpt, tokenizer, manager, warm, base.toBuilder().prefixSharing(false).build());
                 score(ckpt, tokenizer, manager, warm, base);
                 System.out.println("| family/task | rows whole | rows shared | longest input | over " + limit
                         + " | forward tokens whole | forward tokens shared | s whole | s shared (1 row) | s shared"
@@ -203,7 +203,8 @@ public final class PrefixSharingBenchmark {
                         refused += task.size();
                         continue;
                     }
-                    Measured whole = score(ckpt, tokenizer, manager, sampled, base.withPrefixSharing(false));
+                    Measured whole = score(ckpt, tokenizer, manager, sampled,
+                            base.toBuilder().prefixSharing(false).build());
                     Measured one = score(ckpt, tokenizer, manager, firsts, base);
                     Measured shared = score(ckpt, tokenizer, manager, sharedSample, base);
                     double n = task.size();

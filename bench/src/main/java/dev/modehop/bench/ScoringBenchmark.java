@@ -138,10 +138,10 @@ public final class ScoringBenchmark {
                         writeSeconds, loadSeconds, tokenizerNote);
                 System.out.printf(Locale.ROOT, "suite: %s %s, %d of %d rows; max batch tokens %d; best of %d%n%n",
                         full.name(), full.version(), suite.items().size(), full.items().size(), maxBatchTokens, repeats);
-                ScoringOptions base = ScoringOptions.defaults().withMaxBatchTokens(maxBatchTokens)
-                        .withMaxSequenceLength(config.maxPositions());
+                ScoringOptions base = ScoringOptions.builder().maxBatchTokens(maxBatchTokens)
+                        .maxSequenceLength(config.maxPositions()).build();
                 // warm-up: the first forward passes pay for lazy native initialization
-                new TeacherForcedScorer(ckpt.model(), tokenizer, manager, base.withBatchSize(4))
+                new TeacherForcedScorer(ckpt.model(), tokenizer, manager, base.toBuilder().batchSize(4).build())
                         .score(suite.sampled(Math.min(16, suite.items().size())), ProgressListener.NONE);
                 System.out.println("| batch | rows | sequences | tokens | seconds | items/s | tokens/s "
                         + "| full suite (s, + load) | heap peak (MiB) | RSS peak (MiB) |");
@@ -152,7 +152,7 @@ public final class ScoringBenchmark {
                     SuiteScore s = null;
                     for (int r = 0; r < repeats; r++) {
                         SuiteScore one = new TeacherForcedScorer(ckpt.model(), tokenizer, manager,
-                                base.withBatchSize(batch)).score(suite, ProgressListener.NONE);
+                                base.toBuilder().batchSize(batch).build()).score(suite, ProgressListener.NONE);
                         s = s == null || one.seconds() < s.seconds() ? one : s;
                     }
                     double fullSuite = full.items().size() / s.itemsPerSecond() + loadSeconds;
@@ -171,11 +171,11 @@ public final class ScoringBenchmark {
                         + "at batch %d):%n", full.name(), scoringSeconds, batches[batches.length - 1]);
                 for (boolean everyBlock : new boolean[] {false, true}) {
                     resetPeaks();
-                    PredictorSettings p = PredictorSettings.defaults().withEveryBlock(everyBlock);
+                    PredictorSettings p = PredictorSettings.builder().everyBlock(everyBlock).build();
                     GeneralizationPredictors g = null;
                     for (int r = 0; r < repeats; r++) {
                         GeneralizationPredictors one = GeneralizationPredictors.measure(dir, ckpt.decoder(), tokenizer,
-                                manager, full, p, base.withBatchSize(16));
+                                manager, full, p, base.toBuilder().batchSize(16).build());
                         g = g == null || one.seconds() < g.seconds() ? one : g;
                     }
                     System.out.printf(Locale.ROOT, "  %s: %s; %.1f%% of scoring; heap peak %s MiB, RSS peak %s MiB%n",

@@ -114,7 +114,7 @@ public final class StepBenchmark {
     /** {us per record, bytes written per record} over {@code records} after as many of warm-up. */
     static double[] run(Topics topics, int series, int records, PartCodec codec, boolean rewriteAll) {
         MonitorStep step = new MonitorStep(topics, new RunMonitor(MonitorConfig.defaults()),
-                StepSettings.defaults().withCodec(codec));
+                StepSettings.builder().codec(codec).build());
         MemoryStore store = new MemoryStore(rewriteAll);
         List<StepInput> inputs = inputs(topics, series, 2 * records);
         long t0 = 0;

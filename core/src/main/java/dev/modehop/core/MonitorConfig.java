@@ -39,28 +39,110 @@ public record MonitorConfig(double modeBand, double modeZ, double hopZ, double h
         return new MonitorConfig(0.1, 2.0, 3.5, EffectSizeFloor.DEFAULT, 2, 5.0, 0.0, 32, 10 * 60_000L, 10, 20, AlertRules.none());
     }
 
-    public MonitorConfig withRules(AlertRules newRules) {
-        return new MonitorConfig(modeBand, modeZ, hopZ, hopMinEffect, stabilityCheckpoints, changePointZ, changePointMinDelta,
-                changePointWindow, missingScoreTimeoutMs, leaderboardSize, recentHopsKept, newRules);
+    /** A builder starting from the defaults ({@link #defaults()}). */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public MonitorConfig withHopMinEffect(double minEffect) {
-        return new MonitorConfig(modeBand, modeZ, hopZ, minEffect, stabilityCheckpoints, changePointZ, changePointMinDelta,
-                changePointWindow, missingScoreTimeoutMs, leaderboardSize, recentHopsKept, rules);
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public MonitorConfig withStabilityCheckpoints(int k) {
-        return new MonitorConfig(modeBand, modeZ, hopZ, hopMinEffect, k, changePointZ, changePointMinDelta,
-                changePointWindow, missingScoreTimeoutMs, leaderboardSize, recentHopsKept, rules);
-    }
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private double modeBand;
+        private double modeZ;
+        private double hopZ;
+        private double hopMinEffect;
+        private int stabilityCheckpoints;
+        private double changePointZ;
+        private double changePointMinDelta;
+        private int changePointWindow;
+        private long missingScoreTimeoutMs;
+        private int leaderboardSize;
+        private int recentHopsKept;
+        private AlertRules rules;
 
-    public MonitorConfig withMissingScoreTimeoutMs(long timeoutMs) {
-        return new MonitorConfig(modeBand, modeZ, hopZ, hopMinEffect, stabilityCheckpoints, changePointZ, changePointMinDelta,
-                changePointWindow, timeoutMs, leaderboardSize, recentHopsKept, rules);
-    }
+        private Builder(MonitorConfig from) {
+            modeBand = from.modeBand;
+            modeZ = from.modeZ;
+            hopZ = from.hopZ;
+            hopMinEffect = from.hopMinEffect;
+            stabilityCheckpoints = from.stabilityCheckpoints;
+            changePointZ = from.changePointZ;
+            changePointMinDelta = from.changePointMinDelta;
+            changePointWindow = from.changePointWindow;
+            missingScoreTimeoutMs = from.missingScoreTimeoutMs;
+            leaderboardSize = from.leaderboardSize;
+            recentHopsKept = from.recentHopsKept;
+            rules = from.rules;
+        }
 
-    public MonitorConfig withChangePointMinDelta(double minDelta) {
-        return new MonitorConfig(modeBand, modeZ, hopZ, hopMinEffect, stabilityCheckpoints, changePointZ, minDelta,
-                changePointWindow, missingScoreTimeoutMs, leaderboardSize, recentHopsKept, rules);
+        public Builder modeBand(double modeBand) {
+            this.modeBand = modeBand;
+            return this;
+        }
+
+        public Builder modeZ(double modeZ) {
+            this.modeZ = modeZ;
+            return this;
+        }
+
+        public Builder hopZ(double hopZ) {
+            this.hopZ = hopZ;
+            return this;
+        }
+
+        public Builder hopMinEffect(double hopMinEffect) {
+            this.hopMinEffect = hopMinEffect;
+            return this;
+        }
+
+        public Builder stabilityCheckpoints(int stabilityCheckpoints) {
+            this.stabilityCheckpoints = stabilityCheckpoints;
+            return this;
+        }
+
+        public Builder changePointZ(double changePointZ) {
+            this.changePointZ = changePointZ;
+            return this;
+        }
+
+        public Builder changePointMinDelta(double changePointMinDelta) {
+            this.changePointMinDelta = changePointMinDelta;
+            return this;
+        }
+
+        public Builder changePointWindow(int changePointWindow) {
+            this.changePointWindow = changePointWindow;
+            return this;
+        }
+
+        public Builder missingScoreTimeoutMs(long missingScoreTimeoutMs) {
+            this.missingScoreTimeoutMs = missingScoreTimeoutMs;
+            return this;
+        }
+
+        public Builder leaderboardSize(int leaderboardSize) {
+            this.leaderboardSize = leaderboardSize;
+            return this;
+        }
+
+        public Builder recentHopsKept(int recentHopsKept) {
+            this.recentHopsKept = recentHopsKept;
+            return this;
+        }
+
+        public Builder rules(AlertRules rules) {
+            this.rules = rules;
+            return this;
+        }
+
+        public MonitorConfig build() {
+            return new MonitorConfig(modeBand, modeZ, hopZ, hopMinEffect, stabilityCheckpoints, changePointZ,
+                    changePointMinDelta, changePointWindow, missingScoreTimeoutMs, leaderboardSize, recentHopsKept,
+                    rules);
+        }
     }
 }

@@ -22,7 +22,7 @@ class RunMonitorPredictorTest {
     private static final int CHECKPOINTS = 60;
     private static final int BLOCKS = 4;
 
-    private final RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000_000));
+    private final RunMonitor monitor = new RunMonitor(MonitorConfig.builder().missingScoreTimeoutMs(1_000_000).build());
     private final RunState run = new RunState(RUN);
 
     /** The flipped family's accuracy: hops between two levels every 10 checkpoints, with noise. */

@@ -15,8 +15,8 @@ class RunMonitorTest {
             warn: when * hops to PARROT then alert WARN
             steer: when flipped hops to PARROT and is STABLE then alert CRITICAL, adjust-mixture icl=0.9 iwl=0.1
             """);
-    private final RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(rules)
-            .withMissingScoreTimeoutMs(1_000));
+    private final RunMonitor monitor = new RunMonitor(MonitorConfig.builder().rules(rules)
+            .missingScoreTimeoutMs(1_000).build());
     private final RunState run = new RunState(RUN);
 
     static CheckpointReady ready(long step, long at) {
@@ -212,8 +212,8 @@ class RunMonitorTest {
 
     @Test
     void hopsIntoAndOutOfMixedAreReportedJudgedAndFireMixedRules() {
-        RunMonitor withMixedRule = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse(
-                "mixed: when flipped hops to MIXED and is STABLE then alert WARN")));
+        RunMonitor withMixedRule = new RunMonitor(MonitorConfig.builder().rules(AlertRules.parse(
+                "mixed: when flipped hops to MIXED and is STABLE then alert WARN")).build());
         RunState r = new RunState(RUN);
         List<Output> all = new ArrayList<>();
         double[] values = {0.95, 0.96, 0.95, 0.51, 0.50, 0.49, 0.50, 0.94};

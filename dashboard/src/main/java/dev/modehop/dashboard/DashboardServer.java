@@ -123,8 +123,8 @@ public final class DashboardServer implements AutoCloseable {
      */
     public static DashboardServer start(String bootstrap, String registryUrl, String topicPrefix, int port,
                                         String controlToken) {
-        return start(DashboardSettings.of(bootstrap, registryUrl).withTopicPrefix(topicPrefix)
-                .withAddress("127.0.0.1", port).withControlToken(controlToken));
+        return start(DashboardSettings.builder(bootstrap, registryUrl).topicPrefix(topicPrefix)
+                .host("127.0.0.1").port(port).controlToken(controlToken).build());
     }
 
     public static DashboardServer start(DashboardSettings settings) {

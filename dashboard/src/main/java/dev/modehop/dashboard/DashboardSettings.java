@@ -71,46 +71,6 @@ public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeCon
         return url == null ? null : url.toString();
     }
 
-    public DashboardSettings withTopicPrefix(String prefix) {
-        return new DashboardSettings(bootstrapServers, serdeConfig, prefix, host, port, controlToken, groupId,
-                kafkaOverrides, readToken, allowedHosts, idleAfter, streamsUrl);
-    }
-
-    public DashboardSettings withAddress(String bindHost, int bindPort) {
-        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, bindHost, bindPort, controlToken,
-                groupId, kafkaOverrides, readToken, allowedHosts, idleAfter, streamsUrl);
-    }
-
-    public DashboardSettings withControlToken(String token) {
-        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, token, groupId,
-                kafkaOverrides, readToken, allowedHosts, idleAfter, streamsUrl);
-    }
-
-    public DashboardSettings withKafkaOverrides(Map<String, ?> overrides) {
-        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                overrides, readToken, allowedHosts, idleAfter, streamsUrl);
-    }
-
-    public DashboardSettings withReadToken(String token) {
-        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                kafkaOverrides, token, allowedHosts, idleAfter, streamsUrl);
-    }
-
-    public DashboardSettings withAllowedHosts(List<String> hosts) {
-        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                kafkaOverrides, readToken, hosts, idleAfter, streamsUrl);
-    }
-
-    public DashboardSettings withIdleAfter(Duration silence) {
-        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                kafkaOverrides, readToken, allowedHosts, silence, streamsUrl);
-    }
-
-    public DashboardSettings withStreamsUrl(String url) {
-        return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
-                kafkaOverrides, readToken, allowedHosts, idleAfter, url);
-    }
-
     /** The tokens are secrets: keep them out of logs and exception messages. */
     @Override
     public String toString() {
@@ -118,5 +78,111 @@ public record DashboardSettings(String bootstrapServers, Map<String, ?> serdeCon
                 + host + ", port=" + port + ", readOnly=" + (controlToken == null) + ", readsGuarded="
                 + (controlToken != null || readToken != null) + ", allowedHosts=" + allowedHosts + ", idleAfter="
                 + idleAfter + ", groupId=" + groupId + ", streamsUrl=" + streamsUrl + "]";
+    }
+
+    /** A builder starting from {@link #of}. */
+    public static Builder builder(String bootstrapServers, String registryUrl) {
+        return of(bootstrapServers, registryUrl).toBuilder();
+    }
+
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private Map<String, ?> serdeConfig;
+        private String topicPrefix;
+        private String host;
+        private int port;
+        private String controlToken;
+        private String groupId;
+        private Map<String, ?> kafkaOverrides;
+        private String readToken;
+        private List<String> allowedHosts;
+        private Duration idleAfter;
+        private String streamsUrl;
+
+        private Builder(DashboardSettings from) {
+            bootstrapServers = from.bootstrapServers;
+            serdeConfig = from.serdeConfig;
+            topicPrefix = from.topicPrefix;
+            host = from.host;
+            port = from.port;
+            controlToken = from.controlToken;
+            groupId = from.groupId;
+            kafkaOverrides = from.kafkaOverrides;
+            readToken = from.readToken;
+            allowedHosts = from.allowedHosts;
+            idleAfter = from.idleAfter;
+            streamsUrl = from.streamsUrl;
+        }
+
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        public Builder serdeConfig(Map<String, ?> serdeConfig) {
+            this.serdeConfig = serdeConfig;
+            return this;
+        }
+
+        public Builder topicPrefix(String topicPrefix) {
+            this.topicPrefix = topicPrefix;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder controlToken(String controlToken) {
+            this.controlToken = controlToken;
+            return this;
+        }
+
+        public Builder groupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        public Builder kafkaOverrides(Map<String, ?> kafkaOverrides) {
+            this.kafkaOverrides = kafkaOverrides;
+            return this;
+        }
+
+        public Builder readToken(String readToken) {
+            this.readToken = readToken;
+            return this;
+        }
+
+        public Builder allowedHosts(List<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
+            return this;
+        }
+
+        public Builder idleAfter(Duration idleAfter) {
+            this.idleAfter = idleAfter;
+            return this;
+        }
+
+        public Builder streamsUrl(String streamsUrl) {
+            this.streamsUrl = streamsUrl;
+            return this;
+        }
+
+        public DashboardSettings build() {
+            return new DashboardSettings(bootstrapServers, serdeConfig, topicPrefix, host, port, controlToken, groupId,
+                    kafkaOverrides, readToken, allowedHosts, idleAfter, streamsUrl);
+        }
     }
 }

@@ -30,8 +30,9 @@ class DashboardDoorsTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             nothing = s.getLocalPort();
         }
-        dashboard = DashboardServer.start(DashboardSettings.of("127.0.0.1:" + nothing, "http://127.0.0.1:" + nothing)
-                .withControlToken("steer").withReadToken("look").withAllowedHosts(List.of("dash.internal")));
+        dashboard = DashboardServer.start(DashboardSettings
+                .builder("127.0.0.1:" + nothing, "http://127.0.0.1:" + nothing).controlToken("steer")
+                .readToken("look").allowedHosts(List.of("dash.internal")).build());
     }
 
     @AfterAll

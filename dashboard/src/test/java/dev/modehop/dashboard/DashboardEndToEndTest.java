@@ -75,8 +75,9 @@ class DashboardEndToEndTest {
         registry = EmbeddedSchemaRegistry.start();
         topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
         kafka.createTopics(topics.allNamesWithDlq(), 1);
-        RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse(
-                "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1")));
+        RunMonitor monitor = new RunMonitor(MonitorConfig.builder().rules(AlertRules.parse(
+                "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1"))
+                .build());
         queries = dev.modehop.streams.MonitorQueryServer.bind("127.0.0.1", 0, null, null);
         job = MonitorStreamsJob.start(topics, monitor, MonitorStreamsJob.config(kafka.bootstrapServers(),
                 "dashboard-e2e", temp.resolve("streams").toString(),
@@ -339,8 +340,9 @@ class DashboardEndToEndTest {
     void aRunsCurrentStateFromTheStreamsJobIsTheOneFoldedFromTheTopics() throws Exception {
         JsonNode folded = get("/api/runs/" + RUN + "/current");
         assertEquals("topics", folded.path("source").asText());
-        try (DashboardServer asking = DashboardServer.start(DashboardSettings.of(kafka.bootstrapServers(), registry.url())
-                .withStreamsUrl("http://127.0.0.1:" + queries.port()))) {
+        try (DashboardServer asking = DashboardServer.start(DashboardSettings
+                .builder(kafka.bootstrapServers(), registry.url()).streamsUrl("http://127.0.0.1:" + queries.port())
+                .build())) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(asking.url()).resolve("/api/runs/" + RUN
                     + "/current")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
@@ -357,8 +359,8 @@ class DashboardEndToEndTest {
                     "/api/runs/nope/current")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, unknown.statusCode());
         }
-        try (DashboardServer unreachable = DashboardServer.start(DashboardSettings.of(kafka.bootstrapServers(),
-                registry.url()).withStreamsUrl("http://127.0.0.1:1"))) {
+        try (DashboardServer unreachable = DashboardServer.start(DashboardSettings.builder(kafka.bootstrapServers(),
+                registry.url()).streamsUrl("http://127.0.0.1:1").build())) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(unreachable.url()).resolve("/api/runs/"
                     + RUN + "/current")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(502, r.statusCode(), "a Streams job that does not answer is said so, not hidden: " + r.body());

@@ -52,8 +52,8 @@ class DashboardPageTest {
     static void startAgainstNothingAndFill() throws IOException {
         int deadKafka = freePort();
         int deadRegistry = freePort();
-        dashboard = DashboardServer.start(DashboardSettings.of("127.0.0.1:" + deadKafka,
-                "http://127.0.0.1:" + deadRegistry).withIdleAfter(Duration.ofMinutes(5)));
+        dashboard = DashboardServer.start(DashboardSettings.builder("127.0.0.1:" + deadKafka,
+                "http://127.0.0.1:" + deadRegistry).idleAfter(Duration.ofMinutes(5)).build());
         long t0 = System.nanoTime();
         fill(dashboard.views(), System.currentTimeMillis());
         System.out.printf("filled %d runs x %d series x %d checkpoints in %d ms, heap used %d MB%n", RUNS,

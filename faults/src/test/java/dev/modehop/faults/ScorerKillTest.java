@@ -187,7 +187,7 @@ class ScorerKillTest {
      * generalizing in the ICL-rich window, then a hop to the memorized answer once the mixture turns.
      */
     static Map<Long, Path> trainToyRun(Path dir) {
-        return ToyRun.train(ToyRunConfig.defaults(dir, 0).withSchedule(SCHEDULE).withCheckpointEvery(100));
+        return ToyRun.train(ToyRunConfig.builder(dir, 0).schedule(SCHEDULE).checkpointEvery(100).build());
     }
 
     private static Set<String> ids(CommittedOutputs scores, Topics topics) {

@@ -51,9 +51,9 @@ final class DashboardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GracefulShutdown shutdown = GracefulShutdown.onSignal("dashboard");
         DashboardServer server = shutdown.register("dashboard", DashboardServer.start(doors.applyTo(
-                DashboardSettings.of(connection.bootstrap, connection.registry).withTopicPrefix(connection.topicPrefix)
-                        .withAddress(host, port).withControlToken(token).withIdleAfter(idleAfter)
-                        .withStreamsUrl(streamsUrl))));
+                DashboardSettings.builder(connection.bootstrap, connection.registry).topicPrefix(connection.topicPrefix)
+                        .host(host).port(port).controlToken(token).idleAfter(idleAfter)
+                        .streamsUrl(streamsUrl)).build()));
         if (healthPort >= 0) {
             ServiceMetrics metrics = shutdown.register("metrics", new ServiceMetrics("dashboard"));
             HealthServer health = shutdown.register("health", HealthServer.start(healthPort, metrics));

@@ -16,7 +16,7 @@ final class DashboardDoorOptions {
                     + "reverse proxy's (default: $MODEHOP_DASHBOARD_ALLOWED_HOSTS, comma-separated)")
     List<String> allowedHosts;
 
-    DashboardSettings applyTo(DashboardSettings settings) {
-        return settings.withReadToken(readToken).withAllowedHosts(allowedHosts);
+    DashboardSettings.Builder applyTo(DashboardSettings.Builder settings) {
+        return settings.readToken(readToken).allowedHosts(allowedHosts);
     }
 }

@@ -138,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
         History h = load();
         int checkpoints = h.byStep().size();
         AlertRules rules = AlertRules.parse(resource("examples/rules.txt"));
-        MonitorConfig config = MonitorConfig.defaults().withRules(rules);
+        MonitorConfig config = MonitorConfig.builder().rules(rules).build();
         long started = System.nanoTime();
         System.out.println("demo: starting the embedded broker, registry and detection job...");
         try (EmbeddedStack stack = EmbeddedStack.start(null, 0, 0, 1, config);

@@ -49,8 +49,8 @@ final class DetectCommand implements Callable<Integer> {
         if (!(minEffect >= 0 && minEffect < 1)) {
             throw new UserInputException("--min-effect must be in [0, 1)");
         }
-        MonitorConfig config = MonitorConfig.defaults().withStabilityCheckpoints(k).withChangePointMinDelta(minDelta)
-                .withHopMinEffect(minEffect);
+        MonitorConfig config = MonitorConfig.builder().stabilityCheckpoints(k).changePointMinDelta(minDelta)
+                .hopMinEffect(minEffect).build();
         List<OfflineDetection.DetectedHop> hops;
         try {
             hops = new OfflineDetection(config).detect(history.points());

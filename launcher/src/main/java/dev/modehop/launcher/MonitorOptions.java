@@ -70,7 +70,7 @@ public final class MonitorOptions {
     }
 
     private static MonitorConfig build(int stabilityCheckpoints, long missingTimeoutSeconds, AlertRules rules) {
-        return MonitorConfig.defaults().withStabilityCheckpoints(stabilityCheckpoints)
-                .withMissingScoreTimeoutMs(missingTimeoutSeconds * 1000).withRules(rules);
+        return MonitorConfig.builder().stabilityCheckpoints(stabilityCheckpoints)
+                .missingScoreTimeoutMs(missingTimeoutSeconds * 1000).rules(rules).build();
     }
 }

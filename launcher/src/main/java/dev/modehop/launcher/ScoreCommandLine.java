@@ -1,5 +1,6 @@
 package dev.modehop.launcher;
 
+import dev.modehop.scorer.generation.GenerationOptions;
 import dev.modehop.scorer.predictors.PredictorSettings;
 import dev.modehop.scorer.scoring.ScoringOptions;
 import dev.modehop.scorer.worker.ScoreCommand;
@@ -84,17 +85,19 @@ final class ScoreCommandLine implements Callable<Integer> {
         if (predictorLayer != null && predictorLayer < -1) {
             throw new UserInputException("--predictor-layer must be a block (0, 1, ...) or -1, got " + predictorLayer);
         }
-        ScorerSettings settings = ScorerSettings.defaults().withDevice(device).withDtype(dtype);
-        ScoringOptions scoring = settings.scoring().withPrefixSharing(!noPrefixSharing).withGdsuiteBos(gdsuiteBos);
-        settings = settings.withScoring(batchSize == null ? scoring : scoring.withBatchSize(batchSize));
+        ScoringOptions.Builder scoring = ScoringOptions.builder().prefixSharing(!noPrefixSharing)
+                .gdsuiteBos(gdsuiteBos);
+        if (batchSize != null) {
+            scoring.batchSize(batchSize);
+        }
+        GenerationOptions.Builder generation = GenerationOptions.builder();
         if (samples != null) {
-            settings = settings.withGeneration(settings.generation().withSamples(samples));
+            generation.samples(samples);
         }
-        if (noPredictors) {
-            settings = settings.withPredictors(PredictorSettings.off());
-        } else if (predictorLayer != null) {
-            settings = settings.withPredictors(settings.predictors().withLayer(predictorLayer));
-        }
+        PredictorSettings predictors = noPredictors ? PredictorSettings.off()
+                : PredictorSettings.builder().layer(predictorLayer).build();
+        ScorerSettings settings = ScorerSettings.builder().device(device).dtype(dtype).scoring(scoring.build())
+                .generation(generation.build()).predictors(predictors).build();
         int rc = ScoreCommand.run(checkpoint, suite, families == null ? java.util.Set.of() : new LinkedHashSet<>(families),
                 settings, samplesOut, System.out, System.err);
         return rc == ScoreCommand.OK ? 0 : 2;

@@ -5,6 +5,7 @@ import dev.modehop.ops.GracefulShutdown;
 import dev.modehop.ops.ServiceConfig;
 import dev.modehop.ops.TopicProvisioner;
 import dev.modehop.schemas.Topics;
+import dev.modehop.scorer.scoring.ScoringOptions;
 import dev.modehop.scorer.worker.ScorerSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -95,9 +96,12 @@ final class ServiceCommands {
         public Integer call() throws Exception {
             ServiceConfig cfg = load(config);
             GracefulShutdown shutdown = GracefulShutdown.onSignal("scorer");
-            ScorerSettings base = ScorerSettings.defaults().withDevice(cfg.device());
-            ScorerSettings settings = base.withDefaultSuite(suite != null ? suite
-                    : cfg.getNonBlank(ServiceConfig.SUITE).orElse(base.defaultSuite()));
+            ScorerSettings.Builder settings = ScorerSettings.builder().device(cfg.device());
+            if (suite != null) {
+                settings.defaultSuite(suite);
+            } else {
+                cfg.getNonBlank(ServiceConfig.SUITE).ifPresent(settings::defaultSuite);
+            }
             String progress = cfg.getNonBlank(ServiceConfig.PROGRESS_SECONDS).orElse(null);
             if (progress != null) {
                 double seconds;
@@ -110,10 +114,10 @@ final class ServiceCommands {
                     throw new UserInputException(ServiceConfig.PROGRESS_SECONDS + " must be a number of seconds >= 0, got '"
                             + progress + "'");
                 }
-                settings = settings.withScoring(settings.scoring()
-                        .withProgressInterval(java.time.Duration.ofMillis(Math.round(seconds * 1000))));
+                settings.scoring(ScoringOptions.builder()
+                        .progressInterval(java.time.Duration.ofMillis(Math.round(seconds * 1000))).build());
             }
-            ScorerService service = ScorerService.start(cfg, settings, shutdown, System.out);
+            ScorerService service = ScorerService.start(cfg, settings.build(), shutdown, System.out);
             System.out.printf("scorer: group %s on %s, device %s, health on :%d%n", cfg.groupId(),
                     cfg.bootstrapServers(), cfg.device(), service.health.port());
             shutdown.awaitShutdown();

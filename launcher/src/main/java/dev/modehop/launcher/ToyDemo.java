@@ -84,7 +84,7 @@ public final class ToyDemo {
                 System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
         PrintStream out = o.out();
         AlertRules rules = AlertRules.parse(ALERT_RULES + (o.control() ? STEER_RULE + "\n" : ""));
-        MonitorConfig config = MonitorConfig.defaults().withRules(rules);
+        MonitorConfig config = MonitorConfig.builder().rules(rules).build();
         String runId = "toy-seed" + o.seed();
         RunRecord record = new RunRecord();
         record.runId = runId;
@@ -100,13 +100,13 @@ public final class ToyDemo {
             Map<Long, CheckpointPredictors> predictors = new ConcurrentHashMap<>();
             AtomicReference<dev.modehop.events.PredictorEvaluation> publishedTest = new AtomicReference<>();
             ScorerWorker scorer = ScorerWorker.create(Map.of("bootstrap.servers", bootstrap), "modehop-demo-scorer",
-                    stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"), "demo-scorer",
+                    stack.topics, ScorerSettings.builder().defaultSuite("toy").build(), "demo-scorer",
                     new PrintStream(OutputStream.nullOutputStream()));
             Thread scorerThread = new Thread(scorer, "scorer-worker");
             scorerThread.setDaemon(true);
             scorerThread.start();
             AveragingWorker averager = AveragingWorker.create(Map.of("bootstrap.servers", bootstrap),
-                    "modehop-demo-averaging", stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"),
+                    "modehop-demo-averaging", stack.topics, ScorerSettings.builder().defaultSuite("toy").build(),
                     AveragingWorker.Settings.defaults(), "demo-averaging", new PrintStream(OutputStream.nullOutputStream()));
             Thread averagerThread = new Thread(averager, "averaging-worker");
             averagerThread.setDaemon(true);

@@ -115,8 +115,8 @@ final class UpCommand implements Callable<Integer> {
         DashboardServer dashboard;
         try {
             dashboard = dashboardPort < 0 ? null : DashboardServer.start(doors.applyTo(DashboardSettings
-                    .of(stack.kafka.bootstrapServers(), stack.registry.url()).withAddress("127.0.0.1", dashboardPort)
-                    .withControlToken(controlToken)));
+                    .builder(stack.kafka.bootstrapServers(), stack.registry.url()).host("127.0.0.1").port(dashboardPort)
+                    .controlToken(controlToken)).build());
         } catch (RuntimeException e) {
             stack.close();
             throw e;

@@ -72,8 +72,8 @@ class GenerativeEndToEndTest {
                      List.<Topic<?>>of(stack.topics.probeScored, stack.topics.modeObserved), null)) {
             String bootstrap = stack.kafka.bootstrapServers();
             ScorerWorker scorer = ScorerWorker.create(Map.of("bootstrap.servers", bootstrap), "gen-e2e-scorer",
-                    stack.topics, ScorerSettings.defaults().withDevice("cpu").withDefaultSuite(suite.toString())
-                            .withPredictors(PredictorSettings.off()), "gen-e2e",
+                    stack.topics, ScorerSettings.builder().device("cpu").defaultSuite(suite.toString())
+                            .predictors(PredictorSettings.off()).build(), "gen-e2e",
                     new PrintStream(OutputStream.nullOutputStream()));
             Thread scorerThread = new Thread(scorer, "scorer");
             scorerThread.start();

@@ -83,7 +83,7 @@ class GrafanaPanelsScrapeTest {
                 StreamsService streams = StreamsService.start(ServiceConfig.of(streamsKeys),
                         MonitorConfig.defaults(), shutdown);
                 ScorerService scorer = ScorerService.start(ServiceConfig.of(scorerKeys),
-                        ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy"), shutdown,
+                        ScorerSettings.builder().device("cpu").defaultSuite("toy").build(), shutdown,
                         new PrintStream(OutputStream.nullOutputStream()));
                 traffic(kafka, topics);
 

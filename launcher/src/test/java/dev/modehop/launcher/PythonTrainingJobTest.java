@@ -103,7 +103,7 @@ class PythonTrainingJobTest {
     @Test
     void aPyTorchTrainingJobHopsIsJudgedSteeredAndHopsBack() throws Exception {
         String runId = "py-toy";
-        MonitorConfig config = MonitorConfig.defaults().withRules(AlertRules.parse(ToyDemo.STEER_RULE + "\n"));
+        MonitorConfig config = MonitorConfig.builder().rules(AlertRules.parse(ToyDemo.STEER_RULE + "\n")).build();
         Path out = Files.createDirectory(tmp.resolve("checkpoints"));
         try (EmbeddedStack stack = EmbeddedStack.start(null, 0, 0, 1, config);
              TopicFollower outputs = new TopicFollower(stack.kafka.bootstrapServers(), stack.topics, null);

@@ -39,7 +39,7 @@ class TestAveragingCommandTest {
 
     @Test
     void printsTheResultAndExitsTwoWhenTheFoldersAreGone() throws Exception {
-        ToyRunConfig config = ToyRunConfig.defaults(tmp, 0).withSchedule(List.of(new PlannedWindow(200, 0.9)));
+        ToyRunConfig config = ToyRunConfig.builder(tmp, 0).schedule(List.of(new PlannedWindow(200, 0.9))).build();
         TreeMap<Long, Path> folders = ToyRun.train(config);
         EmbeddedKafka kafka = EmbeddedKafka.start();
         try (kafka; EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(0)) {
@@ -54,7 +54,7 @@ class TestAveragingCommandTest {
                 }
             }
             AveragingWorker worker = AveragingWorker.create(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                    "averaging", topics, ScorerSettings.defaults().withDevice("cpu"),
+                    "averaging", topics, ScorerSettings.builder().device("cpu").build(),
                     new AveragingWorker.Settings(5, 1e-2, Duration.ofSeconds(1)), "avg",
                     new PrintStream(PrintStream.nullOutputStream()));
             Thread thread = new Thread(worker, "averaging");

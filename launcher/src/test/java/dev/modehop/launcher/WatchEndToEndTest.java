@@ -45,7 +45,7 @@ class WatchEndToEndTest {
              TopicFollower outputs = new TopicFollower(stack.kafka.bootstrapServers(), stack.topics, null)) {
             String bootstrap = stack.kafka.bootstrapServers();
             ScorerWorker scorer = ScorerWorker.create(Map.of("bootstrap.servers", bootstrap), "watch-test-scorer",
-                    stack.topics, ScorerSettings.defaults().withDefaultSuite("toy"), "watch-test",
+                    stack.topics, ScorerSettings.builder().defaultSuite("toy").build(), "watch-test",
                     new PrintStream(OutputStream.nullOutputStream()));
             Thread scorerThread = new Thread(scorer, "scorer");
             scorerThread.start();

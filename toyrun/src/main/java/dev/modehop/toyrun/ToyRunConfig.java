@@ -55,21 +55,6 @@ public record ToyRunConfig(
                 32, 2, 2, ToyVocabulary.DEFAULT_SEED);
     }
 
-    public ToyRunConfig withSchedule(List<PlannedWindow> s) {
-        return new ToyRunConfig(outputDir, seed, s, checkpointEvery, batchSize, learningRate, beta1, beta2,
-                weightDecay, warmupSteps, clipNorm, hiddenSize, layers, heads, vocabularySeed);
-    }
-
-    public ToyRunConfig withCheckpointEvery(int m) {
-        return new ToyRunConfig(outputDir, seed, schedule, m, batchSize, learningRate, beta1, beta2,
-                weightDecay, warmupSteps, clipNorm, hiddenSize, layers, heads, vocabularySeed);
-    }
-
-    public ToyRunConfig withBatchSize(int b) {
-        return new ToyRunConfig(outputDir, seed, schedule, checkpointEvery, b, learningRate, beta1, beta2,
-                weightDecay, warmupSteps, clipNorm, hiddenSize, layers, heads, vocabularySeed);
-    }
-
     /**
      * The same run up to {@code step}, then trained at {@code pIcl} to the end: as if resumed from its checkpoint
      * at {@code step} on another mixture (training is deterministic for a config, so the weights at {@code step}
@@ -91,7 +76,7 @@ public record ToyRunConfig(
             used += s;
         }
         out.add(new PlannedWindow(total - step, pIcl));
-        return withSchedule(out);
+        return toBuilder().schedule(out).build();
     }
 
     /** Stretches or cuts the schedule to {@code steps} in total, keeping the windows' proportions. */
@@ -107,7 +92,7 @@ public record ToyRunConfig(
                 used += s;
             }
         }
-        return withSchedule(out);
+        return toBuilder().schedule(out).build();
     }
 
     public int totalSteps() {
@@ -121,9 +106,136 @@ public record ToyRunConfig(
     public ModelConfig modelConfig() {
         return ModelConfig.gptNeoX(ToyVocabulary.VOCAB_SIZE, hiddenSize, layers, heads, 4 * hiddenSize,
                         ToyTask.LENGTH + 2, 0.0)
-                .withParallelResidual(false)
-                .withPrevTokenEmbedding(true)
-                .withLearnedPositions(true)
-                .withBosTokenId(ToyVocabulary.BOS_ID);
+                .toBuilder().parallelResidual(false)
+                .prevTokenEmbedding(true)
+                .learnedPositions(true)
+                .bosTokenId(ToyVocabulary.BOS_ID).build();
+    }
+
+    /** A builder starting from the defaults ({@link #defaults}). */
+    public static Builder builder(Path outputDir, long seed) {
+        return defaults(outputDir, seed).toBuilder();
+    }
+
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private Path outputDir;
+        private long seed;
+        private List<PlannedWindow> schedule;
+        private int checkpointEvery;
+        private int batchSize;
+        private double learningRate;
+        private double beta1;
+        private double beta2;
+        private double weightDecay;
+        private int warmupSteps;
+        private double clipNorm;
+        private int hiddenSize;
+        private int layers;
+        private int heads;
+        private long vocabularySeed;
+
+        private Builder(ToyRunConfig from) {
+            outputDir = from.outputDir;
+            seed = from.seed;
+            schedule = from.schedule;
+            checkpointEvery = from.checkpointEvery;
+            batchSize = from.batchSize;
+            learningRate = from.learningRate;
+            beta1 = from.beta1;
+            beta2 = from.beta2;
+            weightDecay = from.weightDecay;
+            warmupSteps = from.warmupSteps;
+            clipNorm = from.clipNorm;
+            hiddenSize = from.hiddenSize;
+            layers = from.layers;
+            heads = from.heads;
+            vocabularySeed = from.vocabularySeed;
+        }
+
+        public Builder outputDir(Path outputDir) {
+            this.outputDir = outputDir;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder schedule(List<PlannedWindow> schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        public Builder checkpointEvery(int checkpointEvery) {
+            this.checkpointEvery = checkpointEvery;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder learningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        public Builder beta1(double beta1) {
+            this.beta1 = beta1;
+            return this;
+        }
+
+        public Builder beta2(double beta2) {
+            this.beta2 = beta2;
+            return this;
+        }
+
+        public Builder weightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        public Builder warmupSteps(int warmupSteps) {
+            this.warmupSteps = warmupSteps;
+            return this;
+        }
+
+        public Builder clipNorm(double clipNorm) {
+            this.clipNorm = clipNorm;
+            return this;
+        }
+
+        public Builder hiddenSize(int hiddenSize) {
+            this.hiddenSize = hiddenSize;
+            return this;
+        }
+
+        public Builder layers(int layers) {
+            this.layers = layers;
+            return this;
+        }
+
+        public Builder heads(int heads) {
+            this.heads = heads;
+            return this;
+        }
+
+        public Builder vocabularySeed(long vocabularySeed) {
+            this.vocabularySeed = vocabularySeed;
+            return this;
+        }
+
+        public ToyRunConfig build() {
+            return new ToyRunConfig(outputDir, seed, schedule, checkpointEvery, batchSize, learningRate, beta1, beta2,
+                    weightDecay, warmupSteps, clipNorm, hiddenSize, layers, heads, vocabularySeed);
+        }
     }
 }

@@ -28,7 +28,7 @@ public final class ToyRunMain {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ToyRunConfig config = ToyRunConfig.defaults(out, seed).withCheckpointEvery(every);
+        ToyRunConfig config = ToyRunConfig.builder(out, seed).checkpointEvery(every).build();
         if (steps != null) {
             config = config.scaledTo(steps);
         }

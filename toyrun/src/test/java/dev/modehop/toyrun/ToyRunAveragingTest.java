@@ -67,18 +67,18 @@ class ToyRunAveragingTest {
 
     @Test
     void transientDipIsRemovedByAveragingStableHopIsNotAndOneStepBarelyMoves() throws Exception {
-        ToyRunConfig config = ToyRunConfig.defaults(tmp, 0).withSchedule(List.of(new PlannedWindow(600, 0.9),
-                new PlannedWindow(50, 0.1), new PlannedWindow(350, 0.9), new PlannedWindow(150, 0.1)));
+        ToyRunConfig config = ToyRunConfig.builder(tmp, 0).schedule(List.of(new PlannedWindow(600, 0.9),
+                new PlannedWindow(50, 0.1), new PlannedWindow(350, 0.9), new PlannedWindow(150, 0.1))).build();
         TreeMap<Long, Path> folders = ToyRun.train(config);
         assertTrue(Files.isRegularFile(folders.get(650L).resolve("optimizer.safetensors")), "AdamW state saved");
 
         // detection: the worker's scoring, the monitor's semantics, the demo's rule
-        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu")
-                .withDefaultSuite("toy").withPredictors(PredictorSettings.off()));
-        RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(AlertRules.parse("""
+        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.builder().device("cpu")
+                .defaultSuite("toy").predictors(PredictorSettings.off()).build());
+        RunMonitor monitor = new RunMonitor(MonitorConfig.builder().rules(AlertRules.parse("""
                 avg-dip: when * hops to * and is TRANSIENT then averaging-test
                 avg-stable: when * hops to * and is STABLE then averaging-test
-                """)));
+                """)).build());
         RunState state = new RunState(RUN);
         List<Output> outputs = new ArrayList<>();
         long at = 1;
@@ -124,7 +124,7 @@ class ToyRunAveragingTest {
             }
             Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
             AveragingWorker worker = AveragingWorker.create(client, "averaging-test", topics,
-                    ScorerSettings.defaults().withDevice("cpu"), new AveragingWorker.Settings(5, 1e-2,
+                    ScorerSettings.builder().device("cpu").build(), new AveragingWorker.Settings(5, 1e-2,
                             Duration.ofSeconds(5)), "avg-1", new PrintStream(PrintStream.nullOutputStream()));
             Thread thread = new Thread(worker, "averaging");
             thread.start();

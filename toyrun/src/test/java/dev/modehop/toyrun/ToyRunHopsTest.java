@@ -35,8 +35,8 @@ class ToyRunHopsTest {
             public void onWindowClosed(DataWindow window) {
             }
         };
-        ToyRunConfig config = ToyRunConfig.defaults(tmp, 0).withSchedule(
-                ToyRunConfig.defaultSchedule().subList(0, 3));
+        ToyRunConfig config = ToyRunConfig.builder(tmp, 0).schedule(
+                ToyRunConfig.defaultSchedule().subList(0, 3)).build();
         try (ToyRun run = new ToyRun(config, listener)) {
             holder[0] = run;
             run.run();

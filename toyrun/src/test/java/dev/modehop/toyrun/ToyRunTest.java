@@ -56,7 +56,7 @@ class ToyRunTest {
     }
 
     private ToyRunConfig small(String dir, long seed, List<PlannedWindow> schedule) {
-        return ToyRunConfig.defaults(tmp.resolve(dir), seed).withSchedule(schedule).withCheckpointEvery(20);
+        return ToyRunConfig.builder(tmp.resolve(dir), seed).schedule(schedule).checkpointEvery(20).build();
     }
 
     @Test
@@ -138,7 +138,7 @@ class ToyRunTest {
     }
 
     private ToyRunConfig eightyStepRun(String dir) {
-        return ToyRunConfig.defaults(tmp.resolve(dir), 5).scaledTo(80).withCheckpointEvery(1000);
+        return ToyRunConfig.defaults(tmp.resolve(dir), 5).scaledTo(80).toBuilder().checkpointEvery(1000).build();
     }
 
     @Test

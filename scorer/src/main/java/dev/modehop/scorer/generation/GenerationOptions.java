@@ -21,11 +21,38 @@ public record GenerationOptions(int batchSize, int samples) {
         return new GenerationOptions(32, 0);
     }
 
-    public GenerationOptions withSamples(int n) {
-        return new GenerationOptions(batchSize, n);
+    /** A builder starting from the defaults ({@link #defaults()}). */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public GenerationOptions withBatchSize(int n) {
-        return new GenerationOptions(n, samples);
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private int batchSize;
+        private int samples;
+
+        private Builder(GenerationOptions from) {
+            batchSize = from.batchSize;
+            samples = from.samples;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder samples(int samples) {
+            this.samples = samples;
+            return this;
+        }
+
+        public GenerationOptions build() {
+            return new GenerationOptions(batchSize, samples);
+        }
     }
 }

@@ -94,8 +94,9 @@ public final class GenerativeScorer {
         if (n <= 0) {
             throw new IllegalArgumentException("question " + row.id() + ": samples must be at least 1, got " + n);
         }
-        return new SamplingSettings(n, row.temperature(), row.maxNewTokens(), row.stop(), row.seed(),
-                Math.min(options.batchSize(), n), true);
+        return SamplingSettings.builder(row.seed()).samples(n).temperature(row.temperature())
+                .maxNewTokens(row.maxNewTokens()).stopStrings(row.stop()).batchSize(Math.min(options.batchSize(), n))
+                .sharePromptCache(true).build();
     }
 
     /** Seeds of a question averaged first, then questions; stderr over the per-question means. */

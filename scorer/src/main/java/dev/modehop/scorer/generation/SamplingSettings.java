@@ -44,11 +44,74 @@ public record SamplingSettings(int samples, double temperature, int maxNewTokens
         return new SamplingSettings(100, 1.0, 300, List.of("\nQ:", "\n\nQ:"), seed, 25, true);
     }
 
-    public SamplingSettings withBatchSize(int batch) {
-        return new SamplingSettings(samples, temperature, maxNewTokens, stopStrings, seed, batch, sharePromptCache);
+    /** A builder starting from GDsuite's defaults with this seed ({@link #gdsuite}). */
+    public static Builder builder(long seed) {
+        return gdsuite(seed).toBuilder();
     }
 
-    public SamplingSettings withSharedPromptCache(boolean share) {
-        return new SamplingSettings(samples, temperature, maxNewTokens, stopStrings, seed, batchSize, share);
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private int samples;
+        private double temperature;
+        private int maxNewTokens;
+        private List<String> stopStrings;
+        private long seed;
+        private int batchSize;
+        private boolean sharePromptCache;
+
+        private Builder(SamplingSettings from) {
+            samples = from.samples;
+            temperature = from.temperature;
+            maxNewTokens = from.maxNewTokens;
+            stopStrings = from.stopStrings;
+            seed = from.seed;
+            batchSize = from.batchSize;
+            sharePromptCache = from.sharePromptCache;
+        }
+
+        public Builder samples(int samples) {
+            this.samples = samples;
+            return this;
+        }
+
+        public Builder temperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        public Builder maxNewTokens(int maxNewTokens) {
+            this.maxNewTokens = maxNewTokens;
+            return this;
+        }
+
+        public Builder stopStrings(List<String> stopStrings) {
+            this.stopStrings = stopStrings;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder sharePromptCache(boolean sharePromptCache) {
+            this.sharePromptCache = sharePromptCache;
+            return this;
+        }
+
+        public SamplingSettings build() {
+            return new SamplingSettings(samples, temperature, maxNewTokens, stopStrings, seed, batchSize,
+                    sharePromptCache);
+        }
     }
 }

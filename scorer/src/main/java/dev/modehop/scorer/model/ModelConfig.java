@@ -153,22 +153,6 @@ public record ModelConfig(
         return !slidingLayers.isEmpty() && slidingLayers.get(i);
     }
 
-    public ModelConfig withPrevTokenEmbedding(boolean on) {
-        return toBuilder().prevTokenEmbedding(on).build();
-    }
-
-    public ModelConfig withLearnedPositions(boolean on) {
-        return toBuilder().learnedPositions(on).build();
-    }
-
-    public ModelConfig withParallelResidual(boolean on) {
-        return toBuilder().parallelResidual(on).build();
-    }
-
-    public ModelConfig withBosTokenId(int id) {
-        return toBuilder().bosTokenId(id).build();
-    }
-
     public Builder toBuilder() {
         return new Builder(this);
     }

@@ -22,32 +22,65 @@ public record PredictorSettings(boolean enabled, Integer layer, int maxPrompts, 
         }
     }
 
-    public PredictorSettings(boolean enabled, Integer layer, int maxPrompts) {
-        this(enabled, layer, maxPrompts, true);
-    }
-
     public static PredictorSettings defaults() {
-        return new PredictorSettings(true, null, DEFAULT_MAX_PROMPTS);
+        return new PredictorSettings(true, null, DEFAULT_MAX_PROMPTS, true);
     }
 
     public static PredictorSettings off() {
-        return new PredictorSettings(false, null, DEFAULT_MAX_PROMPTS);
-    }
-
-    public PredictorSettings withLayer(Integer l) {
-        return new PredictorSettings(enabled, l, maxPrompts, everyBlock);
-    }
-
-    public PredictorSettings withMaxPrompts(int n) {
-        return new PredictorSettings(enabled, layer, n, everyBlock);
-    }
-
-    public PredictorSettings withEveryBlock(boolean on) {
-        return new PredictorSettings(enabled, layer, maxPrompts, on);
+        return new PredictorSettings(false, null, DEFAULT_MAX_PROMPTS, true);
     }
 
     /** The configured layer, or the middle block of a model with {@code numLayers} blocks. */
     public int layerFor(int numLayers) {
         return layer != null ? layer : numLayers / 2;
+    }
+
+    /** A builder starting from the defaults ({@link #defaults()}). */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private boolean enabled;
+        private Integer layer;
+        private int maxPrompts;
+        private boolean everyBlock;
+
+        private Builder(PredictorSettings from) {
+            enabled = from.enabled;
+            layer = from.layer;
+            maxPrompts = from.maxPrompts;
+            everyBlock = from.everyBlock;
+        }
+
+        public Builder enabled(boolean enabled) {
+            this.enabled = enabled;
+            return this;
+        }
+
+        public Builder layer(Integer layer) {
+            this.layer = layer;
+            return this;
+        }
+
+        public Builder maxPrompts(int maxPrompts) {
+            this.maxPrompts = maxPrompts;
+            return this;
+        }
+
+        public Builder everyBlock(boolean everyBlock) {
+            this.everyBlock = everyBlock;
+            return this;
+        }
+
+        public PredictorSettings build() {
+            return new PredictorSettings(enabled, layer, maxPrompts, everyBlock);
+        }
     }
 }

@@ -29,11 +29,6 @@ public record ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSin
                              Duration progressInterval, boolean prefixSharing, int minSharedPrefix,
                              boolean gdsuiteBos) {
 
-    public ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSingleTokenAnswers, int maxSequenceLength,
-                          Duration progressInterval) {
-        this(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, true, 32, false);
-    }
-
     public ScoringOptions {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1: " + batchSize);
@@ -50,41 +45,84 @@ public record ScoringOptions(int batchSize, int maxBatchTokens, boolean shareSin
     }
 
     public static ScoringOptions defaults() {
-        return new ScoringOptions(16, 8192, true, 0, Duration.ofSeconds(5));
+        return new ScoringOptions(16, 8192, true, 0, Duration.ofSeconds(5), true, 32, false);
     }
 
-    public ScoringOptions withBatchSize(int size) {
-        return new ScoringOptions(size, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
+    /** A builder starting from the defaults ({@link #defaults()}). */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public ScoringOptions withMaxBatchTokens(int tokens) {
-        return new ScoringOptions(batchSize, tokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public ScoringOptions withShareSingleTokenAnswers(boolean share) {
-        return new ScoringOptions(batchSize, maxBatchTokens, share, maxSequenceLength, progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
-    }
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private int batchSize;
+        private int maxBatchTokens;
+        private boolean shareSingleTokenAnswers;
+        private int maxSequenceLength;
+        private Duration progressInterval;
+        private boolean prefixSharing;
+        private int minSharedPrefix;
+        private boolean gdsuiteBos;
 
-    public ScoringOptions withMaxSequenceLength(int length) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, length, progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
-    }
+        private Builder(ScoringOptions from) {
+            batchSize = from.batchSize;
+            maxBatchTokens = from.maxBatchTokens;
+            shareSingleTokenAnswers = from.shareSingleTokenAnswers;
+            maxSequenceLength = from.maxSequenceLength;
+            progressInterval = from.progressInterval;
+            prefixSharing = from.prefixSharing;
+            minSharedPrefix = from.minSharedPrefix;
+            gdsuiteBos = from.gdsuiteBos;
+        }
 
-    public ScoringOptions withProgressInterval(Duration interval) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, interval, prefixSharing, minSharedPrefix, gdsuiteBos);
-    }
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
 
-    public ScoringOptions withPrefixSharing(boolean share) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval,
-                share, minSharedPrefix, gdsuiteBos);
-    }
+        public Builder maxBatchTokens(int maxBatchTokens) {
+            this.maxBatchTokens = maxBatchTokens;
+            return this;
+        }
 
-    public ScoringOptions withMinSharedPrefix(int tokens) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval,
-                prefixSharing, tokens, gdsuiteBos);
-    }
+        public Builder shareSingleTokenAnswers(boolean shareSingleTokenAnswers) {
+            this.shareSingleTokenAnswers = shareSingleTokenAnswers;
+            return this;
+        }
 
-    public ScoringOptions withGdsuiteBos(boolean gdsuite) {
-        return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength, progressInterval,
-                prefixSharing, minSharedPrefix, gdsuite);
+        public Builder maxSequenceLength(int maxSequenceLength) {
+            this.maxSequenceLength = maxSequenceLength;
+            return this;
+        }
+
+        public Builder progressInterval(Duration progressInterval) {
+            this.progressInterval = progressInterval;
+            return this;
+        }
+
+        public Builder prefixSharing(boolean prefixSharing) {
+            this.prefixSharing = prefixSharing;
+            return this;
+        }
+
+        public Builder minSharedPrefix(int minSharedPrefix) {
+            this.minSharedPrefix = minSharedPrefix;
+            return this;
+        }
+
+        public Builder gdsuiteBos(boolean gdsuiteBos) {
+            this.gdsuiteBos = gdsuiteBos;
+            return this;
+        }
+
+        public ScoringOptions build() {
+            return new ScoringOptions(batchSize, maxBatchTokens, shareSingleTokenAnswers, maxSequenceLength,
+                    progressInterval, prefixSharing, minSharedPrefix, gdsuiteBos);
+        }
     }
 }

@@ -48,7 +48,7 @@ public final class OneStepStability {
              LoadedCheckpoint checkpoint = CheckpointLoader.load(folder, device, DataType.FLOAT32);
              NDManager manager = NDManager.newBaseManager(checkpoint.decoder().device())) {
             ScoringOptions o = options.maxSequenceLength() == 0 && checkpoint.config().maxPositions() > 0
-                    ? options.withMaxSequenceLength(checkpoint.config().maxPositions()) : options;
+                    ? options.toBuilder().maxSequenceLength(checkpoint.config().maxPositions()).build() : options;
             TeacherForcedScorer scorer = new TeacherForcedScorer(checkpoint.model(),
                     new HuggingFaceTextTokenizer(checkpoint.tokenizer()), manager, o);
             JniUtils.setGradMode(false);

@@ -73,7 +73,7 @@ public final class AveragingEvaluation {
     private final ModeClassifier classifier = new ModeClassifier(MonitorConfig.defaults());
 
     public AveragingEvaluation(ScorerSettings settings) {
-        this.settings = settings.withPredictors(PredictorSettings.off());
+        this.settings = settings.toBuilder().predictors(PredictorSettings.off()).build();
         this.scoring = new CheckpointScoring(this.settings);
     }
 

@@ -107,7 +107,7 @@ public final class CheckpointScoring {
             ModelConfig config = checkpoint.config();
             ScoringOptions options = settings.scoring();
             if (options.maxSequenceLength() == 0 && config.maxPositions() > 0) {
-                options = options.withMaxSequenceLength(config.maxPositions());
+                options = options.toBuilder().maxSequenceLength(config.maxPositions()).build();
             }
             HuggingFaceTextTokenizer tokenizer = new HuggingFaceTextTokenizer(checkpoint.tokenizer());
             TeacherForcedScorer scorer = new TeacherForcedScorer(checkpoint.model(), tokenizer, manager, options);

@@ -10,6 +10,7 @@ import dev.modehop.scorer.scoring.ScoringOptions;
  * @param device       {@code auto} (GPU when DJL sees one), {@code cpu}, {@code cuda}, {@code cuda:N}
  * @param dtype        compute dtype: {@code float32} or {@code float16}
  * @param defaultSuite suite for events that name none: a built suite's name or a suite folder
+ * @param scoring      how the teacher-forced scorer batches and shares work ({@link ScoringOptions})
  * @param predictors   the generalization predictors measured next to the scores (default: on, middle block,
  *                     at most 256 prompts)
  * @param generation   how generative rows are sampled (batch, and an optional sample count replacing the rows')
@@ -17,42 +18,71 @@ import dev.modehop.scorer.scoring.ScoringOptions;
 public record ScorerSettings(String device, String dtype, String defaultSuite, ScoringOptions scoring,
                              PredictorSettings predictors, GenerationOptions generation) {
 
-    /** Default predictors. */
-    public ScorerSettings(String device, String dtype, String defaultSuite, ScoringOptions scoring) {
-        this(device, dtype, defaultSuite, scoring, PredictorSettings.defaults());
-    }
-
-    /** Default generation options. */
-    public ScorerSettings(String device, String dtype, String defaultSuite, ScoringOptions scoring,
-                          PredictorSettings predictors) {
-        this(device, dtype, defaultSuite, scoring, predictors, GenerationOptions.defaults());
-    }
-
     public static ScorerSettings defaults() {
-        return new ScorerSettings("auto", "float32", "starter-en", ScoringOptions.defaults(), PredictorSettings.defaults());
+        return new ScorerSettings("auto", "float32", "starter-en", ScoringOptions.defaults(),
+                PredictorSettings.defaults(), GenerationOptions.defaults());
     }
 
-    public ScorerSettings withGeneration(GenerationOptions g) {
-        return new ScorerSettings(device, dtype, defaultSuite, scoring, predictors, g);
+    /** A builder starting from the defaults ({@link #defaults()}). */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public ScorerSettings withDevice(String d) {
-        return new ScorerSettings(d, dtype, defaultSuite, scoring, predictors, generation);
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public ScorerSettings withDtype(String t) {
-        return new ScorerSettings(device, t, defaultSuite, scoring, predictors, generation);
-    }
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private String device;
+        private String dtype;
+        private String defaultSuite;
+        private ScoringOptions scoring;
+        private PredictorSettings predictors;
+        private GenerationOptions generation;
 
-    public ScorerSettings withDefaultSuite(String suite) {
-        return new ScorerSettings(device, dtype, suite, scoring, predictors, generation);
-    }
+        private Builder(ScorerSettings from) {
+            device = from.device;
+            dtype = from.dtype;
+            defaultSuite = from.defaultSuite;
+            scoring = from.scoring;
+            predictors = from.predictors;
+            generation = from.generation;
+        }
 
-    public ScorerSettings withScoring(ScoringOptions options) {
-        return new ScorerSettings(device, dtype, defaultSuite, options, predictors, generation);
-    }
+        public Builder device(String device) {
+            this.device = device;
+            return this;
+        }
 
-    public ScorerSettings withPredictors(PredictorSettings p) {
-        return new ScorerSettings(device, dtype, defaultSuite, scoring, p, generation);
+        public Builder dtype(String dtype) {
+            this.dtype = dtype;
+            return this;
+        }
+
+        public Builder defaultSuite(String defaultSuite) {
+            this.defaultSuite = defaultSuite;
+            return this;
+        }
+
+        public Builder scoring(ScoringOptions scoring) {
+            this.scoring = scoring;
+            return this;
+        }
+
+        public Builder predictors(PredictorSettings predictors) {
+            this.predictors = predictors;
+            return this;
+        }
+
+        public Builder generation(GenerationOptions generation) {
+            this.generation = generation;
+            return this;
+        }
+
+        public ScorerSettings build() {
+            return new ScorerSettings(device, dtype, defaultSuite, scoring, predictors, generation);
+        }
     }
 }

@@ -35,15 +35,16 @@ class SamplerTest {
         ModelConfig config = switch (family) {
             case "llama" -> ModelConfig.llama(17, 24, 2, 4, 2, 40, 64, false);
             case "neox" -> ModelConfig.gptNeoX(17, 16, 2, 2, 40, 64, 0.5);
-            default -> ModelConfig.gptNeoX(17, 16, 2, 2, 40, 64, 0.0).withPrevTokenEmbedding(true)
-                    .withLearnedPositions(true).withBosTokenId(0);
+            default -> ModelConfig.gptNeoX(17, 16, 2, 2, 40, 64, 0.0).toBuilder().prevTokenEmbedding(true)
+                    .learnedPositions(true).bosTokenId(0).build();
         };
         return RandomCheckpoints.write(dir.resolve(family), config, 7, 0.5, TensorDType.F32,
                 RandomCheckpoints.numberedTokenizerJson(17));
     }
 
     private static SamplingSettings settings(int samples, double temperature, int maxTokens, List<String> stops) {
-        return new SamplingSettings(samples, temperature, maxTokens, stops, 42, samples, true);
+        return SamplingSettings.builder(42).samples(samples).temperature(temperature).maxNewTokens(maxTokens)
+                .stopStrings(stops).batchSize(samples).sharePromptCache(true).build();
     }
 
     @Test
@@ -72,7 +73,8 @@ class SamplerTest {
     void matchRatesNearOneForAnAnswerItCanGiveAndNearZeroForOneItCannot() throws Exception {
         try (LoadedCheckpoint c = CheckpointLoader.load(successorModel(2), Device.cpu(), DataType.FLOAT32)) {
             Sampler sampler = new Sampler(c.decoder(), c.tokenizer(), -1);
-            SamplingSettings s = new SamplingSettings(200, 1.0, 4, List.of(), 3, 64, true);
+            SamplingSettings s = SamplingSettings.builder(3).samples(200).temperature(1.0).maxNewTokens(4)
+                    .stopStrings(List.of()).batchSize(64).sharePromptCache(true).build();
             List<Completion> out = sampler.sample("count", "t1 t2", s);
             double can = matchRate(out, "T3 t4\\s+t5");
             double cannot = matchRate(out, "t4 t2");
@@ -91,13 +93,15 @@ class SamplerTest {
     void samplesAreReproducibleAndIndependentOfBatchSizeAndPromptSharing(String family) {
         try (LoadedCheckpoint c = CheckpointLoader.load(randomModel(family), Device.cpu(), DataType.FLOAT32)) {
             Sampler sampler = Sampler.of(c);
-            SamplingSettings s = new SamplingSettings(10, 1.0, 12, List.of(), 11, 10, true);
+            SamplingSettings s = SamplingSettings.builder(11).samples(10).temperature(1.0).maxNewTokens(12)
+                    .stopStrings(List.of()).batchSize(10).sharePromptCache(true).build();
             List<Completion> reference = sampler.sample("q1", "t3 t5 t8", s);
             assertEquals(reference, sampler.sample("q1", "t3 t5 t8", s), "same settings, same completions");
             for (int batch : new int[] {1, 3, 7}) {
-                assertEquals(reference, sampler.sample("q1", "t3 t5 t8", s.withBatchSize(batch)), "batch " + batch);
+                assertEquals(reference, sampler.sample("q1", "t3 t5 t8", s.toBuilder().batchSize(batch).build()),
+                        "batch " + batch);
             }
-            assertEquals(reference, sampler.sample("q1", "t3 t5 t8", s.withSharedPromptCache(false)),
+            assertEquals(reference, sampler.sample("q1", "t3 t5 t8", s.toBuilder().sharePromptCache(false).build()),
                     "prompt prefilled per sample");
             assertTrue(reference.stream().map(Completion::text).distinct().count() > 5,
                     "temperature 1 on random weights gives varied samples");

@@ -26,8 +26,8 @@ class ForwardThroughputBenchmark {
 
     @Test
     void toyModel() throws Exception {
-        ModelConfig toy = ModelConfig.gptNeoX(73, 32, 2, 2, 128, 20, 0.0).withParallelResidual(false)
-                .withPrevTokenEmbedding(true).withLearnedPositions(true).withBosTokenId(0);
+        ModelConfig toy = ModelConfig.gptNeoX(73, 32, 2, 2, 128, 20, 0.0).toBuilder().parallelResidual(false)
+                .prevTokenEmbedding(true).learnedPositions(true).bosTokenId(0).build();
         run("toy (d 32, 2 layers)", toy, 19, new int[] {1, 16, 64, 256, 1024}, 2000);
     }
 

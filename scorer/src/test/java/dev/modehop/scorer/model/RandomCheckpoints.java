@@ -31,8 +31,8 @@ public final class RandomCheckpoints {
 
     /** The toy run's model: toy vocabulary, d 32, 2 layers, 2 heads, previous-token embedding, learned positions. */
     public static ModelConfig toyRun() {
-        return ModelConfig.gptNeoX(ToyVocabulary.VOCAB_SIZE, 32, 2, 2, 128, 32, 0.0).withPrevTokenEmbedding(true)
-                .withLearnedPositions(true).withBosTokenId(ToyVocabulary.BOS_ID);
+        return ModelConfig.gptNeoX(ToyVocabulary.VOCAB_SIZE, 32, 2, 2, 128, 32, 0.0).toBuilder()
+                .prevTokenEmbedding(true).learnedPositions(true).bosTokenId(ToyVocabulary.BOS_ID).build();
     }
 
     /** Pythia-70M's shape: 6 layers, d 512, 8 heads, MLP 2048, vocab 50304, rotary on 25%, parallel residual. */

@@ -15,12 +15,12 @@ final class TinyCheckpoints {
     }
 
     static ModelConfig neox(boolean parallel) {
-        return ModelConfig.gptNeoX(13, 16, 2, 2, 40, 32, 0.5).withParallelResidual(parallel);
+        return ModelConfig.gptNeoX(13, 16, 2, 2, 40, 32, 0.5).toBuilder().parallelResidual(parallel).build();
     }
 
     static ModelConfig toyNeox() {
-        return ModelConfig.gptNeoX(13, 16, 2, 2, 64, 12, 0.0).withPrevTokenEmbedding(true)
-                .withLearnedPositions(true).withBosTokenId(0);
+        return ModelConfig.gptNeoX(13, 16, 2, 2, 64, 12, 0.0).toBuilder().prevTokenEmbedding(true)
+                .learnedPositions(true).bosTokenId(0).build();
     }
 
     static ModelConfig llama(int heads, int kvHeads, boolean tied) {

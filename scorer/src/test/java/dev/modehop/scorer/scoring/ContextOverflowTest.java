@@ -60,10 +60,12 @@ class ContextOverflowTest {
                     fitting.add(i);
                 }
             }
-            ScoringOptions base = ScoringOptions.defaults().withBatchSize(8).withMaxSequenceLength(limit);
-            SuiteScore whole = new TeacherForcedScorer(c.model(), tokenizer, m, base.withPrefixSharing(false))
+            ScoringOptions base = ScoringOptions.builder().batchSize(8).maxSequenceLength(limit).build();
+            SuiteScore whole = new TeacherForcedScorer(c.model(), tokenizer, m,
+                    base.toBuilder().prefixSharing(false).build())
                     .score(tree, ProgressListener.NONE);
-            SuiteScore shared = new TeacherForcedScorer(c.model(), tokenizer, m, base.withMinSharedPrefix(1))
+            SuiteScore shared = new TeacherForcedScorer(c.model(), tokenizer, m,
+                    base.toBuilder().minSharedPrefix(1).build())
                     .score(tree, ProgressListener.NONE);
             assertEquals(whole.overflows(), shared.overflows());
             assertFalse(whole.overflows().isEmpty());
@@ -81,8 +83,9 @@ class ContextOverflowTest {
                 boolean scored = whole.tasks().stream().anyMatch(t -> t.family().equals(o.family()) && t.task().equals(o.task()));
                 assertEquals(!o.whole(), scored, o.describe());
             }
-            List<ItemScore> alone = new TeacherForcedScorer(c.model(), tokenizer, m, base.withPrefixSharing(false)
-                    .withMaxSequenceLength(0)).scoreRows(fitting, ProgressListener.NONE);
+            List<ItemScore> alone = new TeacherForcedScorer(c.model(), tokenizer, m,
+                    base.toBuilder().prefixSharing(false).maxSequenceLength(0).build())
+                    .scoreRows(fitting, ProgressListener.NONE);
             assertEquals(fitting.size(), whole.rows().size());
             assertEquals(fitting.size(), shared.rows().size());
             for (int r = 0; r < fitting.size(); r++) {
@@ -94,7 +97,7 @@ class ContextOverflowTest {
 
             int shortest = lengths.get(0);
             var e = assertThrows(IllegalArgumentException.class, () -> new TeacherForcedScorer(c.model(), tokenizer, m,
-                    base.withMaxSequenceLength(shortest - 1)).score(tree, ProgressListener.NONE));
+                    base.toBuilder().maxSequenceLength(shortest - 1).build()).score(tree, ProgressListener.NONE));
             assertTrue(e.getMessage().contains("no row of suite") && e.getMessage().contains("refused"), e.getMessage());
         }
     }

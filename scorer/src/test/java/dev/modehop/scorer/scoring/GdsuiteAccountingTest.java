@@ -91,7 +91,8 @@ class GdsuiteAccountingTest {
     void perRowProbabilitiesAndLogProbabilitiesAreTheHandComputedOnes() {
         for (boolean share : new boolean[] {true, false}) {
             List<ItemScore> s = new TeacherForcedScorer(handModel(), GdsuiteAccountingTest::encode, manager,
-                    ScoringOptions.defaults().withShareSingleTokenAnswers(share)).scoreRows(ROWS, ProgressListener.NONE);
+                    ScoringOptions.builder().shareSingleTokenAnswers(share).build())
+                    .scoreRows(ROWS, ProgressListener.NONE);
             String w = "share=" + share;
             // row 0: gen " no", " no" after ":" -> mean(3/11, 5/12); parrot merged: P(": yes" | Q) = 4/11
             assertEquals((3.0 / 11 + 5.0 / 12) / 2, s.get(0).pGeneralizing(), 1e-6, w);

@@ -52,14 +52,14 @@ class PrefixSharingTest {
         try (LoadedCheckpoint c = CheckpointLoader.load(fixture, Device.cpu(), DataType.FLOAT32);
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TextTokenizer tokenizer = new HuggingFaceTextTokenizer(c.tokenizer());
-            ScoringOptions base = ScoringOptions.defaults().withBatchSize(8);
-            Scored treeFull = score(c, tokenizer, m, tree, base.withPrefixSharing(false));
-            Scored treeShared = score(c, tokenizer, m, tree, base.withMinSharedPrefix(1));
+            ScoringOptions base = ScoringOptions.builder().batchSize(8).build();
+            Scored treeFull = score(c, tokenizer, m, tree, base.toBuilder().prefixSharing(false).build());
+            Scored treeShared = score(c, tokenizer, m, tree, base.toBuilder().minSharedPrefix(1).build());
             assertSame(name + " tree", treeFull, treeShared);
             assertTrue(treeShared.tokens() < treeFull.tokens(), name + ": forward tokens " + treeShared.tokens()
                     + " shared vs " + treeFull.tokens() + " whole");
 
-            Scored demoFull = score(c, tokenizer, m, demos, base.withPrefixSharing(false));
+            Scored demoFull = score(c, tokenizer, m, demos, base.toBuilder().prefixSharing(false).build());
             Scored demoShared = score(c, tokenizer, m, demos, base);
             assertSame(name + " demos", demoFull, demoShared);
             assertTrue(2 * demoShared.tokens() < demoFull.tokens(), name + ": forward tokens "
@@ -86,10 +86,10 @@ class PrefixSharingTest {
             long[] without = tokenizer.encodeWithoutSpecialTokens("Q: a");
             assertEquals(with.length, without.length + 1, "the fixture's tokenizer adds one BOS");
             assertTrue(java.util.Arrays.equals(with, 1, with.length, without, 0, without.length));
-            ScoringOptions base = ScoringOptions.defaults().withBatchSize(8);
-            Scored exact = score(c, tokenizer, m, tree, base.withPrefixSharing(false));
-            Scored full = score(c, tokenizer, m, tree, base.withPrefixSharing(false).withGdsuiteBos(true));
-            Scored shared = score(c, tokenizer, m, tree, base.withMinSharedPrefix(1).withGdsuiteBos(true));
+            ScoringOptions base = ScoringOptions.builder().batchSize(8).build();
+            Scored exact = score(c, tokenizer, m, tree, base.toBuilder().prefixSharing(false).build());
+            Scored full = score(c, tokenizer, m, tree, base.toBuilder().prefixSharing(false).gdsuiteBos(true).build());
+            Scored shared = score(c, tokenizer, m, tree, base.toBuilder().minSharedPrefix(1).gdsuiteBos(true).build());
             assertSame("llama-gqa-tied gdsuite-bos", full, shared);
             for (int i = 0; i < exact.rows().size(); i++) {
                 ItemScore a = exact.rows().get(i);

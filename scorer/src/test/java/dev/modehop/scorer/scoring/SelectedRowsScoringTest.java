@@ -50,9 +50,9 @@ class SelectedRowsScoringTest {
         return Stream.of(
                 Arguments.of("gpt-neox parallel", ModelConfig.gptNeoX(VOCAB, 16, 2, 2, 40, 64, 0.5)),
                 Arguments.of("gpt-neox sequential", ModelConfig.gptNeoX(VOCAB, 16, 2, 2, 40, 64, 1.0)
-                        .withParallelResidual(false)),
+                        .toBuilder().parallelResidual(false).build()),
                 Arguments.of("gpt-neox toy extras", ModelConfig.gptNeoX(VOCAB, 16, 2, 2, 40, 64, 0.0)
-                        .withPrevTokenEmbedding(true).withLearnedPositions(true).withBosTokenId(0)),
+                        .toBuilder().prevTokenEmbedding(true).learnedPositions(true).bosTokenId(0).build()),
                 Arguments.of("llama gqa untied", ModelConfig.llama(VOCAB, 24, 2, 4, 2, 40, 64, false)),
                 Arguments.of("llama mha tied", ModelConfig.llama(VOCAB, 24, 2, 2, 2, 40, 64, true)));
     }
@@ -122,7 +122,7 @@ class SelectedRowsScoringTest {
         List<ProbeItem> rows = rows();
         try (DecoderModel model = randomModel(config)) {
             for (boolean share : new boolean[] {true, false}) {
-                ScoringOptions options = ScoringOptions.defaults().withBatchSize(7).withShareSingleTokenAnswers(share);
+                ScoringOptions options = ScoringOptions.builder().batchSize(7).shareSingleTokenAnswers(share).build();
                 List<ItemScore> selected = new TeacherForcedScorer(model, words(), manager, options)
                         .scoreRows(rows, p -> { });
                 List<ItemScore> full = new TeacherForcedScorer(fullLogitsOnly(model), words(), manager, options)

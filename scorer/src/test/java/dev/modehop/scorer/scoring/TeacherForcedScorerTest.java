@@ -54,7 +54,7 @@ class TeacherForcedScorerTest {
         // P(gen) = P(yes | a b) = 3/7. P(parrot) = mean(P(no | a b), P(no | a b no)) = (1/7 + 5/9) / 2.
         ProbeItem item = item("hand-1", "a b", "yes", "no no");
         for (boolean share : new boolean[] {true, false}) {
-            ItemScore s = scorer(handModel(), ScoringOptions.defaults().withShareSingleTokenAnswers(share))
+            ItemScore s = scorer(handModel(), ScoringOptions.builder().shareSingleTokenAnswers(share).build())
                     .scoreRows(List.of(item), ProgressListener.NONE).get(0);
             double pGen = 3.0 / 7;
             double pParrot = (1.0 / 7 + 5.0 / 9) / 2;
@@ -91,12 +91,12 @@ class TeacherForcedScorerTest {
     void oneTokenAnswersShareOneSequence() {
         TableModel model = handModel();
         List<ProbeItem> rows = List.of(item("x1", "a b", "yes", "no"), item("x2", "b a b", "no", "yes"));
-        TeacherForcedScorer s = scorer(model, ScoringOptions.defaults().withBatchSize(1));
+        TeacherForcedScorer s = scorer(model, ScoringOptions.builder().batchSize(1).build());
         List<ItemScore> shared = s.scoreRows(rows, ProgressListener.NONE);
         assertEquals(2, model.calls, "one forward row per item");
         TableModel separate = handModel();
-        List<ItemScore> unshared = scorer(separate, ScoringOptions.defaults().withBatchSize(1)
-                .withShareSingleTokenAnswers(false)).scoreRows(rows, ProgressListener.NONE);
+        List<ItemScore> unshared = scorer(separate, ScoringOptions.builder().batchSize(1)
+                .shareSingleTokenAnswers(false).build()).scoreRows(rows, ProgressListener.NONE);
         assertEquals(4, separate.calls);
         for (int i = 0; i < rows.size(); i++) {
             assertEquals(unshared.get(i).pGeneralizing(), shared.get(i).pGeneralizing(), 1e-7);
@@ -128,13 +128,14 @@ class TeacherForcedScorerTest {
         for (int i = 0; i < prompts.length; i++) {
             rows.add(item("p" + i, prompts[i], answers[i][0], answers[i][1]));
         }
-        List<ItemScore> one = scorer(prefixModel(), ScoringOptions.defaults().withBatchSize(1)
-                .withShareSingleTokenAnswers(false)).scoreRows(rows, ProgressListener.NONE);
+        List<ItemScore> one = scorer(prefixModel(), ScoringOptions.builder().batchSize(1)
+                .shareSingleTokenAnswers(false).build()).scoreRows(rows, ProgressListener.NONE);
         TableModel big = prefixModel();
-        List<ItemScore> many = scorer(big, ScoringOptions.defaults().withBatchSize(64)).scoreRows(rows, ProgressListener.NONE);
+        List<ItemScore> many = scorer(big, ScoringOptions.builder().batchSize(64).build())
+                .scoreRows(rows, ProgressListener.NONE);
         assertEquals(1, big.calls, "everything in one batch");
         TableModel capped = prefixModel();
-        List<ItemScore> tokenCapped = scorer(capped, ScoringOptions.defaults().withBatchSize(64).withMaxBatchTokens(16))
+        List<ItemScore> tokenCapped = scorer(capped, ScoringOptions.builder().batchSize(64).maxBatchTokens(16).build())
                 .scoreRows(rows, ProgressListener.NONE);
         assertTrue(capped.calls > 1, "the token budget splits batches");
         for (int i = 0; i < rows.size(); i++) {
@@ -159,7 +160,7 @@ class TeacherForcedScorerTest {
     void progressReportsEveryItemAtTheEnd() {
         List<ScoringProgress> seen = new ArrayList<>();
         List<ProbeItem> rows = List.of(item("a1", "a b", "yes", "no"), item("a2", "a", "yes no", "no"));
-        scorer(handModel(), ScoringOptions.defaults().withBatchSize(1).withProgressInterval(java.time.Duration.ZERO))
+        scorer(handModel(), ScoringOptions.builder().batchSize(1).progressInterval(java.time.Duration.ZERO).build())
                 .scoreRows(rows, seen::add);
         assertFalse(seen.isEmpty());
         ScoringProgress last = seen.get(seen.size() - 1);
@@ -179,8 +180,8 @@ class TeacherForcedScorerTest {
         List<ProbeItem> rows = List.of(item("short", "a b", "yes", "no"), item("long-one", "a b c", "yes", "no"),
                 item("short-2", "b a", "no", "yes"));
         for (boolean sharing : new boolean[] {true, false}) {
-            ScoringOptions options = ScoringOptions.defaults().withMaxSequenceLength(2).withPrefixSharing(sharing)
-                    .withMinSharedPrefix(1);
+            ScoringOptions options = ScoringOptions.builder().maxSequenceLength(2).prefixSharing(sharing)
+                    .minSharedPrefix(1).build();
             List<ItemScore> scored = scorer(handModel(), options).scoreRows(rows, ProgressListener.NONE);
             assertEquals(List.of("short", "short-2"), scored.stream().map(r -> r.item().id()).toList());
             List<ItemScore> alone = scorer(handModel(), options).scoreRows(List.of(rows.get(0), rows.get(2)),
@@ -191,7 +192,7 @@ class TeacherForcedScorerTest {
             }
         }
         List<ScoringProgress> seen = new ArrayList<>();
-        scorer(handModel(), ScoringOptions.defaults().withMaxSequenceLength(2)).scoreRows(rows, seen::add);
+        scorer(handModel(), ScoringOptions.builder().maxSequenceLength(2).build()).scoreRows(rows, seen::add);
         ScoringProgress last = seen.get(seen.size() - 1);
         assertEquals(2, last.itemsTotal(), "refused rows are not work to wait for");
         assertEquals(2, last.itemsDone());
@@ -223,7 +224,7 @@ class TeacherForcedScorerTest {
         table[1] = new float[] {0, 0, 0, LN3, 0, 0};
         ProbeItem row = item("bos", "a b", "yes", "no");
         for (boolean sharing : new boolean[] {true, false}) {
-            ScoringOptions base = ScoringOptions.defaults().withPrefixSharing(sharing).withMinSharedPrefix(1);
+            ScoringOptions base = ScoringOptions.builder().prefixSharing(sharing).minSharedPrefix(1).build();
             // [<s> a b yes]: the answer span is "yes" alone
             ItemScore exact = new TeacherForcedScorer(TableModel.bigram(table), WORDS_WITH_BOS, manager, base)
                     .scoreRows(List.of(row), ProgressListener.NONE).get(0);
@@ -232,7 +233,7 @@ class TeacherForcedScorerTest {
             assertEquals(1, exact.generalizingTokens());
             // GDsuite: boundary = 2 tokens ("a b" without BOS), applied to [<s> a b yes]: the span is "b yes"
             ItemScore gd = new TeacherForcedScorer(TableModel.bigram(table), WORDS_WITH_BOS, manager,
-                    base.withGdsuiteBos(true)).scoreRows(List.of(row), ProgressListener.NONE).get(0);
+                    base.toBuilder().gdsuiteBos(true).build()).scoreRows(List.of(row), ProgressListener.NONE).get(0);
             assertEquals((1.0 / 6 + 3.0 / 8) / 2, gd.pGeneralizing(), 1e-6, "sharing=" + sharing);
             assertEquals((1.0 / 6 + 1.0 / 8) / 2, gd.pParrot(), 1e-6, "sharing=" + sharing);
             assertEquals(Math.log(1.0 / 6) + Math.log(3.0 / 8), gd.logPGeneralizing(), 1e-6);
@@ -242,7 +243,7 @@ class TeacherForcedScorerTest {
         // a tokenizer without special tokens: the option changes nothing
         ItemScore plain = scorer(handModel(), ScoringOptions.defaults()).scoreRows(List.of(item("p", "a b", "yes", "no no")),
                 ProgressListener.NONE).get(0);
-        ItemScore plainGd = scorer(handModel(), ScoringOptions.defaults().withGdsuiteBos(true))
+        ItemScore plainGd = scorer(handModel(), ScoringOptions.builder().gdsuiteBos(true).build())
                 .scoreRows(List.of(item("p", "a b", "yes", "no no")), ProgressListener.NONE).get(0);
         assertEquals(plain, plainGd);
     }

@@ -77,7 +77,7 @@ class CheckpointAveragerTest {
     void averagingIdenticalCheckpointsChangesNoScore() throws IOException {
         Path a = ToyCheckpoints.rigged(dir.resolve("a"));
         Path b = ToyCheckpoints.rigged(dir.resolve("b"));
-        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu"));
+        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.builder().device("cpu").build());
         ProbeSuite suite = ProbeSuite.load("toy");
         List<TaskScore> single = scoring.score(a, suite, ProgressListener.NONE).score().tasks();
         List<TaskScore> averaged = scoring.scoreAverage(List.of(a, b), suite, ProgressListener.NONE).score().tasks();
@@ -91,7 +91,7 @@ class CheckpointAveragerTest {
     void differentArchitecturesRefuseToAverage() throws IOException {
         Path a = ToyCheckpoints.random(dir.resolve("a"), 1);
         ModelConfig wider = ModelConfig.gptNeoX(ToyVocabulary.VOCAB_SIZE, 48, 2, 2, 128, 32, 0.0)
-                .withPrevTokenEmbedding(true).withLearnedPositions(true);
+                .toBuilder().prevTokenEmbedding(true).learnedPositions(true).build();
         Path b = ToyCheckpoints.write(dir.resolve("b"), wider, ToyCheckpoints.randomWeights(wider, 3));
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> CheckpointAverager.average(List.of(a, b), dir.resolve("avg")));

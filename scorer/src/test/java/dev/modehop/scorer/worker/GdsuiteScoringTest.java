@@ -25,7 +25,8 @@ class GdsuiteScoringTest {
     void aGdsuiteSuiteScoresPerTaskWithGdsuitesAccounting() {
         Assumptions.assumeTrue(Files.isDirectory(CHECKPOINT), "shared hf-reference checkpoints not on this machine");
         String suite = "gdsuite:" + GDSUITE.resolve("tree") + "?config=" + GDSUITE.resolve("tree-config.yaml");
-        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu").withPredictors(dev.modehop.scorer.predictors.PredictorSettings.off()));
+        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.builder().device("cpu")
+                .predictors(dev.modehop.scorer.predictors.PredictorSettings.off()).build());
         ProbeSuite probes = scoring.suite(suite).restrictedTo(Set.of("repetitive_answer", "successive_answer",
                 "truthy_answer", "intuitive_answer"));
         SuiteScore s = scoring.score(CHECKPOINT, probes, p -> { }).score();

@@ -85,8 +85,8 @@ class GenerativeScoringTest {
     }
 
     private static ScorerSettings settings(Path suite) {
-        return ScorerSettings.defaults().withDevice("cpu").withDefaultSuite(suite.toString())
-                .withPredictors(PredictorSettings.off());
+        return ScorerSettings.builder().device("cpu").defaultSuite(suite.toString())
+                .predictors(PredictorSettings.off()).build();
     }
 
     @Test
@@ -149,8 +149,8 @@ class GenerativeScoringTest {
         Path samplesOut = dir.resolve("samples.jsonl");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = ScoreCommand.run(checkpoint, suite.toString(), Set.of(), settings(suite).withGeneration(
-                settings(suite).generation().withSamples(10)), samplesOut,
+        int rc = ScoreCommand.run(checkpoint, suite.toString(), Set.of(), settings(suite).toBuilder().generation(
+                settings(suite).generation().toBuilder().samples(10).build()).build(), samplesOut,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String table = out.toString(StandardCharsets.UTF_8);
         assertEquals(ScoreCommand.UNUSABLE, rc, table + err);

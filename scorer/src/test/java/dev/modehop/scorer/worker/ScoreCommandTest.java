@@ -22,7 +22,7 @@ class ScoreCommandTest {
         Path folder = ToyCheckpoints.rigged(dir.resolve("ckpt"));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        int code = ScoreCommand.run(folder, "toy", Set.of(), ScorerSettings.defaults().withDevice("cpu"), out, out);
+        int code = ScoreCommand.run(folder, "toy", Set.of(), ScorerSettings.builder().device("cpu").build(), out, out);
         String text = buf.toString(StandardCharsets.UTF_8);
         assertEquals(ScoreCommand.OK, code, text);
         assertTrue(text.contains("GPTNeoXForCausalLM"), text);
@@ -40,14 +40,15 @@ class ScoreCommandTest {
         Path folder = ToyCheckpoints.random(dir.resolve("ckpt"), 9);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        ScorerSettings settings = ScorerSettings.defaults().withDevice("cpu");
+        ScorerSettings settings = ScorerSettings.builder().device("cpu").build();
         assertEquals(ScoreCommand.OK, ScoreCommand.run(folder, "toy", Set.of("flipped"),
-                settings.withPredictors(PredictorSettings.defaults().withLayer(-1).withMaxPrompts(40)), out, out));
+                settings.toBuilder().predictors(PredictorSettings.builder().layer(-1).maxPrompts(40).build()).build(),
+                out, out));
         String text = buf.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("(after the final norm, 40 prompts)"), text);
         buf.reset();
         assertEquals(ScoreCommand.OK, ScoreCommand.run(folder, "toy", Set.of("flipped"),
-                settings.withPredictors(PredictorSettings.off()), out, out));
+                settings.toBuilder().predictors(PredictorSettings.off()).build(), out, out));
         assertTrue(!buf.toString(StandardCharsets.UTF_8).contains("predictors"), buf.toString(StandardCharsets.UTF_8));
     }
 
@@ -55,10 +56,10 @@ class ScoreCommandTest {
     void aBrokenFolderExitsWithTheFileNamed() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        int code = ScoreCommand.run(dir, "toy", Set.of(), ScorerSettings.defaults().withDevice("cpu"), out, out);
+        int code = ScoreCommand.run(dir, "toy", Set.of(), ScorerSettings.builder().device("cpu").build(), out, out);
         assertEquals(ScoreCommand.UNUSABLE, code);
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("config.json"), buf.toString(StandardCharsets.UTF_8));
         assertEquals(ScoreCommand.UNUSABLE, ScoreCommand.run(dir, "no-such-suite", Set.of(),
-                ScorerSettings.defaults().withDevice("cpu"), out, out));
+                ScorerSettings.builder().device("cpu").build(), out, out));
     }
 }

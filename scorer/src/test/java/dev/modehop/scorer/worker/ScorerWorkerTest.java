@@ -67,8 +67,8 @@ class ScorerWorkerTest {
         dlq = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         scores = new MockProducer<>(true, null, new StringSerializer(), scored.valueSerde().serializer());
         predictors = new MockProducer<>(true, null, new StringSerializer(), predictorTopic.valueSerde().serializer());
-        worker = worker(ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy")
-                .withScoring(ScoringOptions.defaults().withBatchSize(64)));
+        worker = worker(ScorerSettings.builder().device("cpu").defaultSuite("toy")
+                .scoring(ScoringOptions.builder().batchSize(64).build()).build());
     }
 
     private ScorerWorker worker(ScorerSettings settings) {
@@ -128,8 +128,8 @@ class ScorerWorkerTest {
     @Test
     void announcesWhenItStartsAndAsItScoresSoASlowCheckpointIsNotTakenForAMissingOne() throws IOException {
         ScorerWorker announcing = new ScorerWorker(consumer, dlq, scores, predictors, ready, scored, predictorTopic,
-                progressTopic, new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy")
-                .withScoring(ScoringOptions.defaults().withBatchSize(64))), "scorer-test",
+                progressTopic, new CheckpointScoring(ScorerSettings.builder().device("cpu").defaultSuite("toy")
+                .scoring(ScoringOptions.builder().batchSize(64).build()).build()), "scorer-test",
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         Path folder = ToyCheckpoints.rigged(dir.resolve("step-100"));
         assertEquals(ScorerWorker.Outcome.SCORED, announcing.handle(record(0, "run-a", 100, folder.toString())));
@@ -147,8 +147,8 @@ class ScorerWorkerTest {
 
     @Test
     void aPredictorFailureKeepsTheScoresAndSendsTheNormOnly() throws IOException {
-        worker = worker(ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy")
-                .withPredictors(PredictorSettings.defaults().withLayer(7)));
+        worker = worker(ScorerSettings.builder().device("cpu").defaultSuite("toy")
+                .predictors(PredictorSettings.builder().layer(7).build()).build());
         Path folder = ToyCheckpoints.random(dir.resolve("step-200"), 4);
         assertEquals(ScorerWorker.Outcome.SCORED, worker.handle(record(0, "run-d", 200, folder.toString())));
         assertEquals(2, scores.history().size(), "scores are not lost");
@@ -165,8 +165,8 @@ class ScorerWorkerTest {
 
     @Test
     void predictorsCanBeTurnedOff() throws IOException {
-        worker = worker(ScorerSettings.defaults().withDevice("cpu").withDefaultSuite("toy")
-                .withPredictors(PredictorSettings.off()));
+        worker = worker(ScorerSettings.builder().device("cpu").defaultSuite("toy")
+                .predictors(PredictorSettings.off()).build());
         Path folder = ToyCheckpoints.random(dir.resolve("step-300"), 5);
         assertEquals(ScorerWorker.Outcome.SCORED, worker.handle(record(0, "run-e", 300, folder.toString())));
         assertEquals(2, scores.history().size());

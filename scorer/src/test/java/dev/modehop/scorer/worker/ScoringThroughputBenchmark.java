@@ -36,15 +36,15 @@ class ScoringThroughputBenchmark {
              NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             HuggingFaceTextTokenizer tokenizer = new HuggingFaceTextTokenizer(ckpt.tokenizer());
             // Warm-up: first forward passes pay for lazy native initialization.
-            new TeacherForcedScorer(ckpt.model(), tokenizer, manager, ScoringOptions.defaults().withBatchSize(64))
+            new TeacherForcedScorer(ckpt.model(), tokenizer, manager, ScoringOptions.builder().batchSize(64).build())
                     .score(suite, ProgressListener.NONE);
             System.out.println("toy suite (1024 rows), d=32 2-layer GPT-NeoX + prev-token embedding, CPU float32, "
                     + "threads: " + System.getenv("OMP_NUM_THREADS"));
             System.out.println("share batch  sequences  tokens  seconds  items/s  tokens/s");
             for (boolean share : new boolean[] {true, false}) {
                 for (int batch : new int[] {1, 4, 16, 64, 256, 1024}) {
-                    ScoringOptions options = ScoringOptions.defaults().withBatchSize(batch)
-                            .withMaxBatchTokens(1 << 20).withShareSingleTokenAnswers(share);
+                    ScoringOptions options = ScoringOptions.builder().batchSize(batch)
+                            .maxBatchTokens(1 << 20).shareSingleTokenAnswers(share).build();
                     SuiteScore best = null;
                     for (int rep = 0; rep < 3; rep++) {
                         SuiteScore s = new TeacherForcedScorer(ckpt.model(), tokenizer, manager, options)

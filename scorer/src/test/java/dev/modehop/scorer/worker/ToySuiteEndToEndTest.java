@@ -39,8 +39,8 @@ class ToySuiteEndToEndTest {
     void riggedCheckpointScoresToTheValuesItsWeightsImply() throws IOException {
         Path folder = ToyCheckpoints.rigged(dir.resolve("rigged"));
         ProbeSuite suite = ProbeSuite.load("toy");
-        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.defaults().withDevice("cpu")
-                .withScoring(ScoringOptions.defaults().withBatchSize(64)));
+        CheckpointScoring scoring = new CheckpointScoring(ScorerSettings.builder().device("cpu")
+                .scoring(ScoringOptions.builder().batchSize(64).build()).build());
         CheckpointScoring.Result result = scoring.score(folder, suite, ProgressListener.NONE);
 
         for (TaskScore t : result.score().tasks()) {
@@ -75,7 +75,7 @@ class ToySuiteEndToEndTest {
         try (LoadedCheckpoint ckpt = CheckpointLoader.load(folder, Device.cpu(), DataType.FLOAT32);
              NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             List<ItemScore> batched = new TeacherForcedScorer(ckpt.model(), new HuggingFaceTextTokenizer(ckpt.tokenizer()),
-                    manager, ScoringOptions.defaults().withBatchSize(7)).scoreRows(rows, ProgressListener.NONE);
+                    manager, ScoringOptions.builder().batchSize(7).build()).scoreRows(rows, ProgressListener.NONE);
             boolean anyDifferent = false;
             for (int r = 0; r < rows.size(); r++) {
                 ProbeItem item = rows.get(r);

@@ -56,14 +56,15 @@ public record JobArguments(String bootstrapServers, JobSettings settings) {
         String rulesText = params.has("rules") ? read(Path.of(params.get("rules"))) : "";
         // Built here once so that a bad value or rules file fails at submission, not on a task manager.
         monitorConfig(k, timeoutMs, rulesText);
-        JobSettings settings = JobSettings.defaults(prefix == null ? "" : prefix, serde)
-                .withMonitorConfig(() -> monitorConfig(k, timeoutMs, rulesText));
+        JobSettings.Builder builder = JobSettings.builder(prefix == null ? "" : prefix, serde)
+                .monitorConfig(() -> monitorConfig(k, timeoutMs, rulesText));
         long clusterInterval = clusterCheckpoints.getCheckpointInterval();
         if (params.has("checkpoint-interval-ms")) {
-            settings = settings.withCheckpointInterval(Duration.ofMillis(intOption(params, "checkpoint-interval-ms", 0)));
+            builder.checkpointInterval(Duration.ofMillis(intOption(params, "checkpoint-interval-ms", 0)));
         } else if (clusterInterval > 0) {
-            settings = settings.withCheckpointInterval(Duration.ofMillis(clusterInterval));
+            builder.checkpointInterval(Duration.ofMillis(clusterInterval));
         }
+        JobSettings settings = builder.build();
         if (settings.checkpointInterval().toMillis() < 1) {
             throw new IllegalArgumentException("--checkpoint-interval-ms must be >= 1, got "
                     + settings.checkpointInterval().toMillis());
@@ -72,8 +73,8 @@ public record JobArguments(String bootstrapServers, JobSettings settings) {
     }
 
     private static MonitorConfig monitorConfig(int k, long timeoutMs, String rulesText) {
-        return MonitorConfig.defaults().withStabilityCheckpoints(k).withMissingScoreTimeoutMs(timeoutMs)
-                .withRules(AlertRules.parse(rulesText));
+        return MonitorConfig.builder().stabilityCheckpoints(k).missingScoreTimeoutMs(timeoutMs)
+                .rules(AlertRules.parse(rulesText)).build();
     }
 
     private static String required(ParameterTool params, String name) {

@@ -38,22 +38,85 @@ public record JobSettings(String topicPrefix, Map<String, String> serdeConfig,
                 Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(1), DeliveryGuarantee.EXACTLY_ONCE);
     }
 
-    public JobSettings withMonitorConfig(SerializableSupplier<MonitorConfig> config) {
-        return new JobSettings(topicPrefix, serdeConfig, config, stateTtl, outOfOrderness, idleness,
-                checkpointInterval, delivery);
-    }
-
-    public JobSettings withCheckpointInterval(Duration interval) {
-        return new JobSettings(topicPrefix, serdeConfig, monitorConfig, stateTtl, outOfOrderness, idleness, interval,
-                delivery);
-    }
-
-    public JobSettings withDelivery(DeliveryGuarantee guarantee) {
-        return new JobSettings(topicPrefix, serdeConfig, monitorConfig, stateTtl, outOfOrderness, idleness,
-                checkpointInterval, guarantee);
-    }
-
     public InputDecoder decoder() {
         return new InputDecoder(topicPrefix, serdeConfig);
+    }
+
+    /** A builder starting from the defaults ({@link #defaults}). */
+    public static Builder builder(String topicPrefix, Map<String, String> serdeConfig) {
+        return defaults(topicPrefix, serdeConfig).toBuilder();
+    }
+
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private String topicPrefix;
+        private Map<String, String> serdeConfig;
+        private SerializableSupplier<MonitorConfig> monitorConfig;
+        private Duration stateTtl;
+        private Duration outOfOrderness;
+        private Duration idleness;
+        private Duration checkpointInterval;
+        private DeliveryGuarantee delivery;
+
+        private Builder(JobSettings from) {
+            topicPrefix = from.topicPrefix;
+            serdeConfig = from.serdeConfig;
+            monitorConfig = from.monitorConfig;
+            stateTtl = from.stateTtl;
+            outOfOrderness = from.outOfOrderness;
+            idleness = from.idleness;
+            checkpointInterval = from.checkpointInterval;
+            delivery = from.delivery;
+        }
+
+        public Builder topicPrefix(String topicPrefix) {
+            this.topicPrefix = topicPrefix;
+            return this;
+        }
+
+        public Builder serdeConfig(Map<String, String> serdeConfig) {
+            this.serdeConfig = serdeConfig;
+            return this;
+        }
+
+        public Builder monitorConfig(SerializableSupplier<MonitorConfig> monitorConfig) {
+            this.monitorConfig = monitorConfig;
+            return this;
+        }
+
+        public Builder stateTtl(Duration stateTtl) {
+            this.stateTtl = stateTtl;
+            return this;
+        }
+
+        public Builder outOfOrderness(Duration outOfOrderness) {
+            this.outOfOrderness = outOfOrderness;
+            return this;
+        }
+
+        public Builder idleness(Duration idleness) {
+            this.idleness = idleness;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = checkpointInterval;
+            return this;
+        }
+
+        public Builder delivery(DeliveryGuarantee delivery) {
+            this.delivery = delivery;
+            return this;
+        }
+
+        public JobSettings build() {
+            return new JobSettings(topicPrefix, serdeConfig, monitorConfig, stateTtl, outOfOrderness, idleness,
+                    checkpointInterval, delivery);
+        }
     }
 }

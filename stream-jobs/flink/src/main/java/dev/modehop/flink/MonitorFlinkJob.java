@@ -180,9 +180,9 @@ public final class MonitorFlinkJob {
     public static JobClient runLocal(String bootstrapServers, String registryUrl, String topicPrefix, int parallelism,
                                      SerializableSupplier<MonitorConfig> monitorConfig, DeliveryGuarantee delivery)
             throws Exception {
-        JobSettings settings = JobSettings.defaults(topicPrefix, Map.of(AvroSerdes.REGISTRY_URL, registryUrl))
-                .withMonitorConfig(monitorConfig)
-                .withDelivery(delivery);
+        JobSettings settings = JobSettings.builder(topicPrefix, Map.of(AvroSerdes.REGISTRY_URL, registryUrl))
+                .monitorConfig(monitorConfig)
+                .delivery(delivery).build();
         MonitorFlinkJob job = onKafka(bootstrapServers, settings, new Properties());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
                 new Configuration());

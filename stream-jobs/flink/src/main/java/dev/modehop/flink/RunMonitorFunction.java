@@ -51,7 +51,7 @@ public final class RunMonitorFunction extends KeyedProcessFunction<String, Input
     @Override
     public void open(OpenContext openContext) {
         step = new MonitorStep(decoder.topics(), new RunMonitor(monitorConfig.get()),
-                StepSettings.defaults().withIdleExpiryMs(idleExpiry.toMillis()));
+                StepSettings.builder().idleExpiryMs(idleExpiry.toMillis()).build());
         parts = getRuntimeContext().getMapState(new MapStateDescriptor<>(STATE_NAME, String.class, byte[].class));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>(TIMER_NAME, Long.class));
         // A fresh cache with every open(): a restored subtask decodes what its state holds.

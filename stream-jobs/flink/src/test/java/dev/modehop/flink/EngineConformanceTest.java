@@ -64,8 +64,8 @@ class EngineConformanceTest {
     }
 
     private static JobSettings settings(String prefix) {
-        return JobSettings.defaults(prefix, serdeConfig()).withMonitorConfig(RecordedStream::monitorConfig)
-                .withCheckpointInterval(Duration.ofMillis(300));
+        return JobSettings.builder(prefix, serdeConfig()).monitorConfig(RecordedStream::monitorConfig)
+                .checkpointInterval(Duration.ofMillis(300)).build();
     }
 
     @Test

@@ -117,8 +117,8 @@ public final class FlinkBenchmark {
                         measure("streams-p" + p, kafka, serdes, load, paced, streams)));
                 for (long interval : intervals) {
                     Engine flink = (topics, name) -> {
-                        JobSettings settings = JobSettings.defaults(name + ".", serdes)
-                                .withCheckpointInterval(Duration.ofMillis(interval));
+                        JobSettings settings = JobSettings.builder(name + ".", serdes)
+                                .checkpointInterval(Duration.ofMillis(interval)).build();
                         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p,
                                 new Configuration());
                         JobClient job = MonitorFlinkJob.onKafka(kafka.bootstrapServers(), settings, new Properties())

@@ -40,7 +40,7 @@ final class RecordedStream {
     private final Topics topics;
 
     static MonitorConfig monitorConfig() {
-        return MonitorConfig.defaults().withRules(AlertRules.parse(RULES));
+        return MonitorConfig.builder().rules(AlertRules.parse(RULES)).build();
     }
 
     RecordedStream(Topics topics) {

@@ -29,8 +29,8 @@ class RunMonitorFunctionTest {
 
     @BeforeAll
     static void start() {
-        settings = JobSettings.defaults("", SERVERS.serdeConfig())
-                .withMonitorConfig(RecordedStream::monitorConfig);
+        settings = JobSettings.builder("", SERVERS.serdeConfig())
+                .monitorConfig(RecordedStream::monitorConfig).build();
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, InputRecord, OutgoingRecord> harness()

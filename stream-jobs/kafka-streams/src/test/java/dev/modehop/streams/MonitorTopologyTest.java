@@ -50,7 +50,7 @@ class MonitorTopologyTest {
         topics = Topics.create("", SERVERS.serdeConfig());
         AlertRules rules = AlertRules.parse(
                 "steer: when flipped hops to PARROT and is STABLE then alert WARN, adjust-mixture icl=0.9 iwl=0.1");
-        RunMonitor monitor = new RunMonitor(MonitorConfig.defaults().withRules(rules));
+        RunMonitor monitor = new RunMonitor(MonitorConfig.builder().rules(rules).build());
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -89,7 +89,7 @@ class RunMonitorProcessorTest {
     @Test
     void idleRunsExpireWithTombstonesAndRejectedRunsStoreNothing() {
         long idle = Duration.ofMinutes(5).toMillis();
-        try (TopologyTestDriver d = driver(StepSettings.defaults().withIdleExpiryMs(idle))) {
+        try (TopologyTestDriver d = driver(StepSettings.builder().idleExpiryMs(idle).build())) {
             var ready = in(d, topics.checkpointReady);
             var scores = in(d, topics.probeScored);
             KeyValueStore<String, byte[]> store = d.getKeyValueStore(MonitorTopology.STATE_STORE);

@@ -25,15 +25,45 @@ public record StepSettings(long idleExpiryMs, int maxOutputBytes, PartCodec code
         return new StepSettings(DEFAULT_IDLE_EXPIRY_MS, DEFAULT_MAX_OUTPUT_BYTES, PartCodec.binary());
     }
 
-    public StepSettings withIdleExpiryMs(long ms) {
-        return new StepSettings(ms, maxOutputBytes, codec);
+    /** A builder starting from the defaults ({@link #defaults()}). */
+    public static Builder builder() {
+        return defaults().toBuilder();
     }
 
-    public StepSettings withMaxOutputBytes(int bytes) {
-        return new StepSettings(idleExpiryMs, bytes, codec);
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public StepSettings withCodec(PartCodec partCodec) {
-        return new StepSettings(idleExpiryMs, maxOutputBytes, partCodec);
+    /** The record's fields by name, from the values it was made from; {@link #build()} checks them. */
+    public static final class Builder {
+        private long idleExpiryMs;
+        private int maxOutputBytes;
+        private PartCodec codec;
+
+        private Builder(StepSettings from) {
+            idleExpiryMs = from.idleExpiryMs;
+            maxOutputBytes = from.maxOutputBytes;
+            codec = from.codec;
+        }
+
+        public Builder idleExpiryMs(long idleExpiryMs) {
+            this.idleExpiryMs = idleExpiryMs;
+            return this;
+        }
+
+        public Builder maxOutputBytes(int maxOutputBytes) {
+            this.maxOutputBytes = maxOutputBytes;
+            return this;
+        }
+
+        public Builder codec(PartCodec codec) {
+            this.codec = codec;
+            return this;
+        }
+
+        public StepSettings build() {
+            return new StepSettings(idleExpiryMs, maxOutputBytes, codec);
+        }
     }
 }

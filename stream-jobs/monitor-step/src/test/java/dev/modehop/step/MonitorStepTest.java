@@ -97,7 +97,7 @@ class MonitorStepTest {
 
     @Test
     void anOutputTooLargeToProduceSendsItsInputToTheDeadLetterTopicAndTheTaskGoesOn() {
-        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults().withMaxOutputBytes(120));
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.builder().maxOutputBytes(120).build());
         MemoryRunStore store = new MemoryRunStore();
         step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
         String longName = "family-with-a-name-long-enough-to-push-the-observation-past-the-limit-" + "x".repeat(40);
@@ -116,7 +116,7 @@ class MonitorStepTest {
     @Test
     void withManyFamiliesEveryVerdictIsStillOwedItsAlert() {
         AlertRules rules = AlertRules.parse("judged: when * hops to PARROT and is STABLE then alert WARN");
-        MonitorStep step = step(MonitorConfig.defaults().withRules(rules), StepSettings.defaults());
+        MonitorStep step = step(MonitorConfig.builder().rules(rules).build(), StepSettings.defaults());
         MemoryRunStore store = new MemoryRunStore();
         int families = 157;
         long offset = 0;
@@ -141,7 +141,7 @@ class MonitorStepTest {
 
     @Test
     void aRunWhoseRecordsWereAllRejectedLeavesNoState() {
-        MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
+        MonitorStep step = step(MonitorConfig.builder().missingScoreTimeoutMs(1_000).build(), StepSettings.defaults());
         MemoryRunStore store = new MemoryRunStore();
         StepResult nan = step.onRecord(store, input(topics.probeScored, "ghost",
                 score("ghost", 50, "f", Double.NaN, 1, T0), 0));
@@ -168,8 +168,8 @@ class MonitorStepTest {
             }
         }
         for (PartCodec codec : List.of(PartCodec.binary(), PartCodec.json())) {
-            MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000),
-                    StepSettings.defaults().withCodec(codec));
+            MonitorStep step = step(MonitorConfig.builder().missingScoreTimeoutMs(1_000).build(),
+                    StepSettings.builder().codec(codec).build());
             MemoryRunStore store = new MemoryRunStore();
             StepInput plain = input(topics.probeScored, "ghost", full, 1);
             RecordHeaders producers = new RecordHeaders();
@@ -193,7 +193,7 @@ class MonitorStepTest {
 
     @Test
     void aRunExpiresAfterItsIdleTime() {
-        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults().withIdleExpiryMs(60_000));
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.builder().idleExpiryMs(60_000).build());
         MemoryRunStore store = new MemoryRunStore();
         step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
         StepResult done = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "f", 0.9, 1, T0), 1));
@@ -203,7 +203,7 @@ class MonitorStepTest {
 
     @Test
     void scorerProgressKeepsASlowCheckpointAliveAndALateOneIsPublishedFlagged() {
-        MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
+        MonitorStep step = step(MonitorConfig.builder().missingScoreTimeoutMs(1_000).build(), StepSettings.defaults());
         MemoryRunStore store = new MemoryRunStore();
         step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
         for (int i = 1; i <= 5; i++) {
@@ -255,7 +255,7 @@ class MonitorStepTest {
     @Test
     void thePredictorTestIsPublishedOnItsTopicAndItsStateDoesNotGrowWithTheRun() {
         for (PartCodec codec : List.of(PartCodec.binary(), PartCodec.json())) {
-            MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults().withCodec(codec));
+            MonitorStep step = step(MonitorConfig.defaults(), StepSettings.builder().codec(codec).build());
             MemoryRunStore store = new MemoryRunStore();
             java.util.Random random = new java.util.Random(3);
             long offset = 0;
@@ -311,7 +311,7 @@ class MonitorStepTest {
 
     @Test
     void decodedPartsKeptBetweenCallsChangeNothingOfWhatIsWrittenOrStored() {
-        MonitorStep step = step(MonitorConfig.defaults().withMissingScoreTimeoutMs(1_000), StepSettings.defaults());
+        MonitorStep step = step(MonitorConfig.builder().missingScoreTimeoutMs(1_000).build(), StepSettings.defaults());
         MemoryRunStore plain = new MemoryRunStore();
         MemoryRunStore cached = new MemoryRunStore(new PartCache(PartCache.DEFAULT_CAPACITY));
         List<StepInput> inputs = new ArrayList<>();
