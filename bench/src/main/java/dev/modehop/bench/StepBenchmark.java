@@ -3,6 +3,7 @@ package dev.modehop.bench;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
 import dev.modehop.embedded.EmbeddedSchemaRegistry;
+import dev.modehop.embedded.bench.BenchmarkArgs;
 import dev.modehop.events.CheckpointReady;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topic;
@@ -89,7 +90,7 @@ public final class StepBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int records = StreamsBenchmark.intArg(args, "--records", 40_000);
+        int records = BenchmarkArgs.intArg(args, "--records", 40_000);
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
             System.out.printf("one run, %d input records per row after %d of warm-up, in process%n", records, records);
