@@ -133,10 +133,10 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         return byTensor.get(name).readFloats(name);
     }
 
-    /** A piece of one tensor as float32; see {@link SafetensorsFile#readFloats(String, long, float[], int, int)}. */
-    public void readFloats(String name, long start, float[] out, int pos, int count) {
+    /** A piece of one tensor as float32; see {@link SafetensorsFile#readFloats(String, long, float[], int, int, ByteBuffer)}. */
+    public void readFloats(String name, long start, float[] out, int pos, int count, ByteBuffer scratch) {
         entry(name);
-        byTensor.get(name).readFloats(name, start, out, pos, count);
+        byTensor.get(name).readFloats(name, start, out, pos, count, scratch);
     }
 
     /**

@@ -195,15 +195,20 @@ public final class SafetensorsFile implements AutoCloseable {
     /**
      * {@code count} values of a tensor from element {@code start} on, widened to float32 into {@code out} from
      * {@code pos}. Read with a positional read, not mapped: a caller that walks a large tensor in small pieces
-     * holds one piece at a time and leaves no mappings behind for the collector to release.
+     * holds one piece at a time and leaves no mappings behind for the collector to release. The raw bytes go
+     * through {@code scratch} when it is large enough (a caller reading many pieces passes one buffer for all of
+     * them), else through a buffer allocated for the call.
      */
-    public void readFloats(String name, long start, float[] out, int pos, int count) {
+    public void readFloats(String name, long start, float[] out, int pos, int count, ByteBuffer scratch) {
         TensorEntry e = entry(name);
         if (start < 0 || count < 0 || start + count > e.elementCount()) {
             throw new IndexOutOfBoundsException(name + ": elements [" + start + ", " + (start + count) + ") of "
                     + e.elementCount());
         }
-        ByteBuffer raw = ByteBuffer.allocate(count * e.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        int bytes = count * e.dtype().bytes();
+        ByteBuffer raw = scratch != null && scratch.capacity() >= bytes ? scratch.clear().limit(bytes)
+                : ByteBuffer.allocate(bytes);
+        raw.order(ByteOrder.LITTLE_ENDIAN);
         try {
             long position = e.begin() + start * e.dtype().bytes();
             while (raw.hasRemaining()) {

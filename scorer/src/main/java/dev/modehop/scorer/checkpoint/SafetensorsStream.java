@@ -133,11 +133,7 @@ public final class SafetensorsStream implements AutoCloseable {
      * piece never spans two tensors, so a caller that produces tensors out of order is told at once.
      */
     public void write(String name, float[] data, int from, int count) {
-        while (current < tensors.size() && writtenOfCurrent == tensors.get(current).elements()
-                && !tensors.get(current).name().equals(name)) {
-            current++;
-            writtenOfCurrent = 0;
-        }
+        skipCompleted(name);
         if (current >= tensors.size()) {
             throw new IllegalStateException("every declared tensor is written; '" + name + "' is extra");
         }
@@ -171,7 +167,7 @@ public final class SafetensorsStream implements AutoCloseable {
 
     /** Checks that every declared tensor was written whole, then moves the file to its name. */
     public void commit() {
-        skipCompleted();
+        skipCompleted(null);
         if (current < tensors.size()) {
             Tensor t = tensors.get(current);
             throw new IllegalStateException("tensor '" + t.name() + "' has " + writtenOfCurrent + " of its "
@@ -201,9 +197,13 @@ public final class SafetensorsStream implements AutoCloseable {
         }
     }
 
-    /** Moves past the complete tensors (empty ones are complete before anything is written to them). */
-    private void skipCompleted() {
-        while (current < tensors.size() && writtenOfCurrent == tensors.get(current).elements()) {
+    /**
+     * Moves past the complete tensors (empty ones are complete before anything is written to them), stopping at
+     * one named {@code next} so that a piece too many for it is reported against it.
+     */
+    private void skipCompleted(String next) {
+        while (current < tensors.size() && writtenOfCurrent == tensors.get(current).elements()
+                && !tensors.get(current).name().equals(next)) {
             current++;
             writtenOfCurrent = 0;
         }

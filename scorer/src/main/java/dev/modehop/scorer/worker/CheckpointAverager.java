@@ -10,6 +10,7 @@ import dev.modehop.scorer.model.ModelConfig;
 import dev.modehop.scorer.predictors.ParameterNorm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,7 +33,7 @@ import java.util.Map;
  * the same additions in the same order, so the same bits.
  */
 public final class CheckpointAverager {
-    /** Elements averaged at a time: a 2 MiB double sum and a 1 MiB float piece. */
+    /** Elements averaged at a time: a 2 MiB double sum, a 1 MiB float piece and a 1 MiB raw read buffer. */
     static final int PIECE = 1 << 18;
 
     /** Files besides the weights that a checkpoint folder needs, copied from the first checkpoint. */
@@ -98,13 +99,15 @@ public final class CheckpointAverager {
                     metadata, layout)) {
                 double[] sum = new double[piece];
                 float[] values = new float[piece];
+                // one buffer for every checkpoint's raw piece (F32 is the widest dtype read)
+                ByteBuffer raw = ByteBuffer.allocate(piece * Float.BYTES);
                 for (SafetensorsStream.Tensor t : layout) {
                     long n = t.elements();
                     for (long start = 0; start < n; start += piece) {
                         int count = (int) Math.min(piece, n - start);
                         Arrays.fill(sum, 0, count, 0.0);
                         for (SafetensorsCheckpoint c : opened) {
-                            c.readFloats(t.name(), start, values, 0, count);
+                            c.readFloats(t.name(), start, values, 0, count, raw);
                             for (int i = 0; i < count; i++) {
                                 sum[i] += values[i];
                             }

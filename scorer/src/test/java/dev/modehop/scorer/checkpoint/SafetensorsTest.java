@@ -91,12 +91,17 @@ class SafetensorsTest {
         assertArrayEquals(Files.readAllBytes(buffered), Files.readAllBytes(streamed));
         try (SafetensorsFile f = SafetensorsFile.open(streamed)) {
             float[] piece = new float[9];
-            f.readFloats("a", 20, piece, 1, 8);
-            assertArrayEquals(Arrays.copyOfRange(a, 20, 28), Arrays.copyOfRange(piece, 1, 9));
             float[] whole = f.readFloats("c");
-            f.readFloats("c", 3, piece, 0, 9);
-            assertArrayEquals(Arrays.copyOfRange(whole, 3, 12), piece);
-            assertThrows(IndexOutOfBoundsException.class, () -> f.readFloats("a", 25, piece, 0, 6));
+            // no scratch, a scratch too small (a buffer of the call's own), one reused for pieces of both dtypes
+            ByteBuffer shared = ByteBuffer.allocate(64);
+            for (ByteBuffer scratch : Arrays.asList(null, ByteBuffer.allocate(8), shared, shared)) {
+                Arrays.fill(piece, Float.NaN);
+                f.readFloats("a", 20, piece, 1, 8, scratch);
+                assertArrayEquals(Arrays.copyOfRange(a, 20, 28), Arrays.copyOfRange(piece, 1, 9));
+                f.readFloats("c", 3, piece, 0, 9, scratch);
+                assertArrayEquals(Arrays.copyOfRange(whole, 3, 12), piece);
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> f.readFloats("a", 25, piece, 0, 6, shared));
         }
     }
 
