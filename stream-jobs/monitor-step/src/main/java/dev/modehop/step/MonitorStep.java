@@ -81,9 +81,10 @@ public final class MonitorStep {
         if (checked.problem() != null) {
             return new StepResult(List.of(deadLetter(in, checked.problem())), false, UNCHANGED, -1);
         }
-        MonitorInput input = checked.input().keeping(in);
         RunState stored = StoredRun.load(store, settings.codec());
-        RunState run = stored != null ? stored : StoredRun.fresh(store, settings.codec(), input.runId());
+        RunState run = stored != null ? stored : StoredRun.fresh(store, settings.codec(), checked.input().runId());
+        // only a run no checkpoint.ready announced yet holds scores back: keep the whole record for those alone
+        MonitorInput input = run.announced ? checked.input() : checked.input().keeping(in);
         try {
             List<Output> outputs = input.applyTo(monitor, run, in.timestamp());
             long inputTime = input.eventTime(in.timestamp());
