@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A run's state laid out in an engine's {@link RunStore}: the header ({@link RunState}) under {@value #HEADER},
@@ -92,6 +93,12 @@ public final class StoredRun implements RunParts {
             unwritten.add(name);
         }
         return cache.read(store.decodedKey(name), bytes, decode);
+    }
+
+    /** A part of one type, or a fresh one when the run has none stored yet. */
+    private <T> T readOrNew(String name, Class<T> type, Supplier<T> fresh) {
+        T part = read(name, b -> PartCodec.decode(b, type));
+        return part == null ? fresh.get() : part;
     }
 
     private void write(String name, Object part) {
@@ -194,8 +201,7 @@ public final class StoredRun implements RunParts {
 
     @Override
     public SourceStatistics sources() {
-        SourceStatistics sources = read(SOURCES, b -> PartCodec.decode(b, SourceStatistics.class));
-        return sources == null ? new SourceStatistics() : sources;
+        return readOrNew(SOURCES, SourceStatistics.class, SourceStatistics::new);
     }
 
     @Override
@@ -205,8 +211,7 @@ public final class StoredRun implements RunParts {
 
     @Override
     public CheckpointRanker.State ranking() {
-        CheckpointRanker.State ranking = read(RANKING, b -> PartCodec.decode(b, CheckpointRanker.State.class));
-        return ranking == null ? new CheckpointRanker.State() : ranking;
+        return readOrNew(RANKING, CheckpointRanker.State.class, CheckpointRanker.State::new);
     }
 
     @Override
@@ -216,8 +221,7 @@ public final class StoredRun implements RunParts {
 
     @Override
     public PredictorEvaluation.State predictors() {
-        PredictorEvaluation.State p = read(PREDICTORS, b -> PartCodec.decode(b, PredictorEvaluation.State.class));
-        return p == null ? new PredictorEvaluation.State() : p;
+        return readOrNew(PREDICTORS, PredictorEvaluation.State.class, PredictorEvaluation.State::new);
     }
 
     @Override
