@@ -12,7 +12,7 @@
 #
 # Settings (environment of `up`; written to $MODEHOP_CLUSTER_DIR/cluster.env and reused by later commands):
 #   MODEHOP_CLUSTER_DIR        state: data, logs, pids (default deploy/local-cluster/run)
-#   MODEHOP_CLUSTER_PORT_BASE  first port of the block of 80 it uses (default 19000; "auto": a free block)
+#   MODEHOP_CLUSTER_PORT_BASE  first port of the block of 80 it uses (default 19000; "auto": a free block below the ephemeral port range)
 #   MODEHOP_CLUSTER_ENGINE     streams (2 Kafka Streams instances, default) or flink (the job on the session
 #                              cluster at parallelism 2); both engines write the same topics, so one at a time
 #   MODEHOP_CLUSTER_JAVA       java for the modehop services, Kafka and Flink (default: java on PATH, 17+)
@@ -33,11 +33,16 @@ say() { echo "cluster: $*"; }
 fail() { echo -e "cluster: error: $*" >&2; exit 2; }
 
 # ---- settings, fixed at `up` and reused by every later command ------------------------------------
+# A block outside the kernel's ephemeral range: a port free now inside it can be taken by any outgoing connection
+# (a Kafka client's) before the process meant for it binds (a TaskManager once lost its data port that way).
 free_block() {
-  local used base p ok
+  local used base p ok low high from span
   used="$(ss -Htln 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)"
+  read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { low=32768; high=60999; }
+  if [ "$low" -ge 12000 ]; then from=10000; span=$(( low - 10000 - 81 )); else from=$(( high + 1 )); span=$(( 65535 - high - 81 )); fi
+  [ "$span" -gt 0 ] || fail "no room for a block of 80 ports outside the ephemeral range $low-$high"
   for _ in $(seq 1 50); do
-    base=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
+    base=$(( from + (RANDOM * 32768 + RANDOM) % span ))
     ok=1
     for p in $(seq "$base" $((base + 80))); do
       if grep -qx "$p" <<<"$used"; then ok=0; break; fi

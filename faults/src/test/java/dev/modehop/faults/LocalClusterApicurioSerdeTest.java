@@ -91,10 +91,15 @@ class LocalClusterApicurioSerdeTest {
         return out;
     }
 
-    /** A first port of 80 free loopback ports: the settings file names the registry's before `up` runs. */
-    private static int freeBlock() {
+    /**
+     * A first port of 80 free loopback ports: the settings file names the registry's before `up` runs. Below the
+     * kernel's ephemeral range, as cluster.sh's own "auto" block, so no outgoing connection takes one meanwhile.
+     */
+    private static int freeBlock() throws IOException {
+        int ephemeralLow = Integer.parseInt(java.nio.file.Files.readString(
+                java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
+            int base = 10_000 + ThreadLocalRandom.current().nextInt(ephemeralLow - 10_000 - 81);
             boolean free = true;
             for (int port = base; port <= base + 80 && free; port++) {
                 try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
