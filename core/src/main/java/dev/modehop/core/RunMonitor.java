@@ -61,15 +61,18 @@ public final class RunMonitor {
             // Results held back for it count from now, as if they had arrived with the announcement.
             run.parkedCount = 0;
             run.firstParkedAt = -1;
-            for (PendingCheckpoint held : run.waiting.values()) {
+            for (long step : run.waitingSteps) {
+                PendingCheckpoint held = pending(run, step);
                 held.firstSeenAt = run.eventTime;
                 held.alive(run.eventTime);
+                run.parts().savePending(held);
             }
         }
         if (a.step() > run.lastProcessedStep) {
             PendingCheckpoint pc = pending(run, a.step());
             pc.announced = true;
             pc.alive(run.eventTime);
+            run.parts().savePending(pc);
         }
         return drain(run);
     }
@@ -95,7 +98,9 @@ public final class RunMonitor {
         }
         advanceTime(run, p.producedAt());
         if (run.announced && p.step() > run.lastProcessedStep) {
-            pending(run, p.step()).alive(run.eventTime);
+            PendingCheckpoint pc = pending(run, p.step());
+            pc.alive(run.eventTime);
+            run.parts().savePending(pc);
         }
         List<Output> out = expireParked(run);
         out.addAll(drain(run));
@@ -184,9 +189,11 @@ public final class RunMonitor {
         if (run.parkedCount >= PARKED_KEPT) {
             return rejected(r.runId(), unknownRun(r.runId()));
         }
-        if (file(run, pending(run, r.step()), r)) {
+        PendingCheckpoint pc = pending(run, r.step());
+        if (file(run, pc, r)) {
             run.parkedCount++;
         }
+        run.parts().savePending(pc);
         if (run.firstParkedAt < 0) {
             run.firstParkedAt = run.eventTime;
         }
@@ -198,13 +205,14 @@ public final class RunMonitor {
         if (run.announced || run.parkedCount == 0 || run.eventTime - run.firstParkedAt < config.missingScoreTimeoutMs()) {
             return out;
         }
-        for (PendingCheckpoint held : run.waiting.values()) {
-            for (ProbeScore r : run.parts().results(held.step)) {
+        for (long step : run.waitingSteps) {
+            for (ProbeScore r : run.parts().results(step)) {
                 out.add(new Output.Rejection(r.runId(), unknownRun(r.runId()), r));
             }
-            run.parts().dropResults(held.step);
+            run.parts().dropResults(step);
+            run.parts().dropPending(step);
         }
-        run.waiting.clear();
+        run.waitingSteps.clear();
         run.parkedCount = 0;
         run.firstParkedAt = -1;
         return out;
@@ -215,8 +223,23 @@ public final class RunMonitor {
                 + config.missingScoreTimeoutMs() + " ms";
     }
 
+    /**
+     * The checkpoint in flight at {@code step}, from its part; a new one (now waiting) when the run had none. A
+     * caller that changes it saves it ({@link RunParts#savePending}).
+     */
     private static PendingCheckpoint pending(RunState run, long step) {
-        return run.waiting.computeIfAbsent(step, s -> new PendingCheckpoint(s, run.eventTime));
+        PendingCheckpoint pc = run.waitingSteps.contains(step) ? run.parts().pending(step) : null;
+        if (pc == null) {
+            pc = new PendingCheckpoint(step, run.eventTime);
+            run.waitingSteps.add(step);
+        }
+        return pc;
+    }
+
+    /** The checkpoint {@code step} leaves the ones in flight (processed or skipped). */
+    private static void stopWaiting(RunState run, long step) {
+        run.waitingSteps.remove(step);
+        run.parts().dropPending(step);
     }
 
     /** Stores a result of {@code pc} unless it is a duplicate; true when stored. */
@@ -237,7 +260,9 @@ public final class RunMonitor {
         // only a held-back result may still be dead-lettered whole; an accepted one needs no copy of its bytes
         ProbeScore r = received.withoutReceived();
         if (r.step() > run.lastProcessedStep) {
-            file(run, pending(run, r.step()), r);
+            PendingCheckpoint pc = pending(run, r.step());
+            file(run, pc, r);
+            run.parts().savePending(pc);
             return new ArrayList<>();
         }
         boolean remembered = run.processed.contains(r.step());
@@ -271,7 +296,7 @@ public final class RunMonitor {
         if (!run.announced) {
             return run.parkedCount > 0 && run.firstParkedAt >= 0 ? run.firstParkedAt + timeout : -1;
         }
-        return run.waiting.isEmpty() ? -1 : run.waiting.firstEntry().getValue().deadline(timeout);
+        return run.waitingSteps.isEmpty() ? -1 : pending(run, run.waitingSteps.first()).deadline(timeout);
     }
 
     private static void advanceTime(RunState run, long eventTime) {
@@ -280,13 +305,13 @@ public final class RunMonitor {
 
     private List<Output> drain(RunState run) {
         List<Output> out = new ArrayList<>();
-        while (run.announced && !run.waiting.isEmpty()) {
-            PendingCheckpoint next = run.waiting.firstEntry().getValue();
+        while (run.announced && !run.waitingSteps.isEmpty()) {
+            PendingCheckpoint next = pending(run, run.waitingSteps.first());
             if (next.complete()) {
-                run.waiting.pollFirstEntry();
+                stopWaiting(run, next.step);
                 process(run, next, out);
             } else if (run.eventTime >= next.deadline(config.missingScoreTimeoutMs())) {
-                run.waiting.pollFirstEntry();
+                stopWaiting(run, next.step);
                 skip(run, next, out);
             } else {
                 break;
@@ -456,6 +481,6 @@ public final class RunMonitor {
         hops.sort(Comparator.comparingLong((RunState.HopRecord h) -> h.hop.step()).thenComparing(h -> h.hop.series()));
         CheckpointRanker.State ranking = run.parts().ranking();
         return new RunSummary(run.runId, run.lastProcessedStep, modes, hops, ranking.bestStep, ranking.bestScore,
-                ranker.leaderboard(ranking), run.parts().sources(), run.skippedCheckpoints, run.waiting.size());
+                ranker.leaderboard(ranking), run.parts().sources(), run.skippedCheckpoints, run.waitingSteps.size());
     }
 }

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /**
  * The parts of a run's state that most records do not touch: one {@link SeriesEntry} per series, the hops of
- * each series, each stored probe result, the data windows, source statistics, ranking state and predictor test.
+ * each series, each stored probe result, each checkpoint in flight, the data windows, source statistics, ranking state and predictor test.
  * {@link RunMonitor} asks for a part only when it needs it and
  * hands back what it changed, so one probe score costs the same whether its run has 4 series or 100. An engine
  * keeps each part under its own key (see the monitor step); {@link #inMemory()} keeps them in maps, for offline
@@ -31,6 +31,13 @@ public interface RunParts {
     List<ProbeScore> results(long step);
 
     void dropResults(long step);
+
+    /** A checkpoint in flight ({@link RunState#waitingSteps}), or null. */
+    PendingCheckpoint pending(long step);
+
+    void savePending(PendingCheckpoint checkpoint);
+
+    void dropPending(long step);
 
     /**
      * The series' hops for queries and verdicts: every one whose verdict is pending, and the most recent
@@ -67,6 +74,7 @@ public interface RunParts {
         private final TreeMap<String, SeriesEntry> series = new TreeMap<>();
         private final TreeMap<Long, TreeMap<String, ProbeScore>> results = new TreeMap<>();
         private final TreeMap<String, List<RunState.HopRecord>> hops = new TreeMap<>();
+        private final TreeMap<Long, PendingCheckpoint> pending = new TreeMap<>();
         private List<DataWindow> windows = new ArrayList<>();
         private SourceStatistics sources = new SourceStatistics();
         private CheckpointRanker.State ranking = new CheckpointRanker.State();
@@ -107,6 +115,21 @@ public interface RunParts {
         @Override
         public void dropResults(long step) {
             results.remove(step);
+        }
+
+        @Override
+        public PendingCheckpoint pending(long step) {
+            return pending.get(step);
+        }
+
+        @Override
+        public void savePending(PendingCheckpoint pc) {
+            pending.put(pc.step, pc);
+        }
+
+        @Override
+        public void dropPending(long step) {
+            pending.remove(step);
         }
 
         @Override

@@ -25,12 +25,23 @@ public final class RunState {
 
     /**
      * Results that arrived before the run's first checkpoint.ready (a race between topics): held back in
-     * {@link #waiting} until the announcement comes or the timeout passes.
+     * {@link #waitingSteps} until the announcement comes or the timeout passes.
      */
     public int parkedCount;
     public long firstParkedAt = -1;
 
-    public TreeMap<Long, PendingCheckpoint> waiting = new TreeMap<>();
+    /**
+     * Steps of the checkpoints in flight (announced, partly scored, or held back), in step order; each one's
+     * {@link PendingCheckpoint} is a part of its own ({@link RunParts#pending}), so a record that concerns one
+     * checkpoint reads and writes that one alone however many wait (a training job announces faster than a
+     * scorer scores).
+     */
+    public TreeSet<Long> waitingSteps = new TreeSet<>();
+    /**
+     * Checkpoints in flight as states written before they were parts kept them, inline; null otherwise. Whoever
+     * loads such a state moves them to parts ({@link #moveInlineWaiting}).
+     */
+    public TreeMap<Long, PendingCheckpoint> waiting;
     /** Steps of recently processed or skipped checkpoints; their results stay stored, to tell duplicates from late ones. */
     public TreeSet<Long> processed = new TreeSet<>();
     /** The skipped ones among them, still able to complete late. */
@@ -62,7 +73,19 @@ public final class RunState {
 
     /** Nothing worth keeping: no announcement, nothing waiting, nothing stored. */
     public boolean holdsNothing() {
-        return !announced && waiting.isEmpty() && processed.isEmpty() && !hasParts;
+        return !announced && waitingSteps.isEmpty() && processed.isEmpty() && !hasParts;
+    }
+
+    /** A state written with its checkpoints in flight inline: they become parts, as a current state keeps them. */
+    public void moveInlineWaiting() {
+        if (waiting == null) {
+            return;
+        }
+        for (PendingCheckpoint pc : waiting.values()) {
+            parts().savePending(pc);
+            waitingSteps.add(pc.step);
+        }
+        waiting = null;
     }
 
     /**

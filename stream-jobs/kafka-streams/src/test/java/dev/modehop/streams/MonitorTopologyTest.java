@@ -155,7 +155,7 @@ class MonitorTopologyTest {
         List<?> windows = PartCodec.decode(run.get("x/windows"), List.class);
         List<?> hops = PartCodec.decode(run.get("k/flipped"), List.class);
         CheckpointRanker.State ranking = PartCodec.decode(run.get("x/ranking"), CheckpointRanker.State.class);
-        assertEquals(0, state.waiting.size(), "nothing left waiting");
+        assertEquals(0, state.waitingSteps.size(), "nothing left waiting");
         assertTrue(windows.size() <= 256, "windows bounded: " + windows.size());
         assertTrue(hops.size() <= 20 + MonitorConfig.defaults().stabilityCheckpoints(), "hops bounded: " + hops.size());
         assertTrue(ranking.entries.size() <= 18, "ranking bounded: " + ranking.entries.size());

@@ -110,7 +110,7 @@ public final class MonitorStep {
         try {
             List<Outgoing> out = encode(monitor.onTime(run, time), null, time);
             boolean expired = settings.idleExpiryMs() > 0 && time >= run.lastInputAt + settings.idleExpiryMs()
-                    && run.waiting.isEmpty();
+                    && run.waitingSteps.isEmpty();
             if (expired || run.holdsNothing()) {
                 if (expired) {
                     LOG.info("run {} expired: no input for {} ms of event time; its state is deleted", run.runId,
@@ -138,7 +138,7 @@ public final class MonitorStep {
     private long nextDeadline(RunState run) {
         long missing = monitor.nextDeadline(run);
         // While a checkpoint waits its own deadline comes first; expiry counts once nothing waits.
-        long expiry = settings.idleExpiryMs() > 0 && run.waiting.isEmpty() ? run.lastInputAt + settings.idleExpiryMs() : -1;
+        long expiry = settings.idleExpiryMs() > 0 && run.waitingSteps.isEmpty() ? run.lastInputAt + settings.idleExpiryMs() : -1;
         if (missing < 0) {
             return expiry;
         }

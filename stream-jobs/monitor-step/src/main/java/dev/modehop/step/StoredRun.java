@@ -2,6 +2,7 @@ package dev.modehop.step;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.modehop.core.CheckpointRanker;
+import dev.modehop.core.PendingCheckpoint;
 import dev.modehop.core.PredictorEvaluation;
 import dev.modehop.core.ProbeScore;
 import dev.modehop.core.RunParts;
@@ -20,8 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * A run's state laid out in an engine's {@link RunStore}: the header ({@link RunState}) under {@value #HEADER},
- * each series under {@code s/<series>} and its hops under {@code k/<series>}, each result under
- * {@code r/<step, 19 digits>/<family/task>}, windows, source statistics, ranking and the predictor test under {@code x/...}. A
+ * each series under {@code s/<series>} and its hops under {@code k/<series>}, each checkpoint in flight under
+ * {@code p/<step, 19 digits>}, each result under {@code r/<step, 19 digits>/<family/task>}, windows, source statistics, ranking and the predictor test under {@code x/...}. A
  * record reads and writes only the parts it concerns. Decoded parts outlive a call only in the engine's
  * {@link PartCache}, and only while they are exactly what the store holds (see there).
  */
@@ -38,6 +39,7 @@ public final class StoredRun implements RunParts {
     private static final TypeReference<List<DataWindow>> WINDOW_LIST = new TypeReference<>() {
     };
     static final String RESULTS = "r/";
+    static final String PENDING = "p/";
 
     private final RunStore store;
     private final PartCodec codec;
@@ -56,7 +58,12 @@ public final class StoredRun implements RunParts {
     public static RunState load(RunStore store, PartCodec codec) {
         StoredRun parts = new StoredRun(store, codec);
         RunState run = parts.read(HEADER, b -> PartCodec.decode(b, RunState.class));
-        return run == null ? null : run.attach(parts);
+        if (run == null) {
+            return null;
+        }
+        run.attach(parts);
+        run.moveInlineWaiting();
+        return run;
     }
 
     public static RunState fresh(RunStore store, PartCodec codec, String runId) {
@@ -175,6 +182,26 @@ public final class StoredRun implements RunParts {
         for (String name : store.names(stepPrefix(step))) {
             delete(name);
         }
+    }
+
+    @Override
+    public PendingCheckpoint pending(long step) {
+        return read(pendingName(step), b -> PartCodec.decode(b, PendingCheckpoint.class));
+    }
+
+    @Override
+    public void savePending(PendingCheckpoint checkpoint) {
+        write(pendingName(checkpoint.step), checkpoint);
+    }
+
+    @Override
+    public void dropPending(long step) {
+        delete(pendingName(step));
+    }
+
+    /** {@code p/} and the step in 19 digits. */
+    private static String pendingName(long step) {
+        return PENDING + zeroPadded(step, 19);
     }
 
     @Override

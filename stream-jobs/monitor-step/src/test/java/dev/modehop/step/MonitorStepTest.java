@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modehop.core.AlertRules;
 import dev.modehop.core.MonitorConfig;
 import dev.modehop.core.RunMonitor;
+import dev.modehop.core.RunState;
 import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.events.Alert;
 import dev.modehop.events.CheckpointPredictors;
@@ -250,6 +251,55 @@ class MonitorStepTest {
             }
         }
         throw new AssertionError("unreachable");
+    }
+
+    @Test
+    void aCheckpointWaitingForItsScoresAddsOneStepNumberToWhatAScoreWrites() {
+        double none = bytesPerScoreWithAnnouncedAhead(0);
+        double many = bytesPerScoreWithAnnouncedAhead(64);
+        // inline, each waiting checkpoint added its whole record (about 130 bytes) to every record's header
+        assertTrue((many - none) / 64 <= 4, "bytes per score with 0 and 64 checkpoints announced ahead: " + none
+                + ", " + many);
+    }
+
+    /** Bytes stored for a score that does not complete its checkpoint, with {@code ahead} later ones announced. */
+    private static double bytesPerScoreWithAnnouncedAhead(int ahead) {
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults());
+        MemoryRunStore store = new MemoryRunStore();
+        long offset = 0;
+        for (int c = 1; c <= 1 + ahead; c++) {
+            step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50L * c, T0), offset++));
+        }
+        step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "family0", 0.9, 4, T0), offset++));
+        long before = store.bytesWritten();
+        step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "family1", 0.9, 4, T0), offset++));
+        assertEquals(1 + ahead, store.names(StoredRun.PENDING).size(), "one part per checkpoint in flight");
+        return store.bytesWritten() - before;
+    }
+
+    @Test
+    void aHeaderThatKeptItsCheckpointsInFlightInlineIsReadAndTheyComplete() {
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.defaults());
+        MemoryRunStore store = new MemoryRunStore();
+        step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50, T0), 0));
+        step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "a", 0.9, 2, T0), 1));
+        // the header as it was written before checkpoints in flight were parts: inline, under "waiting"
+        RunState run = StoredRun.load(store, PartCodec.binary());
+        run.waiting = new java.util.TreeMap<>();
+        for (long s : run.waitingSteps) {
+            run.waiting.put(s, run.parts().pending(s));
+            run.parts().dropPending(s);
+        }
+        run.waitingSteps.clear();
+        StoredRun.saveHeader(store, PartCodec.binary(), run);
+        assertTrue(store.names(StoredRun.PENDING).isEmpty(), "nothing in flight stored as a part");
+
+        StepResult r = step.onRecord(store, input(topics.probeScored, "r", score("r", 50, "b", 0.9, 2, T0), 2));
+        assertTrue(topicsOf(r.outputs()).contains(topics.modeObserved.name()), "the checkpoint completed: "
+                + topicsOf(r.outputs()));
+        RunState after = StoredRun.load(store, PartCodec.binary());
+        assertEquals(null, after.waiting, "no inline checkpoints left");
+        assertTrue(after.waitingSteps.isEmpty() && store.names(StoredRun.PENDING).isEmpty(), "nothing left waiting");
     }
 
     @Test
