@@ -99,25 +99,34 @@ public final class StepBenchmark {
             System.out.println("|---|---|---|---|---|---|---|");
             boolean partsOnly = java.util.Arrays.asList(args).contains("--parts-only");
             for (int series : new int[] {4, 20, 100}) {
-                double[] smile = run(topics, series, records, PartCodec.binary(), false);
+                double[] smile = run(topics, series, 0, records, PartCodec.binary(), false);
                 if (partsOnly) {
                     System.out.printf("| %d | %.1f | %.0f | | | | |%n", series, smile[0], smile[1]);
                     continue;
                 }
-                double[] json = run(topics, series, records, PartCodec.json(), false);
-                double[] whole = run(topics, series, records, PartCodec.json(), true);
+                double[] json = run(topics, series, 0, records, PartCodec.json(), false);
+                double[] whole = run(topics, series, 0, records, PartCodec.json(), true);
                 System.out.printf("| %d | %.1f | %.0f | %.1f | %.0f | %.1f | %.0f |%n", series, smile[0], smile[1],
                         json[0], json[1], whole[0], whole[1]);
+            }
+            // Announcements ahead of scores: a training job announces checkpoints faster than a scorer scores
+            // them, so several wait at once; the cost of a record should not grow with how many.
+            System.out.println();
+            System.out.println("| checkpoints announced ahead of their scores (4 series) | Smile: us/record | bytes/record |");
+            System.out.println("|---|---|---|");
+            for (int ahead : new int[] {0, 16, 64}) {
+                double[] r = run(topics, 4, ahead, records, PartCodec.binary(), false);
+                System.out.printf("| %d | %.1f | %.0f |%n", ahead, r[0], r[1]);
             }
         }
     }
 
     /** {us per record, bytes written per record} over {@code records} after as many of warm-up. */
-    static double[] run(Topics topics, int series, int records, PartCodec codec, boolean rewriteAll) {
+    static double[] run(Topics topics, int series, int ahead, int records, PartCodec codec, boolean rewriteAll) {
         MonitorStep step = new MonitorStep(topics, new RunMonitor(MonitorConfig.defaults()),
                 StepSettings.builder().codec(codec).build());
         MemoryStore store = new MemoryStore(rewriteAll);
-        List<StepInput> inputs = inputs(topics, series, 2 * records);
+        List<StepInput> inputs = inputs(topics, series, ahead, 2 * records);
         long t0 = 0;
         long bytes0 = 0;
         for (int i = 0; i < inputs.size(); i++) {
@@ -135,13 +144,15 @@ public final class StepBenchmark {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<StepInput> inputs(Topics topics, int series, int count) {
+    private static List<StepInput> inputs(Topics topics, int series, int ahead, int count) {
         List<StepInput> out = new ArrayList<>(count);
         long t = 1_767_225_600_000L;
+        for (int c = 1; c <= ahead; c++) {
+            out.add(ready(topics, c, out.size(), t));
+        }
         for (int c = 1; out.size() < count; c++) {
             long stepNo = 50L * c;
-            out.add(input(topics.checkpointReady, CheckpointReady.newBuilder().setRunId("run").setStep(stepNo)
-                    .setUri("/ckpt/" + stepNo).setProducedAt(t + c).build(), out.size(), t + c));
+            out.add(ready(topics, c + ahead, out.size(), t));
             for (int f = 0; f < series && out.size() < count; f++) {
                 double acc = ((c + f) / 10) % 2 == 0 ? 0.95 : 0.05;
                 out.add(input(topics.probeScored, ProbeScores.counted("run", stepNo, "bench", "family" + f, "main", 512,
@@ -149,6 +160,13 @@ public final class StepBenchmark {
             }
         }
         return out;
+    }
+
+    /** Checkpoint {@code c}'s announcement. */
+    private static StepInput ready(Topics topics, int c, long offset, long t) {
+        long stepNo = 50L * c;
+        return input(topics.checkpointReady, CheckpointReady.newBuilder().setRunId("run").setStep(stepNo)
+                .setUri("/ckpt/" + stepNo).setProducedAt(t + c).build(), offset, t + c);
     }
 
     @SuppressWarnings("unchecked")
