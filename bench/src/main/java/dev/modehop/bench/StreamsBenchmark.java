@@ -45,11 +45,18 @@ public final class StreamsBenchmark {
 
     /** Kafka Streams settings given with {@code --streams-set k=v,k=v}, applied to the copy and the job alike. */
     private static Map<String, Object> streamsOverrides = Map.of();
+    /**
+     * Unmeasured throughput passes each pipeline makes before its measured ones ({@code --warmup N}): the first
+     * pass of a pipeline in a JVM spends most of its CPU compiling (see bench/README.md), which is not what a job
+     * that runs for days costs.
+     */
+    private static int warmups = 2;
 
     public static void main(String[] args) throws Exception {
         Workload load = Workload.throughput(args);
         Workload paced = Workload.paced(args, load);
         streamsOverrides = settings(stringArg(args, "--streams-set", ""));
+        warmups = intArg(args, "--warmup", 2);
         Workload.print(load, paced);
         Path state = Files.createTempDirectory("modehop-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
@@ -180,6 +187,9 @@ public final class StreamsBenchmark {
 
     static Phase.Result measure(String name, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Workload load,
                                 Workload paced, Pipeline pipeline) throws Exception {
+        for (int i = 1; i <= warmups; i++) {
+            phase(name + "-w" + i, kafka, registry, load, pipeline, false);
+        }
         Phase.Result throughput = phase(name + "-t", kafka, registry, load, pipeline, false);
         Phase.Result latency = phase(name + "-l", kafka, registry, paced, pipeline, true);
         return Phase.Result.of(throughput, latency);
@@ -199,6 +209,8 @@ public final class StreamsBenchmark {
         try (AutoCloseable stopper = pipeline.start(topics, copyTopic)) {
             return new Phase(prefix, kafka, topics, w, pacedForLatency, watched, expected, true,
                     isJob && pacedForLatency ? Phase.hops(topics) : Phase.copies()).run();
+        } finally {
+            Phase.dropTopics(kafka);
         }
     }
 

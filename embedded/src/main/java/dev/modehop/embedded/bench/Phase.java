@@ -27,7 +27,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *   <li>Latency (paced): from a checkpoint's last probe score sent to the poll that returned its output (a hop
  *       keyed run/step, or a baseline's copy of each score, see {@link #copies()}); p50 is the middle sample of
  *       the sorted list, p99 the one at index {@code floor(0.99 n)}.</li>
- *   <li>CPU: the whole process's CPU time (pipeline, broker, load generator and reader) per input event.</li>
+ *   <li>CPU: the whole process's CPU time (pipeline, broker, load generator and reader) per input event, and
+ *       where it went, thread by thread as the kernel counts it ({@link ThreadCpu}: JIT and GC included).</li>
  * </ul>
  *
  * @param name     prefix of the progress line and the reader's group
@@ -59,6 +60,27 @@ public record Phase(String name, EmbeddedKafka kafka, Topics topics, Workload wo
         return topics;
     }
 
+    /**
+     * Deletes every topic but the broker's own ({@code __...}) once a phase's pipeline is closed: its inputs,
+     * outputs and the pipeline's changelogs. Left in place, the old changelogs kept the broker's log cleaner
+     * busy and its partitions counted against every later phase (a later job's p99 latency rose by half).
+     */
+    public static void dropTopics(EmbeddedKafka kafka) {
+        try (var admin = kafka.admin()) {
+            List<String> names = new ArrayList<>();
+            for (String n : admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!n.startsWith("__")) {
+                    names.add(n);
+                }
+            }
+            admin.deleteTopics(names).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            System.out.printf("  (topics of the phase not deleted: %s)%n", e.getMessage());
+        }
+    }
+
     /** A hop's key: the run/step of the checkpoint whose last score was timed. */
     public static Function<ConsumerRecord<String, byte[]>, String> hops(Topics topics) {
         return rec -> {
@@ -79,12 +101,16 @@ public record Phase(String name, EmbeddedKafka kafka, Topics topics, Workload wo
         long elapsed;
         long cpu;
         List<Long> sorted;
+        ThreadCpu threads0;
+        String threads;
         try (LatencyReader reader = new LatencyReader(kafka, name + "-reader", watched, key, paced ? sentAt : null)) {
             long start = System.nanoTime();
             long cpu0 = processCpuNanos();
+            threads0 = ThreadCpu.now();
             produce(sentAt);
             reader.await(expected, Duration.ofSeconds(180));
             cpu = processCpuNanos() - cpu0;
+            threads = ThreadCpu.now().perEventSince(threads0, workload.events());
             seen = reader.seen();
             elapsed = reader.lastSeenNanos() - start;
             sorted = reader.sortedLatencies();
@@ -100,6 +126,9 @@ public record Phase(String name, EmbeddedKafka kafka, Topics topics, Workload wo
         System.out.printf("  %s: %d outputs in %.2f s (%.0f input events/s, process CPU %.0f us per event)%s%n", name,
                 seen, elapsed / 1e9, eps, cpuPerEvent, paced ? String.format(
                         ", latency p50 %.0f ms p99 %.0f ms over %d samples", p50, p99, sorted.size()) : "");
+        if (!threads.isEmpty()) {
+            System.out.printf("    %s%n", threads.substring(0, threads.length() - 1));
+        }
         return new Result(eps, p50, p99, cpuPerEvent, sorted.size());
     }
 

@@ -121,6 +121,8 @@ public final class FlinkBenchmark {
                             Phase.hops(topics)).run()
                     : new Phase(name, kafka, topics, w, false, topics.modeObserved.name(), w.observations(), false,
                             null).run();
+        } finally {
+            Phase.dropTopics(kafka);
         }
     }
 
