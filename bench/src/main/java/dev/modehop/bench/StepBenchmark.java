@@ -11,6 +11,7 @@ import dev.modehop.schemas.Topics;
 import dev.modehop.step.MemoryRunStore;
 import dev.modehop.step.MonitorStep;
 import dev.modehop.step.PartCodec;
+import dev.modehop.step.PartCache;
 import dev.modehop.step.RunStore;
 import dev.modehop.step.StepInput;
 import dev.modehop.step.StepSettings;
@@ -39,17 +40,23 @@ public final class StepBenchmark {
      * record, writes the whole run as one JSON document, as the job used to, counting only those bytes.
      */
     static final class MemoryStore implements RunStore {
-        final MemoryRunStore parts = new MemoryRunStore();
+        final MemoryRunStore parts;
         final TreeMap<String, com.fasterxml.jackson.databind.JsonNode> trees = new TreeMap<>();
         final boolean wholeState;
         long wholeBytes;
 
-        MemoryStore(boolean wholeState) {
+        MemoryStore(boolean wholeState, PartCache decoded) {
+            this.parts = new MemoryRunStore(decoded);
             this.wholeState = wholeState;
         }
 
         long bytesWritten() {
             return wholeState ? wholeBytes : parts.bytesWritten();
+        }
+
+        @Override
+        public PartCache decoded() {
+            return parts.decoded();
         }
 
         @Override
@@ -94,38 +101,42 @@ public final class StepBenchmark {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
             System.out.printf("one run, %d input records per row after %d of warm-up, in process%n", records, records);
-            System.out.println("| series per run | per part, Smile: us/record | bytes/record | per part, JSON: us/record"
+            System.out.println("| series per run | per part, Smile, decoded parts kept (as the engines): us/record"
+                    + " | per part, Smile, every read decoded: us/record | bytes/record | per part, JSON: us/record"
                     + " | bytes/record | whole state, JSON: us/record | bytes/record |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             boolean partsOnly = java.util.Arrays.asList(args).contains("--parts-only");
             for (int series : new int[] {4, 20, 100}) {
-                double[] smile = run(topics, series, 0, records, PartCodec.binary(), false);
+                double[] kept = run(topics, series, 0, records, PartCodec.binary(), false, true);
+                double[] smile = run(topics, series, 0, records, PartCodec.binary(), false, false);
                 if (partsOnly) {
-                    System.out.printf("| %d | %.1f | %.0f | | | | |%n", series, smile[0], smile[1]);
+                    System.out.printf("| %d | %.1f | %.1f | %.0f | | | | |%n", series, kept[0], smile[0], smile[1]);
                     continue;
                 }
-                double[] json = run(topics, series, 0, records, PartCodec.json(), false);
-                double[] whole = run(topics, series, 0, records, PartCodec.json(), true);
-                System.out.printf("| %d | %.1f | %.0f | %.1f | %.0f | %.1f | %.0f |%n", series, smile[0], smile[1],
-                        json[0], json[1], whole[0], whole[1]);
+                double[] json = run(topics, series, 0, records, PartCodec.json(), false, false);
+                double[] whole = run(topics, series, 0, records, PartCodec.json(), true, false);
+                System.out.printf("| %d | %.1f | %.1f | %.0f | %.1f | %.0f | %.1f | %.0f |%n", series, kept[0],
+                        smile[0], smile[1], json[0], json[1], whole[0], whole[1]);
             }
             // Announcements ahead of scores: a training job announces checkpoints faster than a scorer scores
             // them, so several wait at once; the cost of a record should not grow with how many.
             System.out.println();
-            System.out.println("| checkpoints announced ahead of their scores (4 series) | Smile: us/record | bytes/record |");
+            System.out.println("| checkpoints announced ahead of their scores (4 series) | Smile, parts kept: us/record"
+                    + " | bytes/record |");
             System.out.println("|---|---|---|");
             for (int ahead : new int[] {0, 16, 64}) {
-                double[] r = run(topics, 4, ahead, records, PartCodec.binary(), false);
+                double[] r = run(topics, 4, ahead, records, PartCodec.binary(), false, true);
                 System.out.printf("| %d | %.1f | %.0f |%n", ahead, r[0], r[1]);
             }
         }
     }
 
     /** {us per record, bytes written per record} over {@code records} after as many of warm-up. */
-    static double[] run(Topics topics, int series, int ahead, int records, PartCodec codec, boolean rewriteAll) {
+    static double[] run(Topics topics, int series, int ahead, int records, PartCodec codec, boolean rewriteAll,
+                         boolean kept) {
         MonitorStep step = new MonitorStep(topics, new RunMonitor(MonitorConfig.defaults()),
                 StepSettings.builder().codec(codec).build());
-        MemoryStore store = new MemoryStore(rewriteAll);
+        MemoryStore store = new MemoryStore(rewriteAll, kept ? new PartCache(PartCache.DEFAULT_CAPACITY) : null);
         List<StepInput> inputs = inputs(topics, series, ahead, 2 * records);
         long t0 = 0;
         long bytes0 = 0;
