@@ -440,7 +440,14 @@ stop_one() {
     kill -TERM "$p" 2>/dev/null || true
     local deadline=$((SECONDS + grace))
     while kill -0 "$p" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-    if kill -0 "$p" 2>/dev/null; then kill -KILL "$p" 2>/dev/null || true; say "$name did not stop in ${grace} s: killed"; fi
+    if kill -0 "$p" 2>/dev/null; then
+      kill -KILL "$p" 2>/dev/null || true
+      # SIGKILL is delivered at once but the process takes a moment to go: down is done when it is gone.
+      deadline=$((SECONDS + 10))
+      while kill -0 "$p" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+      if kill -0 "$p" 2>/dev/null; then say "$name (pid $p) still alive 10 s after SIGKILL"; return 1; fi
+      say "$name did not stop in ${grace} s: killed"
+    fi
     say "stopped $name"
   fi
   rm -f "$DIR/pids/$name"
@@ -458,15 +465,17 @@ kill_one() {
 
 down() {
   load_settings
-  local n all
+  local n all stopping=() left=0
   # Reverse start order: clients first, so none spins against a broker that is gone.
   all="$(names | tr ' ' '\n' | tac)"
-  for n in $all; do case "$n" in broker-*) ;; *) stop_one "$n" 30 ;; esac; done
-  # The brokers together: stopped one by one, the last would wait for a quorum that is gone.
-  for n in broker-1 broker-2 broker-3; do stop_one "$n" 30 & done
-  wait
+  for n in $all; do case "$n" in broker-*) ;; *) stop_one "$n" 30 || left=1 ;; esac; done
+  # The brokers together: stopped one by one, the last would wait for a quorum that is gone. Together, the one
+  # that is the active controller can still be left alone waiting for its quorum; after 30 s it is killed.
+  for n in broker-1 broker-2 broker-3; do stop_one "$n" 30 & stopping+=("$!"); done
+  for n in "${stopping[@]}"; do wait "$n" || left=1; done
   # Whatever else has a pid file here (a process of another engine setting).
-  for n in $(ls "$DIR/pids" 2>/dev/null); do stop_one "$n" 30; done
+  for n in $(ls "$DIR/pids" 2>/dev/null); do stop_one "$n" 30 || left=1; done
+  if [ "$left" -ne 0 ]; then fail "some processes did not go (their pid files are kept): $(ls "$DIR/pids" | tr '\n' ' ')"; fi
   say "down"
 }
 
