@@ -497,7 +497,7 @@ main() {
     down) down ;;
     status) status ;;
     start) load_settings; check_instance "${2:?name}"; CLUSTER_ID="$(cat "$DIR/cluster-id")"; start_one "$2"; await_ready "$2" ;;
-    stop) load_settings; stop_one "${2:?name}" 30 ;;
+    stop) load_settings; stop_one "${2:?name}" 30 || fail "$2 did not go (its pid file is kept)" ;;
     kill) load_settings; kill_one "${2:?name}" ;;
     env) if [ ! -f "$ENV_FILE" ]; then write_settings; fi; load_settings; service_env "${2:?name}" ;;
     *) echo "usage: $0 up|down|status|start NAME|stop NAME|kill NAME|env NAME" >&2; exit 2 ;;

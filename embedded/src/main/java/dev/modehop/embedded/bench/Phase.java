@@ -61,15 +61,15 @@ public record Phase(String name, EmbeddedKafka kafka, Topics topics, Workload wo
     }
 
     /**
-     * Deletes every topic but the broker's own ({@code __...}) once a phase's pipeline is closed: its inputs,
-     * outputs and the pipeline's changelogs. Left in place, the old changelogs kept the broker's log cleaner
+     * Deletes every topic but internal ones ({@code _...}: the broker's, a schema registry's {@code _schemas})
+     * once a phase's pipeline is closed: its inputs, outputs and the pipeline's changelogs. Left in place, the old changelogs kept the broker's log cleaner
      * busy and its partitions counted against every later phase (a later job's p99 latency rose by half).
      */
     public static void dropTopics(EmbeddedKafka kafka) {
         try (var admin = kafka.admin()) {
             List<String> names = new ArrayList<>();
             for (String n : admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                if (!n.startsWith("__")) {
+                if (!n.startsWith("_")) {
                     names.add(n);
                 }
             }
@@ -127,7 +127,7 @@ public record Phase(String name, EmbeddedKafka kafka, Topics topics, Workload wo
                 seen, elapsed / 1e9, eps, cpuPerEvent, paced ? String.format(
                         ", latency p50 %.0f ms p99 %.0f ms over %d samples", p50, p99, sorted.size()) : "");
         if (!threads.isEmpty()) {
-            System.out.printf("    %s%n", threads.substring(0, threads.length() - 1));
+            System.out.printf("    %s%n", threads);
         }
         return new Result(eps, p50, p99, cpuPerEvent, sorted.size());
     }

@@ -52,7 +52,8 @@ public final class ThreadCpu {
 
     /**
      * Microseconds per event since {@code before}: JIT compilers, garbage collection, then the three busiest
-     * other thread names (digits folded, so a pool counts once) and the rest; empty where /proc is missing.
+     * other thread names (digits folded, so a pool counts once) and the rest; empty where /proc is missing. A
+     * thread that ended in between is not counted.
      */
     public String perEventSince(ThreadCpu before, long events) {
         if (ticks.isEmpty()) {
@@ -63,21 +64,21 @@ public final class ThreadCpu {
             long used = e.getValue() - before.ticks.getOrDefault(e.getKey(), 0L);
             byKind.merge(kind(e.getKey().substring(e.getKey().indexOf(' ') + 1)), used, Long::sum);
         }
-        StringBuilder b = new StringBuilder("CPU per event (us):");
-        append(b, "JIT compilers", byKind.remove("JIT compilers"), events);
-        append(b, "GC", byKind.remove("GC"), events);
+        List<String> parts = new ArrayList<>();
+        parts.add(share("JIT compilers", byKind.remove("JIT compilers"), events));
+        parts.add(share("GC", byKind.remove("GC"), events));
         List<Map.Entry<String, Long>> rest = new ArrayList<>(byKind.entrySet());
         rest.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
         long others = 0;
         for (int i = 0; i < rest.size(); i++) {
             if (i < 3) {
-                append(b, rest.get(i).getKey(), rest.get(i).getValue(), events);
+                parts.add(share(rest.get(i).getKey(), rest.get(i).getValue(), events));
             } else {
                 others += rest.get(i).getValue();
             }
         }
-        append(b, "other threads", others, events);
-        return b.toString();
+        parts.add(share("other threads", others, events));
+        return "CPU per event (us): " + String.join(", ", parts);
     }
 
     private static String kind(String name) {
@@ -90,8 +91,8 @@ public final class ThreadCpu {
         return name.replaceAll("\\d+", "N");
     }
 
-    private static void append(StringBuilder b, String name, Long used, long events) {
+    private static String share(String name, Long used, long events) {
         double us = (used == null ? 0 : used) / TICKS_PER_SECOND * 1e6 / events;
-        b.append(String.format(" %s %.0f,", name, us));
+        return String.format("%s %.0f", name, us);
     }
 }

@@ -156,6 +156,7 @@ class MonitorTopologyTest {
         List<?> hops = PartCodec.decode(run.get("k/flipped"), List.class);
         CheckpointRanker.State ranking = PartCodec.decode(run.get("x/ranking"), CheckpointRanker.State.class);
         assertEquals(0, state.waitingSteps.size(), "nothing left waiting");
+        assertEquals(List.of(), run.names("p/"), "no part of a checkpoint in flight left behind");
         assertTrue(windows.size() <= 256, "windows bounded: " + windows.size());
         assertTrue(hops.size() <= 20 + MonitorConfig.defaults().stabilityCheckpoints(), "hops bounded: " + hops.size());
         assertTrue(ranking.entries.size() <= 18, "ranking bounded: " + ranking.entries.size());
