@@ -15,8 +15,10 @@ import java.io.UncheckedIOException;
  * both engines. The object model is the same for both encodings (fields, so whatever the detectors add to
  * their state travels with it; unknown fields ignored, so fields can be added without breaking old state):
  * Smile, Jackson's binary JSON, by default (doubles as raw bits instead of decimal text, repeated field names
- * written once; in the step benchmark JSON text was most of a record's cost), or JSON text for readability.
- * Decoding recognises either by the Smile header, so a store written with one reads with the other.
+ * written once; in the step benchmark JSON text was most of a record's cost), or JSON text for readability. By
+ * default the parts nearly every record writes (header, checkpoint in flight, result) take a hand-written layout
+ * ({@link CompactParts}). Decoding recognises each by its first bytes, so a store written with one reads with the
+ * others.
  */
 public final class PartCodec {
     private static final PartCodec BINARY = new PartCodec(mapper(new ObjectMapper(new SmileFactory())));
@@ -46,6 +48,9 @@ public final class PartCodec {
     }
 
     public byte[] encode(Object part) {
+        if (this == BINARY && CompactParts.handles(part)) {
+            return CompactParts.encode(part);
+        }
         try {
             return mapper.writeValueAsBytes(part);
         } catch (IOException e) {
@@ -54,6 +59,14 @@ public final class PartCodec {
     }
 
     public static <T> T decode(byte[] bytes, Class<T> type) {
+        if (CompactParts.isCompact(bytes)) {
+            try {
+                return CompactParts.decode(bytes, type);
+            } catch (IllegalArgumentException e) {
+                throw new UncheckedIOException("cannot decode a stored " + type.getSimpleName(),
+                        new IOException(e.getMessage(), e));
+            }
+        }
         try {
             return reader(bytes).readValue(bytes, type);
         } catch (IOException e) {
