@@ -35,7 +35,16 @@ public final class CheckpointRanker {
         public List<Entry> entries = new ArrayList<>();
         public long bestStep = -1;
         public double bestScore = Double.NaN;
-        /** The leaderboard last published, as compared for changes; null before the first. */
+        /**
+         * A fingerprint of the leaderboard last published ({@link #fingerprint}), compared for changes; null before
+         * the first. Stored instead of the leaderboard itself, which was half of what the ranking state weighed and
+         * is rewritten with every checkpoint.
+         */
+        public Long publishedFingerprint;
+        /**
+         * The leaderboard last published, as states stored before {@link #publishedFingerprint} kept it: compared
+         * once, at the next checkpoint, then dropped. Null otherwise.
+         */
         public List<Output.RankedCheckpoint> published;
     }
 
@@ -117,12 +126,55 @@ public final class CheckpointRanker {
         for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
             board.add(e.ranked());
         }
-        if (board.equals(state.published)) {
+        long fingerprint = fingerprint(board);
+        boolean unchanged = state.published != null ? board.equals(state.published)
+                : state.publishedFingerprint != null && state.publishedFingerprint == fingerprint;
+        state.published = null;
+        state.publishedFingerprint = fingerprint;
+        if (unchanged) {
             return Optional.empty();
         }
-        state.published = board;
         return Optional.of(new Output.CheckpointRanking(Ids.ranking(runId, asOfStep), runId, best.step, best.score,
                 asOfStep, board));
+    }
+
+    /**
+     * 64 bits of everything a leaderboard shows (steps, scores, families, their soft scores, weights and
+     * contributions, in order), each value mixed in with a 64-bit finalizer: two leaderboards that differ share a
+     * fingerprint with a chance of about 2^-64, which would only leave one ranking unpublished until the next
+     * change. Doubles count by their bits, as {@code equals} compares them.
+     */
+    static long fingerprint(List<Output.RankedCheckpoint> board) {
+        long h = mixIn(0x6d6f6465686f70L, board.size());
+        for (Output.RankedCheckpoint c : board) {
+            h = mixIn(h, c.step());
+            h = mixIn(h, Double.doubleToLongBits(c.score()));
+            h = mixIn(h, c.families().size());
+            for (Output.FamilyContribution f : c.families()) {
+                h = mixIn(h, text(f.family()));
+                h = mixIn(h, Double.doubleToLongBits(f.softScore()));
+                h = mixIn(h, Double.doubleToLongBits(f.weight()));
+                h = mixIn(h, Double.doubleToLongBits(f.contribution()));
+            }
+        }
+        return h;
+    }
+
+    /** The running hash {@code h} with {@code value} mixed in (the step of a 64-bit multiply-xorshift hash). */
+    private static long mixIn(long h, long value) {
+        long z = (h ^ value) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** A string's 64-bit FNV-1a hash over its chars, its length mixed in so that no two names run together. */
+    private static long text(String s) {
+        long h = 0xcbf29ce484222325L ^ s.length();
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
     }
 
     public List<Output.RankedCheckpoint> leaderboard(State state) {
