@@ -44,6 +44,8 @@ public final class StepBenchmark {
         final TreeMap<String, com.fasterxml.jackson.databind.JsonNode> trees = new TreeMap<>();
         final boolean wholeState;
         long wholeBytes;
+        /** Per kind of part ({@code h}, {@code s/}, {@code x/ranking}...): writes and bytes written. */
+        final TreeMap<String, long[]> kinds = new TreeMap<>();
 
         MemoryStore(boolean wholeState, PartCache decoded) {
             this.parts = new MemoryRunStore(decoded);
@@ -67,6 +69,9 @@ public final class StepBenchmark {
         @Override
         public void put(String name, byte[] value) {
             parts.put(name, value);
+            long[] kind = kinds.computeIfAbsent(kindOf(name), k -> new long[2]);
+            kind[0]++;
+            kind[1] += value.length;
             if (wholeState) {
                 try {
                     trees.put(name, PartCodec.jsonMapper().readTree(value));
@@ -85,6 +90,12 @@ public final class StepBenchmark {
         @Override
         public List<String> names(String prefix) {
             return parts.names(prefix);
+        }
+
+        /** A part's name without what tells one of its kind from another: {@code s/family0} is an {@code s/}. */
+        static String kindOf(String name) {
+            int slash = name.indexOf('/');
+            return name.startsWith("x/") || slash < 0 ? name : name.substring(0, slash + 1);
         }
 
         void writeWholeState() {
@@ -106,17 +117,19 @@ public final class StepBenchmark {
                     + " | bytes/record | whole state, JSON: us/record | bytes/record |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             boolean partsOnly = java.util.Arrays.asList(args).contains("--parts-only");
+            Map<Integer, Measured> keptBySeries = new TreeMap<>();
             for (int series : new int[] {4, 20, 100}) {
-                double[] kept = run(topics, series, 0, records, PartCodec.binary(), false, true);
-                double[] smile = run(topics, series, 0, records, PartCodec.binary(), false, false);
+                Measured kept = run(topics, series, 0, records, PartCodec.binary(), false, true);
+                keptBySeries.put(series, kept);
+                Measured smile = run(topics, series, 0, records, PartCodec.binary(), false, false);
                 if (partsOnly) {
-                    System.out.printf("| %d | %.1f | %.1f | %.0f | | | | |%n", series, kept[0], smile[0], smile[1]);
+                    System.out.printf("| %d | %.1f | %.1f | %.0f | | | | |%n", series, kept.us(), smile.us(), smile.bytes());
                     continue;
                 }
-                double[] json = run(topics, series, 0, records, PartCodec.json(), false, false);
-                double[] whole = run(topics, series, 0, records, PartCodec.json(), true, false);
-                System.out.printf("| %d | %.1f | %.1f | %.0f | %.1f | %.0f | %.1f | %.0f |%n", series, kept[0],
-                        smile[0], smile[1], json[0], json[1], whole[0], whole[1]);
+                Measured json = run(topics, series, 0, records, PartCodec.json(), false, false);
+                Measured whole = run(topics, series, 0, records, PartCodec.json(), true, false);
+                System.out.printf("| %d | %.1f | %.1f | %.0f | %.1f | %.0f | %.1f | %.0f |%n", series, kept.us(),
+                        smile.us(), smile.bytes(), json.us(), json.bytes(), whole.us(), whole.bytes());
             }
             // Announcements ahead of scores: a training job announces checkpoints faster than a scorer scores
             // them, so several wait at once; the cost of a record should not grow with how many.
@@ -125,14 +138,34 @@ public final class StepBenchmark {
                     + " | bytes/record |");
             System.out.println("|---|---|---|");
             for (int ahead : new int[] {0, 16, 64}) {
-                double[] r = run(topics, 4, ahead, records, PartCodec.binary(), false, true);
-                System.out.printf("| %d | %.1f | %.0f |%n", ahead, r[0], r[1]);
+                Measured r = run(topics, 4, ahead, records, PartCodec.binary(), false, true);
+                System.out.printf("| %d | %.1f | %.0f |%n", ahead, r.us(), r.bytes());
+            }
+            // What each kind of part weighs, from the runs with decoded parts kept: where the bytes (and most of
+            // the encoding) of a record go.
+            System.out.println();
+            System.out.println("| series per run | part | writes per 100 records | bytes per write | share of bytes |");
+            System.out.println("|---|---|---|---|---|");
+            for (Map.Entry<Integer, Measured> e : keptBySeries.entrySet()) {
+                long total = 0;
+                for (long[] kind : e.getValue().kinds().values()) {
+                    total += kind[1];
+                }
+                for (Map.Entry<String, long[]> kind : e.getValue().kinds().entrySet()) {
+                    long[] k = kind.getValue();
+                    System.out.printf("| %d | %s | %.1f | %.0f | %.1f%% |%n", e.getKey(), kind.getKey(),
+                            100.0 * k[0] / records, k[1] / (double) k[0], 100.0 * k[1] / total);
+                }
             }
         }
     }
 
-    /** {us per record, bytes written per record} over {@code records} after as many of warm-up. */
-    static double[] run(Topics topics, int series, int ahead, int records, PartCodec codec, boolean rewriteAll,
+    /** Per record over the measured records: microseconds, bytes written, and per kind of part writes and bytes. */
+    record Measured(double us, double bytes, TreeMap<String, long[]> kinds) {
+    }
+
+    /** {@code records} measured after as many of warm-up. */
+    static Measured run(Topics topics, int series, int ahead, int records, PartCodec codec, boolean rewriteAll,
                          boolean kept) {
         MonitorStep step = new MonitorStep(topics, new RunMonitor(MonitorConfig.defaults()),
                 StepSettings.builder().codec(codec).build());
@@ -144,6 +177,7 @@ public final class StepBenchmark {
             if (i == records) {
                 t0 = System.nanoTime();
                 bytes0 = store.bytesWritten();
+                store.kinds.clear();
             }
             step.onRecord(store, inputs.get(i));
             if (rewriteAll) {
@@ -151,7 +185,7 @@ public final class StepBenchmark {
             }
         }
         long ns = System.nanoTime() - t0;
-        return new double[] {ns / 1e3 / records, (store.bytesWritten() - bytes0) / (double) records};
+        return new Measured(ns / 1e3 / records, (store.bytesWritten() - bytes0) / (double) records, store.kinds);
     }
 
     @SuppressWarnings("unchecked")
