@@ -311,9 +311,13 @@ public final class PredictorEvaluation {
         return counted;
     }
 
-    /** Forgets the checkpoints before {@code step} (paired marks and unpaired values alike). */
-    public static void forgetBefore(State state, long step) {
+    /** Forgets the checkpoints before {@code step} (paired marks and unpaired values alike); true if there were any. */
+    public static boolean forgetBefore(State state, long step) {
+        if (state.checkpoints.isEmpty() || state.checkpoints.firstKey() >= step) {
+            return false;
+        }
         state.checkpoints.headMap(step).clear();
+        return true;
     }
 
     /** Every (family, predictor) with at least {@link #MIN_CHECKPOINTS} pairs, in family then predictor order. */

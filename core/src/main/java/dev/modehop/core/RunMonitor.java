@@ -131,7 +131,13 @@ public final class RunMonitor {
                     + " checkpoints ahead of the run already wait for their scores");
         }
         List<Output> out = new ArrayList<>();
-        if (predictorEvaluation.measure(state, m.step(), m.predictors())) {
+        boolean changed = predictorEvaluation.measure(state, m.step(), m.predictors());
+        if (!changed && completed(run, m.step())) {
+            // Processed already: its soft scores are those of its results, which stay stored while it is remembered.
+            Map<String, Double> soft = countedSoftScores(run, m.step());
+            changed = !soft.isEmpty() && predictorEvaluation.score(state, m.step(), soft);
+        }
+        if (changed) {
             out.add(predictorUpdate(run, state));
         }
         run.parts().savePredictors(state);
@@ -140,18 +146,49 @@ public final class RunMonitor {
         return out;
     }
 
-    /** The families' soft scores of a checkpoint go to the predictor test; an update when they paired. */
+    /**
+     * The families' soft scores of a just processed (or late published) checkpoint go to the predictor test when
+     * its predictors wait for them; an update when they paired. When none wait, nothing is stored: predictors that
+     * come later take the soft scores from the checkpoint's stored results ({@link #countedSoftScores}), so a run
+     * that never sends predictors never writes the test's state (it was a tenth of the bytes a record wrote).
+     */
     private void scorePredictors(RunState run, long step, Map<String, Double> soft, List<Output> out) {
         if (soft.isEmpty()) {
             return;
         }
         PredictorEvaluation.State state = run.parts().predictors();
-        boolean paired = predictorEvaluation.score(state, step, soft);
-        PredictorEvaluation.forgetBefore(state, run.processed.first());
+        PredictorEvaluation.Checkpoint waiting = state.checkpoints.get(step);
+        boolean forgot = PredictorEvaluation.forgetBefore(state, run.processed.first());
+        boolean paired = false;
+        if (waiting != null && waiting.predictors != null) {
+            paired = predictorEvaluation.score(state, step, soft);
+        } else if (!forgot) {
+            return;
+        }
         run.parts().savePredictors(state);
         if (paired) {
             out.add(predictorUpdate(run, state));
         }
+    }
+
+    /** Whether checkpoint {@code step} was processed, or skipped and then published late, and is still remembered. */
+    private static boolean completed(RunState run, long step) {
+        if (!run.processed.contains(step)) {
+            return false;
+        }
+        PendingCheckpoint skipped = run.skipped.get(step);
+        return skipped == null || skipped.publishedLate;
+    }
+
+    /** The soft scores of a completed checkpoint's counted families, from its stored results, as when it completed. */
+    private static Map<String, Double> countedSoftScores(RunState run, long step) {
+        Map<String, Double> soft = new TreeMap<>();
+        for (Map.Entry<String, SeriesPoint> e : points(run.parts().results(step), false, step).entrySet()) {
+            if (e.getValue().hasItems()) {
+                soft.put(e.getKey(), e.getValue().softScore());
+            }
+        }
+        return soft;
     }
 
     private Output predictorUpdate(RunState run, PredictorEvaluation.State state) {

@@ -147,4 +147,29 @@ class RunMonitorPredictorTest {
         assertEquals(List.of(), monitor.onPredictors(run, measured(10, 0, random)),
                 "one already waiting may be measured again (a re-scored checkpoint: the later one waits)");
     }
+
+    @Test
+    void aRunThatSendsNoPredictorsStoresNoneOfTheTestAndLatePredictorsStillPairWithStoredResults() {
+        Random random = new Random(3);
+        for (int k = 0; k < 3 * RunMonitor.PROCESSED_KEPT; k++) {
+            long step = 50L * (k + 1);
+            monitor.onCheckpointReady(run, RunMonitorTest.ready(step, k));
+            monitor.onResult(run, RunMonitorTest.score(step, "flipped", (k / 10) % 2 == 0 ? 0.9 : 0.1, k));
+        }
+        assertEquals(last(), run.lastProcessedStep, "every checkpoint processed");
+        assertEquals(0, run.parts().predictors().checkpoints.size(), "no soft scores kept for predictors never sent");
+        // predictors of the last checkpoint, after it was processed: paired with its stored results' soft score
+        long last = last();
+        double soft = run.parts().results(last).get(0).softScore();
+        List<Output> out = monitor.onPredictors(run, measured(last, soft, random));
+        assertEquals(1, RunMonitorTest.only(out, Output.PredictorEvaluationUpdate.class).size(), out.toString());
+        PredictorEvaluation.State state = run.parts().predictors();
+        assertEquals(1, state.checkpointsPaired);
+        assertTrue(state.checkpoints.get(last).paired);
+        assertEquals(1, state.pairs.get("flipped").get("rankMe").layers[0].n, "one pair counted for the family");
+    }
+
+    private static long last() {
+        return 50L * 3 * RunMonitor.PROCESSED_KEPT;
+    }
 }
