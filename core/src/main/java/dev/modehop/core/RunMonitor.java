@@ -157,15 +157,13 @@ public final class RunMonitor {
             return;
         }
         PredictorEvaluation.State state = run.parts().predictors();
-        PredictorEvaluation.Checkpoint waiting = state.checkpoints.get(step);
+        PredictorEvaluation.Checkpoint c = state.checkpoints.get(step);
+        boolean predictorsWait = c != null && c.predictors != null;
+        boolean paired = predictorsWait && predictorEvaluation.score(state, step, soft);
         boolean forgot = PredictorEvaluation.forgetBefore(state, run.processed.first());
-        boolean paired = false;
-        if (waiting != null && waiting.predictors != null) {
-            paired = predictorEvaluation.score(state, step, soft);
-        } else if (!forgot) {
-            return;
+        if (predictorsWait || forgot) {
+            run.parts().savePredictors(state);
         }
-        run.parts().savePredictors(state);
         if (paired) {
             out.add(predictorUpdate(run, state));
         }

@@ -169,6 +169,37 @@ class RunMonitorPredictorTest {
         assertEquals(1, state.pairs.get("flipped").get("rankMe").layers[0].n, "one pair counted for the family");
     }
 
+    @Test
+    void predictorsOfASkippedCheckpointWaitForItToCompleteInsteadOfPairingWithPartOfItsScores() {
+        RunMonitor timed = new RunMonitor(MonitorConfig.builder().missingScoreTimeoutMs(1_000).build());
+        RunState r = new RunState(RUN);
+        Random random = new Random(4);
+        timed.onCheckpointReady(r, RunMonitorTest.ready(50, 1_000));
+        timed.onResult(r, RunMonitorTest.score(50, "flipped", 0.9, 1_000));
+        timed.onCheckpointReady(r, RunMonitorTest.ready(100, 1_001));
+        timed.onResult(r, twoTasks(100, "main", 0.9, 1_001));
+        for (long step = 150; step <= 200; step += 50) {
+            timed.onCheckpointReady(r, RunMonitorTest.ready(step, 1_500 + step));
+            timed.onResult(r, RunMonitorTest.score(step, "flipped", 0.9, 2_100));
+        }
+        assertTrue(r.skipped.containsKey(100L), "100 was skipped with one of its two scores");
+        assertEquals(200, r.lastProcessedStep);
+        List<Output> early = timed.onPredictors(r, measured(100, 0.8, random));
+        assertEquals(List.of(), RunMonitorTest.only(early, Output.PredictorEvaluationUpdate.class),
+                "not paired with half a checkpoint");
+        assertFalse(r.parts().predictors().checkpoints.get(100L).paired);
+        List<Output> late = timed.onResult(r, twoTasks(100, "other", 0.1, 2_200));
+        assertEquals(1, RunMonitorTest.only(late, Output.LateObservation.class).size());
+        assertEquals(1, RunMonitorTest.only(late, Output.PredictorEvaluationUpdate.class).size(),
+                "paired once the checkpoint completed late");
+        assertTrue(r.parts().predictors().checkpoints.get(100L).paired);
+    }
+
+    /** A score of checkpoint {@code step}, one of two tasks of family flipped. */
+    private static ProbeScore twoTasks(long step, String task, double acc, long at) {
+        return new ProbeScore(RUN, step, "toy", "flipped", task, 4, 512, acc, 2 * acc - 1, null, 2, at);
+    }
+
     private static long last() {
         return 50L * 3 * RunMonitor.PROCESSED_KEPT;
     }

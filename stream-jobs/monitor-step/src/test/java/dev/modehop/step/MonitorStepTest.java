@@ -303,6 +303,28 @@ class MonitorStepTest {
     }
 
     @Test
+    void aRunThatSendsNoPredictorsStoresNoPredictorPartUntilItsFirstPredictorsCome() {
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.builder().build());
+        MemoryRunStore store = new MemoryRunStore();
+        long offset = 0;
+        for (int c = 1; c <= 40; c++) {
+            long stepNo = 50L * c;
+            long at = T0 + 100L * c;
+            step.onRecord(store, input(topics.checkpointReady, "r", ready("r", stepNo, at), offset++));
+            step.onRecord(store, input(topics.probeScored, "r", score("r", stepNo, "flipped", 0.9, 1, at), offset++));
+        }
+        assertEquals(null, store.get(StoredRun.PREDICTORS), "40 checkpoints, no predictors: no predictor part");
+        List<String> published = new ArrayList<>();
+        for (Outgoing o : step.onRecord(store, input(topics.checkpointPredictors, "r",
+                predictors("r", 2000, 0.8, new java.util.Random(5), T0 + 4_100), offset)).outputs()) {
+            assertTrue(!o.isDeadLetter(), o.topic());
+            published.add(o.topic());
+        }
+        assertEquals(List.of(topics.predictorTest.name()), published, "the processed checkpoint's predictors pair");
+        assertTrue(store.get(StoredRun.PREDICTORS) != null);
+    }
+
+    @Test
     void thePredictorTestIsPublishedOnItsTopicAndItsStateDoesNotGrowWithTheRun() {
         for (PartCodec codec : List.of(PartCodec.binary(), PartCodec.json())) {
             MonitorStep step = step(MonitorConfig.defaults(), StepSettings.builder().codec(codec).build());
