@@ -19,6 +19,15 @@ public final class MemoryRunStore implements RunStore {
         this.decoded = decoded;
     }
 
+    private MemoryRunStore(int capacity) {
+        this.decoded = PartCache.writingBack(capacity, this::store);
+    }
+
+    /** With a write-back cache of {@code capacity} parts, as the Kafka Streams job keeps them. */
+    public static MemoryRunStore writingBack(int capacity) {
+        return new MemoryRunStore(capacity);
+    }
+
     @Override
     public PartCache decoded() {
         return decoded;
@@ -39,6 +48,10 @@ public final class MemoryRunStore implements RunStore {
 
     @Override
     public void put(String name, byte[] value) {
+        store(name, value);
+    }
+
+    private void store(String name, byte[] value) {
         parts.put(name, value);
         bytesWritten += value.length;
     }
@@ -46,6 +59,16 @@ public final class MemoryRunStore implements RunStore {
     @Override
     public void delete(String name) {
         parts.remove(name);
+        if (decoded != null) {
+            decoded.forget(name);
+        }
+    }
+
+    /** Deletes every part, as an engine deletes a run. */
+    public void deleteAll() {
+        for (String name : names("")) {
+            delete(name);
+        }
     }
 
     @Override

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * each series under {@code s/<series>} and its hops under {@code k/<series>}, each checkpoint in flight under
  * {@code p/<step, 19 digits>}, each result under {@code r/<step, 19 digits>/<family/task>}, windows, source statistics, ranking and the predictor test under {@code x/...}. A
  * record reads and writes only the parts it concerns. Decoded parts outlive a call only in the engine's
- * {@link PartCache}, and only while they are exactly what the store holds (see there).
+ * {@link PartCache}: a checking one uses them only while they are exactly what the store holds; a write-back one
+ * also holds back a part written again until the engine commits (see there).
  */
 public final class StoredRun implements RunParts {
     static final String HEADER = "h";
@@ -75,6 +76,9 @@ public final class StoredRun implements RunParts {
             parts.write(HEADER, run);
         } else {
             store.put(HEADER, codec.encode(run));
+            if (store.decoded() != null) {
+                store.decoded().forget(store.decodedKey(HEADER));
+            }
         }
     }
 
@@ -85,13 +89,30 @@ public final class StoredRun implements RunParts {
     public static void finish(RunState run) {
         if (run != null && run.parts() instanceof StoredRun parts && parts.cache != null) {
             for (String name : parts.unwritten) {
-                parts.cache.forget(parts.store.decodedKey(name));
+                parts.cache.forgetUnwritten(parts.store.decodedKey(name));
             }
             parts.unwritten.clear();
         }
     }
 
+    @SuppressWarnings("unchecked")
     private <T> T read(String name, Function<byte[], T> decode) {
+        if (cache != null && cache.writesBack()) {
+            String key = store.decodedKey(name);
+            Object kept = cache.kept(key);
+            if (kept != null) {
+                unwritten.add(name);
+                return (T) kept;
+            }
+            byte[] bytes = store.get(name);
+            if (bytes == null) {
+                return null;
+            }
+            T part = decode.apply(bytes);
+            cache.wrote(key, bytes, part);
+            unwritten.add(name);
+            return part;
+        }
         byte[] bytes = store.get(name);
         if (cache == null) {
             return bytes == null ? null : decode.apply(bytes);
@@ -109,6 +130,10 @@ public final class StoredRun implements RunParts {
     }
 
     private void write(String name, Object part) {
+        if (cache != null && cache.holdBack(store.decodedKey(name), part, codec)) {
+            unwritten.remove(name);
+            return;
+        }
         byte[] bytes = codec.encode(part);
         store.put(name, bytes);
         if (cache != null) {

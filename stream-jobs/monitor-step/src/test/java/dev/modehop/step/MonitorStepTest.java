@@ -383,7 +383,9 @@ class MonitorStepTest {
 
     @Test
     void decodedPartsKeptBetweenCallsChangeNothingOfWhatIsWrittenOrStored() {
-        MonitorStep step = step(MonitorConfig.builder().missingScoreTimeoutMs(1_000).build(), StepSettings.defaults());
+        // no idle expiry: the deadlines fired below are the missing-score ones, so the run keeps its whole history
+        MonitorStep step = step(MonitorConfig.builder().missingScoreTimeoutMs(1_000).build(),
+                StepSettings.builder().idleExpiryMs(0).build());
         MemoryRunStore plain = new MemoryRunStore();
         MemoryRunStore cached = new MemoryRunStore(new PartCache(PartCache.DEFAULT_CAPACITY));
         List<StepInput> inputs = new ArrayList<>();
@@ -422,18 +424,72 @@ class MonitorStepTest {
             }
         }
         inputs.add(input(topics.probeScored, "other", score("other", 50, "family0", 0.5, 1, T0), offset++));
+        // Write-back caches, as the Kafka Streams job keeps them: one written back every 7 records (a commit),
+        // one so small that held parts leave it (are stored) between commits.
+        MemoryRunStore writingBack = MemoryRunStore.writingBack(PartCache.DEFAULT_CAPACITY);
+        MemoryRunStore evicting = MemoryRunStore.writingBack(3);
+        int heldAtMost = 0;
+        long heldBack = 0;
         for (StepInput in : inputs) {
             StepResult a = step.onRecord(plain, in);
-            StepResult b = step.onRecord(cached, in);
-            assertEquals(describe(a), describe(b), "outputs of record at offset " + in.offset());
+            assertEquals(describe(a), describe(step.onRecord(cached, in)), "outputs of record at offset " + in.offset());
+            assertEquals(describe(a), describe(step.onRecord(writingBack, in)), "write-back, offset " + in.offset());
+            assertEquals(describe(a), describe(step.onRecord(evicting, in)), "evicting, offset " + in.offset());
             if (a.nextDeadline() >= 0 && in.offset() % 5 == 0) {
-                assertEquals(describe(step.onDeadline(plain, a.nextDeadline())),
-                        describe(step.onDeadline(cached, a.nextDeadline())), "deadline after offset " + in.offset());
+                // as an engine does: a run the step says to delete (here: expired) is deleted
+                List<String> due = describe(deadline(step, plain, a.nextDeadline()));
+                assertEquals(due, describe(deadline(step, cached, a.nextDeadline())), "deadline after " + in.offset());
+                assertEquals(due, describe(deadline(step, writingBack, a.nextDeadline())), "write-back deadline");
+                assertEquals(due, describe(deadline(step, evicting, a.nextDeadline())), "evicting deadline");
+            }
+            heldAtMost = Math.max(heldAtMost, writingBack.decoded().held());
+            if (in.offset() % 7 == 6) {
+                heldBack += writingBack.decoded().writeBack();
+                evicting.decoded().writeBack();
+                assertEquals(stored(plain), stored(writingBack), "stored parts after a write-back at " + in.offset());
+                assertEquals(stored(plain), stored(evicting), "evicting, after a write-back at " + in.offset());
             }
         }
+        writingBack.decoded().writeBack();
+        evicting.decoded().writeBack();
         assertEquals(stored(plain), stored(cached), "stored parts");
+        assertEquals(stored(plain), stored(writingBack), "stored parts, write-back");
+        assertEquals(stored(plain), stored(evicting), "stored parts, write-back evicting");
         assertEquals(json(step.summarize(plain).orElseThrow()), json(step.summarize(cached).orElseThrow()));
+        assertEquals(json(step.summarize(plain).orElseThrow()), json(step.summarize(writingBack).orElseThrow()));
         assertTrue(cached.decoded().size() > 0, "the cached store kept decoded parts");
+        assertTrue(heldAtMost >= 2 && heldBack > 0, "parts were held back: at most " + heldAtMost + ", " + heldBack);
+        assertTrue(writingBack.bytesWritten() < plain.bytesWritten() / 2,
+                "written back per commit, the store took fewer bytes: " + writingBack.bytesWritten() + " of "
+                        + plain.bytesWritten());
+    }
+
+    @Test
+    void aRunDeletedWhileItsPartsAreHeldBackLeavesNothingForTheWriteBackToStore() {
+        long idle = 60_000;
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.builder().idleExpiryMs(idle).build());
+        MemoryRunStore store = MemoryRunStore.writingBack(PartCache.DEFAULT_CAPACITY);
+        long last = T0;
+        for (int c = 1; c <= 6; c++) {
+            last = T0 + 100L * c;
+            step.onRecord(store, input(topics.checkpointReady, "r", ready("r", 50L * c, last), 2L * c));
+            step.onRecord(store, input(topics.probeScored, "r", score("r", 50L * c, "family0", 0.9, 1, last), 2L * c + 1));
+        }
+        assertTrue(store.decoded().held() > 0, "the header and the series are held back");
+        StepResult expired = step.onDeadline(store, last + idle);
+        assertTrue(expired.deleteRun(), "the idle run expires");
+        store.deleteAll();
+        assertEquals(0, store.decoded().held(), "nothing held for the deleted run");
+        assertEquals(0, store.decoded().writeBack());
+        assertTrue(store.isEmpty(), "nothing of the run stored: " + stored(store).keySet());
+    }
+
+    private static StepResult deadline(MonitorStep step, MemoryRunStore store, long time) {
+        StepResult r = step.onDeadline(store, time);
+        if (r.deleteRun()) {
+            store.deleteAll();
+        }
+        return r;
     }
 
     private static String json(Object o) {
