@@ -47,8 +47,10 @@ public final class MonitorTopology {
         // Caching on: a run's parts change with nearly every record (its header always), and the cache turns
         // each part's updates within one commit into one RocksDB write and one changelog record. Without it
         // (the Processor API's default) every put was a changelog record of its own, several per input.
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
-                Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        // On top, the step's parts written back once per commit (WriteBackStore): a run's header, series and
+        // ranking, rewritten with nearly every record, are encoded and put once per commit instead of per record.
+        t.addStateStore(WriteBackStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                STATE_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled()), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE), Serdes.String(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         for (Topic<?> out : topics.outputs()) {

@@ -8,7 +8,9 @@ import dev.modehop.step.StepResult;
 import dev.modehop.step.StoredRun;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,8 +36,13 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
     private KeyValueStore<String, byte[]> deadlines;
     /** Derived from the inputs since init(): a revived task starts from its stores, never from this. */
     private long clock;
-    /** Decoded parts between records; emptied by init(), so a revived task decodes what its stores hold. */
-    private final PartCache decoded = new PartCache(PartCache.DEFAULT_CAPACITY);
+    /**
+     * Decoded parts between records, and the parts written back only when the task commits ({@link
+     * WriteBackStore}); a new one at every init(), so a revived task starts from what its stores hold.
+     */
+    private PartCache decoded;
+    /** Each recent run's registered deadline (-1: none) as its {@link #TIMER} part holds it; new at every init(). */
+    private Map<String, Long> timers;
     private long earliestDeadline;
 
     RunMonitorProcessor(MonitorStep step, long latenessMs, ProcessingListener listener) {
@@ -50,7 +57,13 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
         this.store = context.getStateStore(MonitorTopology.STATE_STORE);
         this.deadlines = context.getStateStore(MonitorTopology.DEADLINE_STORE);
         this.clock = Long.MIN_VALUE;
-        this.decoded.clear();
+        this.decoded = WriteBackStore.under(store).newPartCache(PartCache.DEFAULT_CAPACITY);
+        this.timers = new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > PartCache.DEFAULT_CAPACITY;
+            }
+        };
         this.earliestDeadline = Long.MAX_VALUE;
         try (var it = deadlines.all()) {
             if (it.hasNext()) {
@@ -89,6 +102,7 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
                 String runId = new String(d.value, java.nio.charset.StandardCharsets.UTF_8);
                 StreamsRunStore runStore = StreamsRunStore.of(store, runId, decoded);
                 runStore.delete(TIMER);
+                timers.put(runId, -1L);
                 StepResult result = step.onDeadline(runStore, at);
                 emit(result.outputs());
                 apply(result, runId, runStore);
@@ -109,13 +123,13 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
         if (result.deleteRun()) {
             unregister(runId, runStore);
             runStore.deleteAll();
+            timers.remove(runId);
             return;
         }
         if (result.nextDeadline() == MonitorStep.UNCHANGED) {
             return;
         }
-        byte[] current = runStore.get(TIMER);
-        long registered = current == null ? -1 : ByteBuffer.wrap(current).getLong();
+        long registered = registered(runId, runStore);
         // A registered deadline no later than the new one stays: when it fires the step finds nothing due and
         // names the next one. Nearly every record moves a run's deadline on; this spares two writes for each.
         if (registered >= 0 && (result.nextDeadline() < 0 || registered <= result.nextDeadline())) {
@@ -125,15 +139,28 @@ final class RunMonitorProcessor implements Processor<String, byte[], String, byt
         if (result.nextDeadline() >= 0) {
             deadlines.put(key(result.nextDeadline(), runId), runId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             runStore.put(TIMER, ByteBuffer.allocate(8).putLong(result.nextDeadline()).array());
+            timers.put(runId, result.nextDeadline());
             earliestDeadline = Math.min(earliestDeadline, result.nextDeadline());
         }
     }
 
+    /** The run's registered deadline, -1 for none: as kept since init(), else as its TIMER part holds it. */
+    private long registered(String runId, StreamsRunStore runStore) {
+        Long kept = timers.get(runId);
+        if (kept == null) {
+            byte[] current = runStore.get(TIMER);
+            kept = current == null ? -1 : ByteBuffer.wrap(current).getLong();
+            timers.put(runId, kept);
+        }
+        return kept;
+    }
+
     private void unregister(String runId, StreamsRunStore runStore) {
-        byte[] current = runStore.get(TIMER);
-        if (current != null) {
-            deadlines.delete(key(ByteBuffer.wrap(current).getLong(), runId));
+        long registered = registered(runId, runStore);
+        if (registered >= 0) {
+            deadlines.delete(key(registered, runId));
             runStore.delete(TIMER);
+            timers.put(runId, -1L);
         }
     }
 

@@ -81,6 +81,9 @@ final class StreamsRunStore implements RunStore {
     @Override
     public void delete(String name) {
         writes.delete(prefix + name);
+        if (decoded != null) {
+            decoded.forget(prefix + name);
+        }
     }
 
     @Override
@@ -92,10 +95,10 @@ final class StreamsRunStore implements RunStore {
         return names;
     }
 
-    /** Deletes every part of the run (each a tombstone in the changelog). */
+    /** Deletes every part of the run (each a tombstone in the changelog), held-back ones too. */
     void deleteAll() {
         for (String name : names("")) {
-            writes.delete(prefix + name);
+            delete(name);
         }
     }
 }

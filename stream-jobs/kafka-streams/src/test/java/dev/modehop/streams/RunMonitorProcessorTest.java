@@ -9,7 +9,10 @@ import dev.modehop.embedded.EmbeddedServers;
 import dev.modehop.schemas.Topic;
 import dev.modehop.schemas.Topics;
 import dev.modehop.step.DeadLetters;
+import dev.modehop.core.RunState;
+import dev.modehop.core.SeriesEntry;
 import dev.modehop.step.MonitorStep;
+import dev.modehop.step.PartCodec;
 import dev.modehop.step.StepSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,6 +109,28 @@ class RunMonitorProcessorTest {
         }
     }
 
+    @Test
+    void whatTheProcessorHeldBackIsInTheStoreOnceTheTaskCommits() {
+        try (TopologyTestDriver d = driver(StepSettings.defaults())) {
+            var ready = in(d, topics.checkpointReady);
+            var scores = in(d, topics.probeScored);
+            KeyValueStore<String, byte[]> store = d.getKeyValueStore(MonitorTopology.STATE_STORE);
+            for (int c = 1; c <= 5; c++) {
+                long at = T0 + 1000L * c;
+                ready.pipeInput("r", Events.ready("r", 50L * c, at), at);
+                scores.pipeInput("r", Events.score("r", 50L * c, "flipped", c % 2 == 0 ? 0.9 : 0.1, at), at);
+                // the driver commits after each record: the header written again and again is stored as it is now
+                RunState header = PartCodec.decode(store.get(StreamsRunStore.prefix("r") + MonitorStep.HEADER_PART),
+                        RunState.class);
+                assertEquals(50L * c, header.lastProcessedStep, "checkpoint " + c);
+                assertEquals(at, header.lastInputAt);
+                SeriesEntry series = PartCodec.decode(store.get(StreamsRunStore.prefix("r") + "s/flipped"),
+                        SeriesEntry.class);
+                assertEquals(50L * c, series.latest.step(), "the series as of checkpoint " + c);
+            }
+        }
+    }
+
     @SuppressWarnings({"unchecked", "deprecation"})
     @Test
     void aTaskRevivedOnTheSameInstanceStartsFromItsStoreNotFromWhatItSawBefore() {
@@ -137,8 +162,10 @@ class RunMonitorProcessorTest {
     private static MockProcessorContext<String, byte[]> context() {
         MockProcessorContext<String, byte[]> c = new MockProcessorContext<>();
         for (String name : List.of(MonitorTopology.STATE_STORE, MonitorTopology.DEADLINE_STORE)) {
-            KeyValueStore<String, byte[]> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+            var builder = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
+                    Serdes.ByteArray()).withLoggingDisabled();
+            KeyValueStore<String, byte[]> s = name.equals(MonitorTopology.STATE_STORE)
+                    ? WriteBackStore.builder(builder).build() : builder.build();
             s.init(c.getStateStoreContext(), s);
             c.addStateStore(s);
         }
