@@ -100,5 +100,8 @@ final class StreamsRunStore implements RunStore {
         for (String name : names("")) {
             delete(name);
         }
+        if (decoded != null) {
+            decoded.dropUnstoredUnder(prefix);
+        }
     }
 }

@@ -140,6 +140,7 @@ class RunMonitorProcessorTest {
         processor.init(first);
         process(processor, first, topics.checkpointReady, "r", Events.ready("r", 50, T0), 0);
         KeyValueStore<String, byte[]> committed = first.getStateStore(MonitorTopology.STATE_STORE);
+        WriteBackStore.under(committed).flushCache(); // the ready's transaction commits
         List<KeyValue<String, byte[]>> snapshot = new ArrayList<>();
         try (var it = committed.all()) {
             it.forEachRemaining(snapshot::add);

@@ -69,6 +69,9 @@ public final class MemoryRunStore implements RunStore {
         for (String name : names("")) {
             delete(name);
         }
+        if (decoded != null && decoded.writesBack()) {
+            decoded.dropUnstoredUnder("");
+        }
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.modehop.step;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -16,12 +18,13 @@ import java.util.function.Function;
  * deleted the stored value (a revived task, a state backend that copies, a state time-to-live) makes the next
  * read decode the stored bytes. Every write is encoded and stored at once.</li>
  * <li><b>Write-back</b> ({@link #writingBack}): for a store that only its task writes, and whose shell makes a
- * new cache whenever the task starts again from its store. A kept part is used without reading the store, and a
- * part written again is held back: encoded and stored once, by {@link #writeBack}, which the shell calls before
- * the engine commits what the store holds (Kafka Streams: before it flushes its store cache into the changelog).
- * A run that is written at every record then costs one encoding and one store write per commit instead of one
- * per record. A part's first write is stored at once, so the store lists every part that exists; a held part is
- * stored when it leaves the cache; a deleted one is dropped.</li>
+ * new cache whenever the task starts again from its store. A kept part, and a part known to be absent, are used
+ * without reading the store, and every write is held back: encoded and stored once, by {@link #writeBack}, which
+ * the shell calls before the engine commits what the store holds (Kafka Streams: before it flushes its store
+ * cache into the changelog). A run that is written at every record then costs one encoding and one store write
+ * per commit instead of one per record, and a part created and deleted between two commits (a checkpoint's
+ * results, the checkpoint in flight) never reaches the store. Parts held back and not yet stored are listed by
+ * {@link #unstoredUnder}, for the names a store lists; a held part is stored when it leaves the cache.</li>
  * </ul>
  *
  * The {@link MonitorStep} forgets every part it read and did not write back within a call, so an entry never
@@ -41,21 +44,31 @@ public final class PartCache {
         void put(String key, byte[] bytes);
     }
 
-    /** A part and what the store holds for it: {@code bytes}, or, while {@code heldWith} is set, older bytes. */
+    /** What {@link #kept} answers for a key known to be absent from the store (write-back only). */
+    static final Object ABSENT = new Object();
+
+    /**
+     * A part (null: known absent) and the store's bytes for it: {@code bytes}, or, while {@code heldWith} is set,
+     * older ones or none ({@code stored} says whether the store has the key at all).
+     */
     private static final class Entry {
         final Object part;
         byte[] bytes;
         PartCodec heldWith;
+        boolean stored;
 
-        Entry(Object part, byte[] bytes, PartCodec heldWith) {
+        Entry(Object part, byte[] bytes, PartCodec heldWith, boolean stored) {
             this.part = part;
             this.bytes = bytes;
             this.heldWith = heldWith;
+            this.stored = stored;
         }
     }
 
     private final LinkedHashMap<String, Entry> entries;
     private final Sink sink;
+    /** Keys held back that the store does not have yet. */
+    private final TreeSet<String> unstored = new TreeSet<>();
     private int held;
 
     /** A checking cache. */
@@ -99,49 +112,78 @@ public final class PartCache {
             return (T) e.part;
         }
         T part = decode.apply(bytes);
-        put(key, new Entry(part, bytes, null));
+        put(key, new Entry(part, bytes, null, true));
         return part;
     }
 
-    /** Write-back: the part kept under {@code key}, held or not, or null when none is kept (read the store). */
+    /**
+     * Write-back: the part kept under {@code key}, held or not; {@link #ABSENT} when the store is known not to
+     * have it; null when nothing is known (read the store).
+     */
     Object kept(String key) {
         Entry e = entries.get(key);
-        return e == null ? null : e.part;
+        return e == null ? null : e.part == null ? ABSENT : e.part;
+    }
+
+    /** Write-back: the store has nothing under {@code key} (a read found none). */
+    void absent(String key) {
+        put(key, new Entry(null, null, null, false));
     }
 
     /** {@code part} is what the store holds as {@code bytes} under {@code key} (just decoded, or just stored). */
     void wrote(String key, byte[] bytes, Object part) {
-        put(key, new Entry(part, bytes, null));
+        put(key, new Entry(part, bytes, null, true));
+    }
+
+    /** Write-back: whether anything is known of {@code key} (kept, held or known absent). */
+    boolean knows(String key) {
+        return entries.containsKey(key);
     }
 
     /**
-     * Write-back: holds {@code part} back as the new value of {@code key} (to be encoded with {@code codec} and
-     * stored later), when the key is kept, so the store already lists it. False when it is not: store it now.
+     * Write-back: holds {@code part} back as the new value of {@code key}, to be encoded with {@code codec} and
+     * stored later. The key must be known ({@link #knows}): whether the store has it decides how it is listed.
      */
-    boolean holdBack(String key, Object part, PartCodec codec) {
-        if (sink == null) {
-            return false;
-        }
+    void holdBack(String key, Object part, PartCodec codec) {
         Entry e = entries.get(key);
-        if (e == null) {
-            return false;
-        }
-        put(key, new Entry(part, e.bytes, codec));
-        return true;
+        put(key, new Entry(part, e.bytes, codec, e.stored));
+    }
+
+    /** Write-back: holds back the first write of a key nothing was known of; {@code stored}: the store has it. */
+    void holdBack(String key, Object part, PartCodec codec, boolean stored) {
+        put(key, new Entry(part, null, codec, stored));
     }
 
     /** The key's value was deleted or replaced in the store: whatever is kept for it, held or not, goes. */
     public void forget(String key) {
-        Entry e = entries.remove(key);
-        if (e != null && e.heldWith != null) {
-            held--;
+        remove(key);
+    }
+
+    /**
+     * Write-back: the part under {@code key} is deleted; true when the store never had it (it was held back
+     * since it was created), so there is nothing to delete there.
+     */
+    boolean dropped(String key) {
+        Entry e = remove(key);
+        return e != null && !e.stored;
+    }
+
+    /** Write-back: forgets every part held back under {@code keyPrefix} that the store does not have (a run deleted). */
+    public void dropUnstoredUnder(String keyPrefix) {
+        for (String key : new ArrayList<>(unstoredUnder(keyPrefix))) {
+            remove(key);
         }
+    }
+
+    /** Write-back: the keys under {@code keyPrefix} held back and not yet in the store, in order. */
+    java.util.SortedSet<String> unstoredUnder(String keyPrefix) {
+        return unstored.subSet(keyPrefix, keyPrefix + Character.MAX_VALUE);
     }
 
     /** A part read in a call and not written back: forgotten, unless held back (what it holds was written). */
     void forgetUnwritten(String key) {
         Entry e = entries.get(key);
-        if (e != null && e.heldWith == null) {
+        if (e != null && e.heldWith == null && e.part != null) {
             entries.remove(key);
         }
     }
@@ -167,23 +209,44 @@ public final class PartCache {
             e.bytes = e.heldWith.encode(e.part);
             e.heldWith = null;
             held--;
+            if (!e.stored) {
+                e.stored = true;
+                unstored.remove(key);
+            }
             sink.put(key, e.bytes);
         }
     }
 
     private void put(String key, Entry e) {
         Entry old = entries.put(key, e);
-        if (old != null && old.heldWith != null) {
-            held--;
-        }
+        uncount(key, old);
         if (e.heldWith != null) {
             held++;
+            if (!e.stored) {
+                unstored.add(key);
+            }
+        }
+    }
+
+    private Entry remove(String key) {
+        Entry e = entries.remove(key);
+        uncount(key, e);
+        return e;
+    }
+
+    private void uncount(String key, Entry old) {
+        if (old != null && old.heldWith != null) {
+            held--;
+            if (!old.stored) {
+                unstored.remove(key);
+            }
         }
     }
 
     /** Drops everything, held parts too (an engine's task starts again from its store). */
     public void clear() {
         entries.clear();
+        unstored.clear();
         held = 0;
     }
 

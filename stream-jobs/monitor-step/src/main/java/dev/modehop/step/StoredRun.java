@@ -100,12 +100,16 @@ public final class StoredRun implements RunParts {
         if (cache != null && cache.writesBack()) {
             String key = store.decodedKey(name);
             Object kept = cache.kept(key);
+            if (kept == PartCache.ABSENT) {
+                return null;
+            }
             if (kept != null) {
                 unwritten.add(name);
                 return (T) kept;
             }
             byte[] bytes = store.get(name);
             if (bytes == null) {
+                cache.absent(key);
                 return null;
             }
             T part = decode.apply(bytes);
@@ -123,6 +127,24 @@ public final class StoredRun implements RunParts {
         return cache.read(store.decodedKey(name), bytes, decode);
     }
 
+    /** The names stored under {@code prefix} and, with a write-back cache, those held back and not stored yet. */
+    private List<String> names(String prefix) {
+        List<String> stored = store.names(prefix);
+        if (cache == null || !cache.writesBack()) {
+            return stored;
+        }
+        String run = store.decodedKey("");
+        java.util.SortedSet<String> held = cache.unstoredUnder(run + prefix);
+        if (held.isEmpty()) {
+            return stored;
+        }
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(stored);
+        for (String key : held) {
+            all.add(key.substring(run.length()));
+        }
+        return new ArrayList<>(all);
+    }
+
     /** A part of one type, or a fresh one when the run has none stored yet. */
     private <T> T readOrNew(String name, Class<T> type, Supplier<T> fresh) {
         T part = read(name, b -> PartCodec.decode(b, type));
@@ -130,7 +152,13 @@ public final class StoredRun implements RunParts {
     }
 
     private void write(String name, Object part) {
-        if (cache != null && cache.holdBack(store.decodedKey(name), part, codec)) {
+        if (cache != null && cache.writesBack()) {
+            String key = store.decodedKey(name);
+            if (cache.knows(key)) {
+                cache.holdBack(key, part, codec);
+            } else {
+                cache.holdBack(key, part, codec, store.get(name) != null);
+            }
             unwritten.remove(name);
             return;
         }
@@ -143,6 +171,13 @@ public final class StoredRun implements RunParts {
     }
 
     private void delete(String name) {
+        if (cache != null && cache.writesBack()) {
+            if (!cache.dropped(store.decodedKey(name))) {
+                store.delete(name);
+            }
+            unwritten.remove(name);
+            return;
+        }
         store.delete(name);
         if (cache != null) {
             cache.forget(store.decodedKey(name));
@@ -171,7 +206,7 @@ public final class StoredRun implements RunParts {
     @Override
     public List<SeriesEntry> allSeries() {
         List<SeriesEntry> all = new ArrayList<>();
-        for (String name : store.names(SERIES)) {
+        for (String name : names(SERIES)) {
             SeriesEntry e = series(name.substring(SERIES.length()));
             if (e != null) {
                 all.add(e);
@@ -193,7 +228,7 @@ public final class StoredRun implements RunParts {
     @Override
     public List<ProbeScore> results(long step) {
         List<ProbeScore> out = new ArrayList<>();
-        for (String name : store.names(stepPrefix(step))) {
+        for (String name : names(stepPrefix(step))) {
             ProbeScore r = read(name, b -> PartCodec.decode(b, ProbeScore.class));
             if (r != null) {
                 out.add(r);
@@ -204,7 +239,7 @@ public final class StoredRun implements RunParts {
 
     @Override
     public void dropResults(long step) {
-        for (String name : store.names(stepPrefix(step))) {
+        for (String name : names(stepPrefix(step))) {
             delete(name);
         }
     }
