@@ -56,17 +56,25 @@ public final class CheckpointRanker {
 
         /** The entry with its per-family explanation. */
         Output.RankedCheckpoint ranked() {
+            double den = weightSum();
+            List<Output.FamilyContribution> families = new ArrayList<>();
+            for (Map.Entry<String, Double> e : soft.entrySet()) {
+                double w = weight.getOrDefault(e.getKey(), UNSURE);
+                families.add(new Output.FamilyContribution(e.getKey(), e.getValue(), w, contribution(w, e.getValue(), den)));
+            }
+            return new Output.RankedCheckpoint(step, score, List.copyOf(families));
+        }
+
+        private double weightSum() {
             double den = 0;
             for (String family : soft.keySet()) {
                 den += weight.getOrDefault(family, UNSURE);
             }
-            List<Output.FamilyContribution> families = new ArrayList<>();
-            for (Map.Entry<String, Double> e : soft.entrySet()) {
-                double w = weight.getOrDefault(e.getKey(), UNSURE);
-                families.add(new Output.FamilyContribution(e.getKey(), e.getValue(), w,
-                        den == 0 ? Double.NaN : w * e.getValue() / den));
-            }
-            return new Output.RankedCheckpoint(step, score, List.copyOf(families));
+            return den;
+        }
+
+        private static double contribution(double w, double softScore, double den) {
+            return den == 0 ? Double.NaN : w * softScore / den;
         }
 
         void rescore() {
@@ -122,12 +130,10 @@ public final class CheckpointRanker {
         Entry best = ranked.get(0);
         state.bestStep = best.step;
         state.bestScore = best.score;
-        List<Output.RankedCheckpoint> board = new ArrayList<>();
-        for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
-            board.add(e.ranked());
-        }
-        long fingerprint = fingerprint(board);
-        boolean unchanged = state.published != null ? board.equals(state.published)
+        List<Entry> leaders = ranked.subList(0, Math.min(leaderboardSize, ranked.size()));
+        // the fingerprint straight from the entries: the board itself is built only when it is published
+        long fingerprint = fingerprintOf(leaders);
+        boolean unchanged = state.published != null ? board(leaders).equals(state.published)
                 : state.publishedFingerprint != null && state.publishedFingerprint == fingerprint;
         state.published = null;
         state.publishedFingerprint = fingerprint;
@@ -135,7 +141,15 @@ public final class CheckpointRanker {
             return Optional.empty();
         }
         return Optional.of(new Output.CheckpointRanking(Ids.ranking(runId, asOfStep), runId, best.step, best.score,
-                asOfStep, board));
+                asOfStep, board(leaders)));
+    }
+
+    private static List<Output.RankedCheckpoint> board(List<Entry> leaders) {
+        List<Output.RankedCheckpoint> board = new ArrayList<>(leaders.size());
+        for (Entry e : leaders) {
+            board.add(e.ranked());
+        }
+        return board;
     }
 
     /**
@@ -145,19 +159,37 @@ public final class CheckpointRanker {
      * change. Doubles count by their bits, as {@code equals} compares them.
      */
     static long fingerprint(List<Output.RankedCheckpoint> board) {
-        long h = mixIn(0x6d6f6465686f70L, board.size());
+        long h = mixIn(FINGERPRINT_SEED, board.size());
         for (Output.RankedCheckpoint c : board) {
-            h = mixIn(h, c.step());
-            h = mixIn(h, Double.doubleToLongBits(c.score()));
-            h = mixIn(h, c.families().size());
+            h = mixIn(mixIn(mixIn(h, c.step()), Double.doubleToLongBits(c.score())), c.families().size());
             for (Output.FamilyContribution f : c.families()) {
-                h = mixIn(h, text(f.family()));
-                h = mixIn(h, Double.doubleToLongBits(f.softScore()));
-                h = mixIn(h, Double.doubleToLongBits(f.weight()));
-                h = mixIn(h, Double.doubleToLongBits(f.contribution()));
+                h = mixFamily(h, f.family(), f.softScore(), f.weight(), f.contribution());
             }
         }
         return h;
+    }
+
+    /** {@link #fingerprint} of the board these leaders make, without making it (the same values, in the same order). */
+    static long fingerprintOf(List<Entry> leaders) {
+        long h = mixIn(FINGERPRINT_SEED, leaders.size());
+        for (Entry e : leaders) {
+            h = mixIn(mixIn(mixIn(h, e.step), Double.doubleToLongBits(e.score)), e.soft.size());
+            double den = e.weightSum();
+            for (Map.Entry<String, Double> f : e.soft.entrySet()) {
+                double w = e.weight.getOrDefault(f.getKey(), UNSURE);
+                h = mixFamily(h, f.getKey(), f.getValue(), w, Entry.contribution(w, f.getValue(), den));
+            }
+        }
+        return h;
+    }
+
+    private static final long FINGERPRINT_SEED = 0x6d6f6465686f70L;
+
+    private static long mixFamily(long h, String family, double softScore, double weight, double contribution) {
+        h = mixIn(h, text(family));
+        h = mixIn(h, Double.doubleToLongBits(softScore));
+        h = mixIn(h, Double.doubleToLongBits(weight));
+        return mixIn(h, Double.doubleToLongBits(contribution));
     }
 
     /** The running hash {@code h} with {@code value} mixed in (the step of a 64-bit multiply-xorshift hash). */
@@ -178,12 +210,8 @@ public final class CheckpointRanker {
     }
 
     public List<Output.RankedCheckpoint> leaderboard(State state) {
-        List<Output.RankedCheckpoint> board = new ArrayList<>();
         List<Entry> ranked = ranked(state);
-        for (Entry e : ranked.subList(0, Math.min(leaderboardSize, ranked.size()))) {
-            board.add(e.ranked());
-        }
-        return board;
+        return board(ranked.subList(0, Math.min(leaderboardSize, ranked.size())));
     }
 
     private static List<Entry> ranked(State state) {

@@ -52,6 +52,8 @@ class CheckpointRankerTest {
         ranker.onVerdict(state, 200, "b", Verdict.TRANSIENT);
         Optional<Output.CheckpointRanking> changed = ranker.onCheckpoint(state, "r", 300, families(0.0));
         assertTrue(changed.isPresent(), "a leader's weight changed");
+        assertEquals(CheckpointRanker.fingerprint(changed.get().leaderboard()), state.publishedFingerprint,
+                "the fingerprint kept is the published board's, computed without building it");
         assertEquals(List.of(50L, 200L), changed.get().leaderboard().stream().map(Output.RankedCheckpoint::step).toList());
     }
 
