@@ -47,9 +47,13 @@ public final class StepBenchmark {
         /** Per kind of part ({@code h}, {@code s/}, {@code x/ranking}...): writes and bytes written. */
         final TreeMap<String, long[]> kinds = new TreeMap<>();
 
-        MemoryStore(boolean wholeState, PartCache decoded) {
+        /** With {@code writeBack}, decoded parts are kept in a write-back cache whose held parts come here. */
+        private final PartCache writingBack;
+
+        MemoryStore(boolean wholeState, PartCache decoded, boolean writeBack) {
             this.parts = new MemoryRunStore(decoded);
             this.wholeState = wholeState;
+            this.writingBack = writeBack ? PartCache.writingBack(PartCache.DEFAULT_CAPACITY, this::put) : null;
         }
 
         long bytesWritten() {
@@ -58,7 +62,7 @@ public final class StepBenchmark {
 
         @Override
         public PartCache decoded() {
-            return parts.decoded();
+            return writingBack != null ? writingBack : parts.decoded();
         }
 
         @Override
@@ -85,6 +89,9 @@ public final class StepBenchmark {
         public void delete(String name) {
             parts.delete(name);
             trees.remove(name);
+            if (writingBack != null) {
+                writingBack.forget(name);
+            }
         }
 
         @Override
@@ -112,24 +119,29 @@ public final class StepBenchmark {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             Topics topics = Topics.create("", Map.of(AvroSerdes.REGISTRY_URL, registry.url()));
             System.out.printf("one run, %d input records per row after %d of warm-up, in process%n", records, records);
-            System.out.println("| series per run | per part, Smile, decoded parts kept (as the engines): us/record"
-                    + " | per part, Smile, every read decoded: us/record | bytes/record | per part, JSON: us/record"
-                    + " | bytes/record | whole state, JSON: us/record | bytes/record |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
+            int every = BenchmarkArgs.intArg(args, "--write-back-every", 64);
+            System.out.println("| series per run | per part, written back every " + every + " records (as the Kafka"
+                    + " Streams job): us/record | bytes/record | per part, Smile, decoded parts kept (as the Flink"
+                    + " job): us/record | per part, Smile, every read decoded: us/record | bytes/record"
+                    + " | per part, JSON: us/record | bytes/record | whole state, JSON: us/record | bytes/record |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             boolean partsOnly = java.util.Arrays.asList(args).contains("--parts-only");
             Map<Integer, Measured> keptBySeries = new TreeMap<>();
             for (int series : new int[] {4, 20, 100}) {
-                Measured kept = run(topics, series, 0, records, PartCodec.binary(), false, true);
+                Measured back = run(topics, series, 0, records, PartCodec.binary(), false, true, every);
+                Measured kept = run(topics, series, 0, records, PartCodec.binary(), false, true, 0);
                 keptBySeries.put(series, kept);
-                Measured smile = run(topics, series, 0, records, PartCodec.binary(), false, false);
+                Measured smile = run(topics, series, 0, records, PartCodec.binary(), false, false, 0);
                 if (partsOnly) {
-                    System.out.printf("| %d | %.1f | %.1f | %.0f | | | | |%n", series, kept.us(), smile.us(), smile.bytes());
+                    System.out.printf("| %d | %.1f | %.0f | %.1f | %.1f | %.0f | | | | |%n", series, back.us(),
+                            back.bytes(), kept.us(), smile.us(), smile.bytes());
                     continue;
                 }
-                Measured json = run(topics, series, 0, records, PartCodec.json(), false, false);
-                Measured whole = run(topics, series, 0, records, PartCodec.json(), true, false);
-                System.out.printf("| %d | %.1f | %.1f | %.0f | %.1f | %.0f | %.1f | %.0f |%n", series, kept.us(),
-                        smile.us(), smile.bytes(), json.us(), json.bytes(), whole.us(), whole.bytes());
+                Measured json = run(topics, series, 0, records, PartCodec.json(), false, false, 0);
+                Measured whole = run(topics, series, 0, records, PartCodec.json(), true, false, 0);
+                System.out.printf("| %d | %.1f | %.0f | %.1f | %.1f | %.0f | %.1f | %.0f | %.1f | %.0f |%n", series,
+                        back.us(), back.bytes(), kept.us(), smile.us(), smile.bytes(), json.us(), json.bytes(),
+                        whole.us(), whole.bytes());
             }
             // Announcements ahead of scores: a training job announces checkpoints faster than a scorer scores
             // them, so several wait at once; the cost of a record should not grow with how many.
@@ -138,7 +150,7 @@ public final class StepBenchmark {
                     + " | bytes/record |");
             System.out.println("|---|---|---|");
             for (int ahead : new int[] {0, 16, 64}) {
-                Measured r = run(topics, 4, ahead, records, PartCodec.binary(), false, true);
+                Measured r = run(topics, 4, ahead, records, PartCodec.binary(), false, true, 0);
                 System.out.printf("| %d | %.1f | %.0f |%n", ahead, r.us(), r.bytes());
             }
             // What each kind of part weighs, from the runs with decoded parts kept: where the bytes (and most of
@@ -164,12 +176,16 @@ public final class StepBenchmark {
     record Measured(double us, double bytes, TreeMap<String, long[]> kinds) {
     }
 
-    /** {@code records} measured after as many of warm-up. */
+    /**
+     * {@code records} measured after as many of warm-up; with {@code writeBackEvery} above 0, parts are kept in a
+     * write-back cache and written back every so many records (as the Kafka Streams job does at each commit).
+     */
     static Measured run(Topics topics, int series, int ahead, int records, PartCodec codec, boolean rewriteAll,
-                         boolean kept) {
+                         boolean kept, int writeBackEvery) {
         MonitorStep step = new MonitorStep(topics, new RunMonitor(MonitorConfig.defaults()),
                 StepSettings.builder().codec(codec).build());
-        MemoryStore store = new MemoryStore(rewriteAll, kept ? new PartCache(PartCache.DEFAULT_CAPACITY) : null);
+        MemoryStore store = new MemoryStore(rewriteAll, kept && writeBackEvery == 0
+                ? new PartCache(PartCache.DEFAULT_CAPACITY) : null, writeBackEvery > 0);
         List<StepInput> inputs = inputs(topics, series, ahead, 2 * records);
         long t0 = 0;
         long bytes0 = 0;
@@ -180,6 +196,9 @@ public final class StepBenchmark {
                 store.kinds.clear();
             }
             step.onRecord(store, inputs.get(i));
+            if (writeBackEvery > 0 && (i + 1) % writeBackEvery == 0) {
+                store.decoded().writeBack();
+            }
             if (rewriteAll) {
                 store.writeWholeState();
             }
