@@ -44,13 +44,13 @@ public final class MonitorTopology {
         }
         t.addProcessor(PROCESSOR, () -> new RunMonitorProcessor(step, lateness.toMillis(), listener),
                 sources.toArray(String[]::new));
-        // Caching on: a run's parts change with nearly every record (its header always), and the cache turns
-        // each part's updates within one commit into one RocksDB write and one changelog record. Without it
-        // (the Processor API's default) every put was a changelog record of its own, several per input.
-        // On top, the step's parts written back once per commit (WriteBackStore): a run's header, series and
-        // ranking, rewritten with nearly every record, are encoded and put once per commit instead of per record.
+        // The run parts: the step's write-back cache (WriteBackStore) holds every part written and puts each once
+        // per commit, so Kafka Streams' record cache under it would only copy those puts once more before the
+        // same changelog record and RocksDB write (and sit in every read and range scan); it is off here.
         t.addStateStore(WriteBackStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-                STATE_STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled()), PROCESSOR);
+                STATE_STORE), Serdes.String(), Serdes.ByteArray()).withCachingDisabled()), PROCESSOR);
+        // The deadlines, written by the processor itself when a run's deadline moves: cached, so that a deadline
+        // moved several times within a commit is one changelog record.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINE_STORE), Serdes.String(),
                 Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         for (Topic<?> out : topics.outputs()) {
