@@ -103,11 +103,13 @@ public record Phase(String name, EmbeddedKafka kafka, Topics topics, Workload wo
         List<Long> sorted;
         ThreadCpu threads0;
         String threads;
-        try (LatencyReader reader = new LatencyReader(kafka, name + "-reader", watched, key, paced ? sentAt : null)) {
+        try (LatencyReader reader = new LatencyReader(kafka, name + "-reader", watched, key, paced ? sentAt : null);
+             KafkaProducer<String, byte[]> p = BenchmarkClients.producer(kafka)) {
+            awaitLeaders(p, List.of(topics.checkpointReady.name(), topics.probeScored.name()));
             long start = System.nanoTime();
             long cpu0 = processCpuNanos();
             threads0 = ThreadCpu.now();
-            produce(sentAt);
+            produce(p, sentAt);
             reader.await(expected, Duration.ofSeconds(180));
             cpu = processCpuNanos() - cpu0;
             threads = ThreadCpu.now().perEventSince(threads0, workload.events());
@@ -133,40 +135,56 @@ public record Phase(String name, EmbeddedKafka kafka, Topics topics, Workload wo
     }
 
     /** The workload, checkpoint by checkpoint across the runs; a checkpoint's last score is timed as sent. */
-    private void produce(Map<String, Long> sentAt) throws InterruptedException {
-        try (KafkaProducer<String, byte[]> p = BenchmarkClients.producer(kafka)) {
-            for (int i = 1; i <= workload.checkpoints(); i++) {
-                long step = 50L * i;
-                for (int r = 0; r < workload.runs(); r++) {
-                    String run = "run" + r;
-                    long now = System.currentTimeMillis();
-                    CheckpointReady ready = CheckpointReady.newBuilder().setRunId(run).setStep(step).setTokensSeen(step)
-                            .setUri("/bench/" + step).setProducedAt(now).build();
-                    send(p, topics.checkpointReady.name(), run, "ready" + step,
-                            topics.checkpointReady.valueSerde().serializer().serialize(topics.checkpointReady.name(), ready));
-                    for (int f = 0; f < workload.families(); f++) {
-                        double acc = Workload.accuracy(i, r, f);
-                        String family = "family" + f;
-                        ProbeScore s = ProbeScores.counted(run, step, "bench", family, "main", 512, acc, 2 * acc - 1)
-                                .setTaskCount(workload.families()).setProducedAt(now).build();
-                        String id = step + "/" + family;
-                        if (f == workload.families() - 1) {
-                            sentAt.put(run + "/" + step, System.nanoTime());
-                        }
-                        if (tagged) {
-                            sentAt.putIfAbsent(run + "/" + id, System.nanoTime());
-                        }
-                        send(p, topics.probeScored.name(), run, id,
-                                topics.probeScored.valueSerde().serializer().serialize(topics.probeScored.name(), s));
-                    }
+    /**
+     * Waits until the producer's metadata names a leader for every partition of {@code inputs}, fresh topics. A
+     * producer that started sending before then could have its first batch of a partition refused and retried
+     * after later ones were written: an idempotent producer then fails that partition for good (out-of-order
+     * sequence), and the phase waited its 180 s for outputs that never came.
+     */
+    private static void awaitLeaders(KafkaProducer<String, byte[]> p, List<String> inputs) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (String topic : inputs) {
+            while (p.partitionsFor(topic).stream().anyMatch(info -> info.leader() == null || info.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no leader for every partition of " + topic + " within 30 s");
                 }
-                if (paced) {
-                    p.flush();
-                    Thread.sleep(50);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private void produce(KafkaProducer<String, byte[]> p, Map<String, Long> sentAt) throws InterruptedException {
+        for (int i = 1; i <= workload.checkpoints(); i++) {
+            long step = 50L * i;
+            for (int r = 0; r < workload.runs(); r++) {
+                String run = "run" + r;
+                long now = System.currentTimeMillis();
+                CheckpointReady ready = CheckpointReady.newBuilder().setRunId(run).setStep(step).setTokensSeen(step)
+                        .setUri("/bench/" + step).setProducedAt(now).build();
+                send(p, topics.checkpointReady.name(), run, "ready" + step,
+                        topics.checkpointReady.valueSerde().serializer().serialize(topics.checkpointReady.name(), ready));
+                for (int f = 0; f < workload.families(); f++) {
+                    double acc = Workload.accuracy(i, r, f);
+                    String family = "family" + f;
+                    ProbeScore s = ProbeScores.counted(run, step, "bench", family, "main", 512, acc, 2 * acc - 1)
+                            .setTaskCount(workload.families()).setProducedAt(now).build();
+                    String id = step + "/" + family;
+                    if (f == workload.families() - 1) {
+                        sentAt.put(run + "/" + step, System.nanoTime());
+                    }
+                    if (tagged) {
+                        sentAt.putIfAbsent(run + "/" + id, System.nanoTime());
+                    }
+                    send(p, topics.probeScored.name(), run, id,
+                            topics.probeScored.valueSerde().serializer().serialize(topics.probeScored.name(), s));
                 }
             }
-            p.flush();
+            if (paced) {
+                p.flush();
+                Thread.sleep(50);
+            }
         }
+        p.flush();
     }
 
     private void send(KafkaProducer<String, byte[]> p, String topic, String k, String benchId, byte[] value) {
