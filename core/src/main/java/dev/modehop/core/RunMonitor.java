@@ -133,7 +133,7 @@ public final class RunMonitor {
         List<Output> out = new ArrayList<>();
         boolean changed = predictorEvaluation.measure(state, m.step(), m.predictors());
         if (!changed && completed(run, m.step())) {
-            // Processed already: its soft scores are those of its results, which stay stored while it is remembered.
+            // Processed already: its soft scores were kept with it while it is remembered.
             Map<String, Double> soft = countedSoftScores(run, m.step());
             changed = !soft.isEmpty() && predictorEvaluation.score(state, m.step(), soft);
         }
@@ -149,7 +149,7 @@ public final class RunMonitor {
     /**
      * The families' soft scores of a just processed (or late published) checkpoint go to the predictor test when
      * its predictors wait for them; an update when they paired. When none wait, nothing is stored: predictors that
-     * come later take the soft scores from the checkpoint's stored results ({@link #countedSoftScores}), so a run
+     * come later take the soft scores kept with the processed checkpoint ({@link #countedSoftScores}), so a run
      * that never sends predictors never writes the test's state (it was a tenth of the bytes a record wrote).
      */
     private void scorePredictors(RunState run, long step, Map<String, Double> soft, List<Output> out) {
@@ -178,8 +178,15 @@ public final class RunMonitor {
         return skipped == null || skipped.publishedLate;
     }
 
-    /** The soft scores of a completed checkpoint's counted families, from its stored results, as when it completed. */
+    /**
+     * The soft scores of a completed checkpoint's counted families, as when it completed: kept with the processed
+     * checkpoint, or from the stored results of one skipped and published late.
+     */
     private static Map<String, Double> countedSoftScores(RunState run, long step) {
+        ProcessedCheckpoint done = run.skipped.containsKey(step) ? null : run.parts().processed(step);
+        if (done != null) {
+            return new TreeMap<>(done.softScores);
+        }
         Map<String, Double> soft = new TreeMap<>();
         for (Map.Entry<String, SeriesPoint> e : points(run.parts().results(step), false, step).entrySet()) {
             if (e.getValue().hasItems()) {
@@ -290,6 +297,15 @@ public final class RunMonitor {
         return true;
     }
 
+    /**
+     * Whether a remembered checkpoint already had a result of {@code taskKey}: a processed one keeps its task keys,
+     * a skipped one its results (and so does one processed by a build that kept them).
+     */
+    private static boolean received(RunState run, long step, String taskKey) {
+        ProcessedCheckpoint done = run.skipped.containsKey(step) ? null : run.parts().processed(step);
+        return done != null ? done.taskKeys.contains(taskKey) : run.parts().result(step, taskKey) != null;
+    }
+
     /** Files a result of an announced run; drains nothing. */
     private List<Output> accept(RunState run, ProbeScore received) {
         // only a held-back result may still be dead-lettered whole; an accepted one needs no copy of its bytes
@@ -301,7 +317,7 @@ public final class RunMonitor {
             return new ArrayList<>();
         }
         boolean remembered = run.processed.contains(r.step());
-        if (remembered && run.parts().result(r.step(), r.taskKey()) != null) {
+        if (remembered && received(run, r.step(), r.taskKey())) {
             run.duplicatesIgnored++;
             return new ArrayList<>();
         }
@@ -398,7 +414,9 @@ public final class RunMonitor {
         RunParts parts = run.parts();
         run.hasParts = true;
 
-        Map<String, SeriesPoint> points = points(parts.results(pc.step), gap, pc.step);
+        List<ProbeScore> results = parts.results(pc.step);
+        Map<String, SeriesPoint> points = points(results, gap, pc.step);
+        keepProcessed(parts, pc.step, results, points);
         Map<String, double[]> families = new TreeMap<>();
         List<Output> afterObservations = new ArrayList<>();
         CheckpointRanker.State ranking = parts.ranking();
@@ -493,13 +511,40 @@ public final class RunMonitor {
         return points;
     }
 
-    /** Keeps the checkpoint (and its stored results) among the recent ones; the oldest is forgotten. */
+    /**
+     * What stays of a processed checkpoint instead of its results: their task keys and the counted families' soft
+     * scores. The results go (one by one: the step's results were just listed).
+     */
+    private static void keepProcessed(RunParts parts, long step, List<ProbeScore> results,
+                                      Map<String, SeriesPoint> points) {
+        List<String> taskKeys = new ArrayList<>(results.size());
+        for (ProbeScore r : results) {
+            taskKeys.add(r.taskKey());
+            parts.dropResult(step, r.taskKey());
+        }
+        Map<String, Double> soft = new TreeMap<>();
+        points.forEach((series, p) -> {
+            if (p.hasItems()) {
+                soft.put(series, p.softScore());
+            }
+        });
+        parts.saveProcessed(new ProcessedCheckpoint(step, taskKeys, soft));
+    }
+
+    /**
+     * Keeps the checkpoint among the recent ones (what stays of a processed one, the results of a skipped one); the
+     * oldest is forgotten.
+     */
     private static void remember(RunState run, PendingCheckpoint pc) {
         run.processed.add(pc.step);
         while (run.processed.size() > PROCESSED_KEPT) {
             long forgotten = run.processed.pollFirst();
-            run.skipped.remove(forgotten);
-            run.parts().dropResults(forgotten);
+            PendingCheckpoint skipped = run.skipped.remove(forgotten);
+            if (skipped == null && run.parts().processed(forgotten) != null) {
+                run.parts().dropProcessed(forgotten);
+            } else {
+                run.parts().dropResults(forgotten);
+            }
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 
 /**
  * The parts of a run's state that most records do not touch: one {@link SeriesEntry} per series, the hops of
- * each series, each stored probe result, each checkpoint in flight, the data windows, source statistics, ranking state and predictor test.
+ * each series, each stored probe result, each checkpoint in flight and what is kept of each one processed, the
+ * data windows, source statistics, ranking state and predictor test.
  * {@link RunMonitor} asks for a part only when it needs it and
  * hands back what it changed, so one probe score costs the same whether its run has 4 series or 100. An engine
  * keeps each part under its own key (see the monitor step); {@link #inMemory()} keeps them in maps, for offline
@@ -32,12 +33,25 @@ public interface RunParts {
 
     void dropResults(long step);
 
+    /** Drops one stored result (a result known to be stored, so no listing of the step is needed). */
+    void dropResult(long step, String taskKey);
+
     /** A checkpoint in flight ({@link RunState#waitingSteps}), or null. */
     PendingCheckpoint pending(long step);
 
     void savePending(PendingCheckpoint checkpoint);
 
     void dropPending(long step);
+
+    /**
+     * What is kept of a processed checkpoint ({@link RunState#processed}), or null: not processed, skipped, or
+     * processed by a build that kept its results instead (those are then still stored).
+     */
+    ProcessedCheckpoint processed(long step);
+
+    void saveProcessed(ProcessedCheckpoint checkpoint);
+
+    void dropProcessed(long step);
 
     /**
      * The series' hops for queries and verdicts: every one whose verdict is pending, and the most recent
@@ -75,6 +89,7 @@ public interface RunParts {
         private final TreeMap<Long, TreeMap<String, ProbeScore>> results = new TreeMap<>();
         private final TreeMap<String, List<RunState.HopRecord>> hops = new TreeMap<>();
         private final TreeMap<Long, PendingCheckpoint> pending = new TreeMap<>();
+        private final TreeMap<Long, ProcessedCheckpoint> processed = new TreeMap<>();
         private List<DataWindow> windows = new ArrayList<>();
         private SourceStatistics sources = new SourceStatistics();
         private CheckpointRanker.State ranking = new CheckpointRanker.State();
@@ -118,6 +133,17 @@ public interface RunParts {
         }
 
         @Override
+        public void dropResult(long step, String taskKey) {
+            Map<String, ProbeScore> atStep = results.get(step);
+            if (atStep != null) {
+                atStep.remove(taskKey);
+                if (atStep.isEmpty()) {
+                    results.remove(step);
+                }
+            }
+        }
+
+        @Override
         public PendingCheckpoint pending(long step) {
             return pending.get(step);
         }
@@ -130,6 +156,21 @@ public interface RunParts {
         @Override
         public void dropPending(long step) {
             pending.remove(step);
+        }
+
+        @Override
+        public ProcessedCheckpoint processed(long step) {
+            return processed.get(step);
+        }
+
+        @Override
+        public void saveProcessed(ProcessedCheckpoint checkpoint) {
+            processed.put(checkpoint.step, checkpoint);
+        }
+
+        @Override
+        public void dropProcessed(long step) {
+            processed.remove(step);
         }
 
         @Override

@@ -42,7 +42,10 @@ public final class RunState {
      * loads such a state moves them to parts ({@link #moveInlineWaiting}).
      */
     public TreeMap<Long, PendingCheckpoint> waiting;
-    /** Steps of recently processed or skipped checkpoints; their results stay stored, to tell duplicates from late ones. */
+    /**
+     * Steps of recently processed or skipped checkpoints, to tell duplicates from late results: what is kept of a
+     * processed one ({@link ProcessedCheckpoint}) and a skipped one's results stay stored while it is here.
+     */
     public TreeSet<Long> processed = new TreeSet<>();
     /** The skipped ones among them, still able to complete late. */
     public TreeMap<Long, PendingCheckpoint> skipped = new TreeMap<>();

@@ -158,9 +158,10 @@ class RunMonitorPredictorTest {
         }
         assertEquals(last(), run.lastProcessedStep, "every checkpoint processed");
         assertEquals(0, run.parts().predictors().checkpoints.size(), "no soft scores kept for predictors never sent");
-        // predictors of the last checkpoint, after it was processed: paired with its stored results' soft score
+        // predictors of the last checkpoint, after it was processed: paired with the soft score kept with it
         long last = last();
-        double soft = run.parts().results(last).get(0).softScore();
+        assertEquals(List.of(), run.parts().results(last), "a processed checkpoint's results are not kept");
+        double soft = run.parts().processed(last).softScores.get("flipped");
         List<Output> out = monitor.onPredictors(run, measured(last, soft, random));
         assertEquals(1, RunMonitorTest.only(out, Output.PredictorEvaluationUpdate.class).size(), out.toString());
         PredictorEvaluation.State state = run.parts().predictors();

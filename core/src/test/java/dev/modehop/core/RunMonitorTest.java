@@ -2,6 +2,8 @@ package dev.modehop.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -147,6 +149,38 @@ class RunMonitorTest {
         Output.Rejection r = (Output.Rejection) out.get(0);
         assertTrue(r.reason().contains("unknown run"), r.reason());
         assertEquals(first, r.parked(), "the held-back result itself goes to the DLQ");
+    }
+
+    @Test
+    void aProcessedCheckpointKeepsItsTaskKeysNotItsResults() {
+        feed(50, 0.95, 1);
+        assertEquals(List.of(), run.parts().results(50), "the results go once the checkpoint is processed");
+        ProcessedCheckpoint kept = run.parts().processed(50);
+        assertEquals(java.util.Set.of(score(50, "flipped", 0.95, 1).taskKey()), kept.taskKeys);
+        assertEquals(0.9, kept.softScores.get("flipped"), 1e-12);
+        assertEquals(List.of(), monitor.onResult(run, score(50, "flipped", 0.95, 2)), "a duplicate, told by its key");
+        assertEquals(1, run.duplicatesIgnored);
+        List<Output> late = monitor.onResult(run, score(50, "other", 0.95, 3));
+        assertEquals(1, only(late, Output.Rejection.class).size(), "a task the checkpoint never had: late, DLQ");
+        for (int i = 2; i <= RunMonitor.PROCESSED_KEPT + 1; i++) {
+            feed(50L * i, 0.95, i);
+        }
+        assertNull(run.parts().processed(50), "forgotten with the checkpoint");
+        assertNotNull(run.parts().processed(100));
+    }
+
+    @Test
+    void aProcessedCheckpointStoredWithItsResultsByTheBuildBeforeIsStillToldAndForgotten() {
+        feed(50, 0.95, 1);
+        // the state the build before left: the results stay, nothing else is kept of the processed checkpoint
+        run.parts().dropProcessed(50);
+        run.parts().saveResult(score(50, "flipped", 0.95, 1));
+        assertEquals(List.of(), monitor.onResult(run, score(50, "flipped", 0.95, 2)), "a duplicate, told by its result");
+        assertEquals(1, run.duplicatesIgnored);
+        for (int i = 2; i <= RunMonitor.PROCESSED_KEPT + 1; i++) {
+            feed(50L * i, 0.95, i);
+        }
+        assertEquals(List.of(), run.parts().results(50), "its results are dropped when it is forgotten");
     }
 
     @Test

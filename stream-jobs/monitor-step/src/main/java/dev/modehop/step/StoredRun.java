@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.modehop.core.CheckpointRanker;
 import dev.modehop.core.PendingCheckpoint;
 import dev.modehop.core.PredictorEvaluation;
+import dev.modehop.core.ProcessedCheckpoint;
 import dev.modehop.core.ProbeScore;
 import dev.modehop.core.RunParts;
 import dev.modehop.core.RunState;
@@ -22,10 +23,11 @@ import java.util.function.Supplier;
 /**
  * A run's state laid out in an engine's {@link RunStore}: the header ({@link RunState}) under {@value #HEADER},
  * each series under {@code s/<series>} and its hops under {@code k/<series>}, each checkpoint in flight under
- * {@code p/<step, 19 digits>}, each result under {@code r/<step, 19 digits>/<family/task>}, windows, source statistics, ranking and the predictor test under {@code x/...}. A
- * record reads and writes only the parts it concerns. Decoded parts outlive a call only in the engine's
- * {@link PartCache}: a checking one uses them only while they are exactly what the store holds; a write-back one
- * also holds back a part written again until the engine commits (see there).
+ * {@code p/<step, 19 digits>}, what is kept of each one processed under {@code d/<step, 19 digits>}, each result
+ * under {@code r/<step, 19 digits>/<family/task>}, windows, source statistics, ranking and the predictor test
+ * under {@code x/...}. A record reads and writes only the parts it concerns. Decoded parts outlive a call only in
+ * the engine's {@link PartCache}: a checking one uses them only while they are exactly what the store holds; a
+ * write-back one also holds back a part written again until the engine commits (see there).
  */
 public final class StoredRun implements RunParts {
     static final String HEADER = "h";
@@ -41,6 +43,7 @@ public final class StoredRun implements RunParts {
     };
     static final String RESULTS = "r/";
     static final String PENDING = "p/";
+    static final String PROCESSED = "d/";
 
     private final RunStore store;
     private final PartCodec codec;
@@ -245,6 +248,11 @@ public final class StoredRun implements RunParts {
     }
 
     @Override
+    public void dropResult(long step, String taskKey) {
+        delete(resultName(step, taskKey));
+    }
+
+    @Override
     public PendingCheckpoint pending(long step) {
         return read(pendingName(step), b -> PartCodec.decode(b, PendingCheckpoint.class));
     }
@@ -257,6 +265,21 @@ public final class StoredRun implements RunParts {
     @Override
     public void dropPending(long step) {
         delete(pendingName(step));
+    }
+
+    @Override
+    public ProcessedCheckpoint processed(long step) {
+        return read(PROCESSED + zeroPadded(step, 19), b -> PartCodec.decode(b, ProcessedCheckpoint.class));
+    }
+
+    @Override
+    public void saveProcessed(ProcessedCheckpoint checkpoint) {
+        write(PROCESSED + zeroPadded(checkpoint.step, 19), checkpoint);
+    }
+
+    @Override
+    public void dropProcessed(long step) {
+        delete(PROCESSED + zeroPadded(step, 19));
     }
 
     /** {@code p/} and the step in 19 digits. */
