@@ -45,7 +45,8 @@ public final class MonitorStreamsJob implements AutoCloseable {
         p.put(StreamsConfig.POLL_MS_CONFIG, 10);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // The store cache collapses a run's many updates within one commit into one changelog write.
+        // The record cache (of the deadline store; the run parts have the step's write-back cache instead) collapses
+        // a run's deadline moves within one commit into one changelog write.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         // The store's changelog gets a new version of a run's state with nearly every commit. Small segments

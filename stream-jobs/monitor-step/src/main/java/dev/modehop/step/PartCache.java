@@ -27,8 +27,10 @@ import java.util.function.Function;
  * {@link #unstoredUnder}, for the names a store lists; a held part is stored when it leaves the cache.</li>
  * </ul>
  *
- * The {@link MonitorStep} forgets every part it read and did not write back within a call, so an entry never
- * holds a change that was not meant to be stored (a held part stays: what it holds was written).
+ * The {@link MonitorStep} forgets every part it read and did not write back within a call, so an entry not held
+ * back never holds a change that was not meant to be stored. A held part stays even when a call only read it: the
+ * object is the one a call wrote, and this relies on the monitor changing a part only to write it again (or in a
+ * call that deletes the run, which drops the run's held parts).
  */
 public final class PartCache {
     /**

@@ -49,7 +49,10 @@ public final class StoredRun implements RunParts {
     private final PartCodec codec;
     private final PartCache cache;
     private final Map<String, SeriesEntry> series = new HashMap<>();
-    /** Parts read from the cache in this call and not written back since: forgotten by {@link #finish}. */
+    /**
+     * Cache keys of the parts read from the cache in this call and not written back since: forgotten by
+     * {@link #finish}. Keys, not names: a key was just hashed by the cache lookup, and its string caches that.
+     */
     private final Set<String> unwritten = new HashSet<>();
 
     private StoredRun(RunStore store, PartCodec codec) {
@@ -91,8 +94,8 @@ public final class StoredRun implements RunParts {
      */
     public static void finish(RunState run) {
         if (run != null && run.parts() instanceof StoredRun parts && parts.cache != null) {
-            for (String name : parts.unwritten) {
-                parts.cache.forgetUnwritten(parts.store.decodedKey(name));
+            for (String key : parts.unwritten) {
+                parts.cache.forgetUnwritten(key);
             }
             parts.unwritten.clear();
         }
@@ -107,7 +110,7 @@ public final class StoredRun implements RunParts {
                 return null;
             }
             if (kept != null) {
-                unwritten.add(name);
+                unwritten.add(key);
                 return (T) kept;
             }
             byte[] bytes = store.get(name);
@@ -117,17 +120,18 @@ public final class StoredRun implements RunParts {
             }
             T part = decode.apply(bytes);
             cache.wrote(key, bytes, part);
-            unwritten.add(name);
+            unwritten.add(key);
             return part;
         }
         byte[] bytes = store.get(name);
         if (cache == null) {
             return bytes == null ? null : decode.apply(bytes);
         }
+        String key = store.decodedKey(name);
         if (bytes != null) {
-            unwritten.add(name);
+            unwritten.add(key);
         }
-        return cache.read(store.decodedKey(name), bytes, decode);
+        return cache.read(key, bytes, decode);
     }
 
     /** The names stored under {@code prefix} and, with a write-back cache, those held back and not stored yet. */
@@ -162,29 +166,32 @@ public final class StoredRun implements RunParts {
             } else {
                 cache.holdBack(key, part, codec, store.get(name) != null);
             }
-            unwritten.remove(name);
+            unwritten.remove(key);
             return;
         }
         byte[] bytes = codec.encode(part);
         store.put(name, bytes);
         if (cache != null) {
-            cache.wrote(store.decodedKey(name), bytes, part);
-            unwritten.remove(name);
+            String key = store.decodedKey(name);
+            cache.wrote(key, bytes, part);
+            unwritten.remove(key);
         }
     }
 
     private void delete(String name) {
         if (cache != null && cache.writesBack()) {
-            if (!cache.dropped(store.decodedKey(name))) {
+            String key = store.decodedKey(name);
+            if (!cache.dropped(key)) {
                 store.delete(name);
             }
-            unwritten.remove(name);
+            unwritten.remove(key);
             return;
         }
         store.delete(name);
         if (cache != null) {
-            cache.forget(store.decodedKey(name));
-            unwritten.remove(name);
+            String key = store.decodedKey(name);
+            cache.forget(key);
+            unwritten.remove(key);
         }
     }
 
