@@ -1,6 +1,7 @@
 package dev.modehop.step;
 
 import dev.modehop.core.PendingCheckpoint;
+import dev.modehop.core.ProcessedCheckpoint;
 import dev.modehop.core.ProbeScore;
 import dev.modehop.core.RunState;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The three parts that nearly every record writes (a run's header, a checkpoint in flight, a result) in a layout of
- * their own: a reflective encoder's fixed cost per call was most of what they cost (a header is written on every
+ * The parts that nearly every record or checkpoint writes (a run's header, a checkpoint in flight, a result, what is
+ * kept of a processed checkpoint) in a layout of their own: a reflective encoder's fixed cost per call was most of what they cost (a header is written on every
  * record). The layout is a marker byte, a kind byte, a layout version, then the fields in a fixed order (integers as
  * variable-length zig-zag numbers, doubles as their 8 bytes, strings as length and UTF-8, sorted steps as
  * differences). A field added later means a new version; a decoder reads every version it knows, and the
@@ -22,6 +23,7 @@ final class CompactParts {
     private static final byte HEADER = 'h';
     private static final byte PENDING = 'p';
     private static final byte RESULT = 'r';
+    private static final byte PROCESSED = 'd';
     private static final byte VERSION = 1;
 
     private CompactParts() {
@@ -29,7 +31,7 @@ final class CompactParts {
 
     /** Whether {@code part} has a compact layout (a header with checkpoints inline, an old state, has not). */
     static boolean handles(Object part) {
-        return part instanceof PendingCheckpoint || part instanceof ProbeScore
+        return part instanceof PendingCheckpoint || part instanceof ProbeScore || part instanceof ProcessedCheckpoint
                 || part instanceof RunState run && run.waiting == null;
     }
 
@@ -49,6 +51,9 @@ final class CompactParts {
         } else if (part instanceof ProbeScore r) {
             out.b(RESULT).b(VERSION);
             result(out, r);
+        } else if (part instanceof ProcessedCheckpoint done) {
+            out.b(PROCESSED).b(VERSION);
+            processed(out, done);
         } else {
             throw new IllegalArgumentException("no compact layout for a " + part.getClass().getSimpleName());
         }
@@ -67,6 +72,7 @@ final class CompactParts {
             case HEADER -> header(in);
             case PENDING -> pending(in);
             case RESULT -> result(in);
+            case PROCESSED -> processed(in);
             default -> throw new IllegalArgumentException("unknown compact part kind " + kind);
         };
         if (!type.isInstance(part)) {
@@ -130,6 +136,29 @@ final class CompactParts {
         pc.skipped = in.bool();
         pc.publishedLate = in.bool();
         return pc;
+    }
+
+    private static void processed(Out out, ProcessedCheckpoint done) {
+        out.num(done.step).num(done.taskKeys.size());
+        for (String key : done.taskKeys) {
+            out.str(key);
+        }
+        out.num(done.softScores.size());
+        for (java.util.Map.Entry<String, Double> e : done.softScores.entrySet()) {
+            out.str(e.getKey()).dbl(e.getValue());
+        }
+    }
+
+    private static ProcessedCheckpoint processed(In in) {
+        ProcessedCheckpoint done = new ProcessedCheckpoint();
+        done.step = in.num();
+        for (long i = in.count(); i > 0; i--) {
+            done.taskKeys.add(in.str());
+        }
+        for (long i = in.count(); i > 0; i--) {
+            done.softScores.put(in.str(), in.dbl());
+        }
+        return done;
     }
 
     private static void result(Out out, ProbeScore r) {

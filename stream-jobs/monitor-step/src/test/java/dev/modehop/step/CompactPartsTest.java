@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modehop.core.PendingCheckpoint;
+import dev.modehop.core.ProcessedCheckpoint;
 import dev.modehop.core.ProbeScore;
 import dev.modehop.core.RunState;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,24 @@ class CompactPartsTest {
                 Double.NaN, null, 1, -5, null);
         ProbeScore sparseBack = PartCodec.decode(PartCodec.binary().encode(sparse), ProbeScore.class);
         assertEquals(sparse.withoutReceived(), sparseBack.withoutReceived(), "nulls stay null, NaN stays NaN");
+    }
+
+    @Test
+    void whatIsKeptOfAProcessedCheckpointComesBackWithEveryField() {
+        ProcessedCheckpoint done = new ProcessedCheckpoint(1200, List.of("persona/keeper", "loss/loss", "\u00e9/t"),
+                Map.of("persona", 0.25, "nan", Double.NaN, "negative", -0.75));
+        byte[] bytes = PartCodec.binary().encode(done);
+        assertEquals(CompactParts.MARKER, bytes[0]);
+        ProcessedCheckpoint back = PartCodec.decode(bytes, ProcessedCheckpoint.class);
+        assertEquals(done.step, back.step);
+        assertEquals(done.taskKeys, back.taskKeys);
+        assertEquals(done.softScores, back.softScores);
+        ProcessedCheckpoint empty = PartCodec.decode(PartCodec.binary().encode(new ProcessedCheckpoint()),
+                ProcessedCheckpoint.class);
+        assertEquals(0, empty.taskKeys.size() + empty.softScores.size());
+        ProcessedCheckpoint fromSmile = PartCodec.decode(smileOf(done), ProcessedCheckpoint.class);
+        assertEquals(done.taskKeys, fromSmile.taskKeys, "one stored in the general encoding still reads");
+        assertTrue(bytes.length < smileOf(done).length, bytes.length + " bytes compact, " + smileOf(done).length);
     }
 
     @Test
