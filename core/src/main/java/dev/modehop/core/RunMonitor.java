@@ -183,7 +183,7 @@ public final class RunMonitor {
      * checkpoint, or from the stored results of one skipped and published late.
      */
     private static Map<String, Double> countedSoftScores(RunState run, long step) {
-        ProcessedCheckpoint done = run.skipped.containsKey(step) ? null : run.parts().processed(step);
+        ProcessedCheckpoint done = kept(run, step);
         if (done != null) {
             return new TreeMap<>(done.softScores);
         }
@@ -302,8 +302,16 @@ public final class RunMonitor {
      * a skipped one its results (and so does one processed by a build that kept them).
      */
     private static boolean received(RunState run, long step, String taskKey) {
-        ProcessedCheckpoint done = run.skipped.containsKey(step) ? null : run.parts().processed(step);
+        ProcessedCheckpoint done = kept(run, step);
         return done != null ? done.taskKeys.contains(taskKey) : run.parts().result(step, taskKey) != null;
+    }
+
+    /**
+     * What is kept of a remembered checkpoint that was processed, or null: skipped (its results are kept instead),
+     * or processed by a build that kept its results.
+     */
+    private static ProcessedCheckpoint kept(RunState run, long step) {
+        return run.skipped.containsKey(step) ? null : run.parts().processed(step);
     }
 
     /** Files a result of an announced run; drains nothing. */

@@ -33,7 +33,7 @@ public interface RunParts {
 
     void dropResults(long step);
 
-    /** Drops one stored result (a result known to be stored, so no listing of the step is needed). */
+    /** Drops the result of one (family, task) at one step, without listing the step's results. */
     void dropResult(long step, String taskKey);
 
     /** A checkpoint in flight ({@link RunState#waitingSteps}), or null. */

@@ -136,10 +136,10 @@ public record Phase(String name, EmbeddedKafka kafka, Topics topics, Workload wo
 
     /** The workload, checkpoint by checkpoint across the runs; a checkpoint's last score is timed as sent. */
     /**
-     * Waits until the producer's metadata names a leader for every partition of {@code inputs}, fresh topics. A
-     * producer that started sending before then could have its first batch of a partition refused and retried
-     * after later ones were written: an idempotent producer then fails that partition for good (out-of-order
-     * sequence), and the phase waited its 180 s for outputs that never came.
+     * Waits until the producer's metadata names a leader for every partition of {@code inputs}, fresh topics,
+     * before the clock starts. Passes whose load producer lost a batch to an out-of-order sequence error on the
+     * in-process broker waited out their timeout for outputs that never came; with this wait such a pass became
+     * rarer, not impossible (bench/README.md, "Stream job: no record cache under the write-back").
      */
     private static void awaitLeaders(KafkaProducer<String, byte[]> p, List<String> inputs) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The parts that nearly every record or checkpoint writes (a run's header, a checkpoint in flight, a result, what is
- * kept of a processed checkpoint) in a layout of their own: a reflective encoder's fixed cost per call was most of what they cost (a header is written on every
- * record). The layout is a marker byte, a kind byte, a layout version, then the fields in a fixed order (integers as
+ * kept of a processed checkpoint) in a layout of their own: a reflective encoder's fixed cost per call was most of
+ * what they cost (a header is written on every record). The layout is a marker byte, a kind byte, a layout version, then the fields in a fixed order (integers as
  * variable-length zig-zag numbers, doubles as their 8 bytes, strings as length and UTF-8, sorted steps as
  * differences). A field added later means a new version; a decoder reads every version it knows, and the
  * {@link PartCodec} reads Smile or JSON for anything else, so a store written before this layout still reads.

@@ -276,17 +276,22 @@ public final class StoredRun implements RunParts {
 
     @Override
     public ProcessedCheckpoint processed(long step) {
-        return read(PROCESSED + zeroPadded(step, 19), b -> PartCodec.decode(b, ProcessedCheckpoint.class));
+        return read(processedName(step), b -> PartCodec.decode(b, ProcessedCheckpoint.class));
     }
 
     @Override
     public void saveProcessed(ProcessedCheckpoint checkpoint) {
-        write(PROCESSED + zeroPadded(checkpoint.step, 19), checkpoint);
+        write(processedName(checkpoint.step), checkpoint);
     }
 
     @Override
     public void dropProcessed(long step) {
-        delete(PROCESSED + zeroPadded(step, 19));
+        delete(processedName(step));
+    }
+
+    /** {@code d/} and the step in 19 digits. */
+    private static String processedName(long step) {
+        return PROCESSED + zeroPadded(step, 19);
     }
 
     /** {@code p/} and the step in 19 digits. */
