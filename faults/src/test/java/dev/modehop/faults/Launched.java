@@ -93,7 +93,30 @@ final class Launched implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new AssertionError(name + " did not print '" + line + "' within " + timeout.toSeconds() + " s:\n" + tail(output()));
+        String seen = tail(output());
+        dumpThreads();
+        throw new AssertionError(name + " did not print '" + line + "' within " + timeout.toSeconds() + " s:\n"
+                + seen + "\n(its threads at the timeout: " + log + ")");
+    }
+
+    /**
+     * Appends the process's thread dump ({@code jcmd PID Thread.print}) to its log, best effort: a start that hangs
+     * without a word (seen once, a restart of {@code up} after kill -9 that never reached RUNNING) says where.
+     */
+    private void dumpThreads() {
+        if (!process.isAlive()) {
+            return;
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            dump.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no jcmd in this Java: the assertion still says what did not happen
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGKILL: no shutdown hook, no flush, no leaving the group. */
