@@ -9,6 +9,7 @@ import dev.modehop.embedded.bench.Phase;
 import dev.modehop.embedded.bench.Workload;
 import dev.modehop.schemas.AvroSerdes;
 import dev.modehop.schemas.Topics;
+import dev.modehop.streams.FormatLocale;
 import dev.modehop.streams.MonitorStreamsJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,8 @@ public final class StreamsBenchmark {
     private static int passes = 3;
 
     public static void main(String[] args) throws Exception {
+        // as the modehop command does: every pipeline here runs under the locale the product's processes format with
+        FormatLocale.pin();
         Workload load = Workload.throughput(args);
         Workload paced = Workload.paced(args, load);
         streamsOverrides = settings(stringArg(args, "--streams-set", ""));

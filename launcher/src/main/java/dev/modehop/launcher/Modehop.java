@@ -1,5 +1,6 @@
 package dev.modehop.launcher;
 
+import dev.modehop.streams.FormatLocale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ public final class Modehop implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        FormatLocale.pin();
         System.exit(run(args));
     }
 
