@@ -23,6 +23,7 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
     private SchemaRegistryClient registry;
     private Class<T> type;
     private Schema readerSchema;
+    private SpecificData model;
     private final ConcurrentHashMap<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
 
     /** Sets the class to produce (AvroSerdes does this; otherwise {@code modehop.value.type} names it). */
@@ -31,6 +32,7 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
         Class<T> t = (Class<T>) expected;
         this.type = t;
         this.readerSchema = SpecificData.get().getSchema(t);
+        this.model = GeneratedCoders.forClass(t);
     }
 
     @Override
@@ -59,7 +61,7 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
         int id = ByteBuffer.wrap(data, 1, 4).getInt();
         SpecificDatumReader<T> reader = readers.computeIfAbsent(id, k -> {
             Schema writer = new Schema.Parser().parse(registry.schemaById(id));
-            return new SpecificDatumReader<>(writer, readerSchema);
+            return new SpecificDatumReader<>(writer, readerSchema, model);
         });
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER,

@@ -48,7 +48,8 @@ public final class RegistryAvroSerializer<T extends SpecificRecord> implements S
             String schema = record.getSchema().toString();
             String subject = WireFormat.subject(topic);
             int id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
-            w = new Writer<>(topic, record.getSchema(), id, new SpecificDatumWriter<>(record.getSchema()));
+            w = new Writer<>(topic, record.getSchema(), id, new SpecificDatumWriter<>(record.getSchema(),
+                    GeneratedCoders.forClass(record.getClass())));
             last = w;
         }
         try {
