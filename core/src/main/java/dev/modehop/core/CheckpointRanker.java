@@ -53,6 +53,9 @@ public final class CheckpointRanker {
         public TreeMap<String, Double> soft = new TreeMap<>();
         public TreeMap<String, Double> weight = new TreeMap<>();
         public double score;
+        /** {@link #hash}, once computed for what the entry holds now (not stored: recomputed after a decode). */
+        private transient long hash;
+        private transient boolean hashed;
 
         /** The entry with its per-family explanation. */
         Output.RankedCheckpoint ranked() {
@@ -86,6 +89,25 @@ public final class CheckpointRanker {
                 den += w;
             }
             score = den == 0 ? Double.NaN : num / den;
+            hashed = false;
+        }
+
+        /**
+         * {@link #checkpointHash} of the checkpoint this entry shows on a leaderboard, computed once for each score
+         * it takes (its families and weights change only through {@link #rescore}).
+         */
+        long hash() {
+            if (!hashed) {
+                double den = weightSum();
+                long h = mixIn(mixIn(mixIn(CHECKPOINT_SEED, step), Double.doubleToLongBits(score)), soft.size());
+                for (Map.Entry<String, Double> f : soft.entrySet()) {
+                    double w = weight.getOrDefault(f.getKey(), UNSURE);
+                    h = mixFamily(h, f.getKey(), f.getValue(), w, contribution(w, f.getValue(), den));
+                }
+                hash = h;
+                hashed = true;
+            }
+            return hash;
         }
     }
 
@@ -154,36 +176,43 @@ public final class CheckpointRanker {
 
     /**
      * 64 bits of everything a leaderboard shows (steps, scores, families, their soft scores, weights and
-     * contributions, in order), each value mixed in with a 64-bit finalizer: two leaderboards that differ share a
+     * contributions, in order): each checkpoint's values hashed on their own ({@link #checkpointHash}), the
+     * checkpoints' hashes mixed in order, each value with a 64-bit finalizer. Two leaderboards that differ share a
      * fingerprint with a chance of about 2^-64, which would only leave one ranking unpublished until the next
-     * change. Doubles count by their bits, as {@code equals} compares them.
+     * change. Doubles count by their bits, as {@code equals} compares them. (A fingerprint stored by a build that
+     * chained every value through one hash differs from this one: such a run publishes its leaderboard once more.)
      */
     static long fingerprint(List<Output.RankedCheckpoint> board) {
         long h = mixIn(FINGERPRINT_SEED, board.size());
         for (Output.RankedCheckpoint c : board) {
-            h = mixIn(mixIn(mixIn(h, c.step()), Double.doubleToLongBits(c.score())), c.families().size());
-            for (Output.FamilyContribution f : c.families()) {
-                h = mixFamily(h, f.family(), f.softScore(), f.weight(), f.contribution());
-            }
+            h = mixIn(h, checkpointHash(c));
         }
         return h;
     }
 
-    /** {@link #fingerprint} of the board these leaders make, without making it (the same values, in the same order). */
+    /** One checkpoint of a leaderboard: its step, score and families, in order. */
+    static long checkpointHash(Output.RankedCheckpoint c) {
+        long h = mixIn(mixIn(mixIn(CHECKPOINT_SEED, c.step()), Double.doubleToLongBits(c.score())), c.families().size());
+        for (Output.FamilyContribution f : c.families()) {
+            h = mixFamily(h, f.family(), f.softScore(), f.weight(), f.contribution());
+        }
+        return h;
+    }
+
+    /**
+     * {@link #fingerprint} of the board these leaders make, without making it: each leader's hash is kept with it,
+     * so a checkpoint costs one mix per leader, and the hashing of the one entry that is new or rescored.
+     */
     static long fingerprintOf(List<Entry> leaders) {
         long h = mixIn(FINGERPRINT_SEED, leaders.size());
         for (Entry e : leaders) {
-            h = mixIn(mixIn(mixIn(h, e.step), Double.doubleToLongBits(e.score)), e.soft.size());
-            double den = e.weightSum();
-            for (Map.Entry<String, Double> f : e.soft.entrySet()) {
-                double w = e.weight.getOrDefault(f.getKey(), UNSURE);
-                h = mixFamily(h, f.getKey(), f.getValue(), w, Entry.contribution(w, f.getValue(), den));
-            }
+            h = mixIn(h, e.hash());
         }
         return h;
     }
 
     private static final long FINGERPRINT_SEED = 0x6d6f6465686f70L;
+    private static final long CHECKPOINT_SEED = 0x72616e6b6564L;
 
     private static long mixFamily(long h, String family, double softScore, double weight, double contribution) {
         h = mixIn(h, text(family));

@@ -119,7 +119,10 @@ public final class RunState {
 
         /** Drops the oldest decided hops beyond {@code keptDecided}; pending ones always stay. */
         static void trimDecided(java.util.List<HopRecord> hops, int keptDecided) {
-            long decided = hops.stream().filter(h -> h.verdict != Verdict.PENDING).count();
+            int decided = 0;
+            for (HopRecord h : hops) {
+                decided += h.verdict != Verdict.PENDING ? 1 : 0;
+            }
             for (int i = 0; i < hops.size() && decided > keptDecided; ) {
                 if (hops.get(i).verdict != Verdict.PENDING) {
                     hops.remove(i);
