@@ -1,5 +1,7 @@
 package dev.modehop.core;
 
+import java.util.TreeSet;
+
 /**
  * A checkpoint the monitor knows of: announced, partly scored, or both; while it waits, and for a while after
  * it was processed or skipped. Its results are stored apart ({@link RunParts}), so this stays a few numbers.
@@ -15,6 +17,13 @@ public final class PendingCheckpoint {
     public int expectedResults = -1;
     /** Distinct results stored so far. */
     public int resultCount;
+    /**
+     * The task keys of the results stored so far, so that a duplicate is told, and the results are listed, without
+     * asking the store. Known only to the object that filed them and not stored (stored, they would make every
+     * result's write grow with the checkpoint's task count): a checkpoint created here starts with none, one
+     * decoded from the store, or skipped (its results stay stored), has null, and its results are looked up.
+     */
+    public transient TreeSet<String> taskKeys;
     /** Given up after the timeout; its results may still complete it, as a late observation. */
     public boolean skipped;
     /** A skipped checkpoint whose results all arrived afterwards and were published late. */
@@ -27,6 +36,7 @@ public final class PendingCheckpoint {
         this.step = step;
         this.firstSeenAt = firstSeenAt;
         this.lastSignOfLife = firstSeenAt;
+        this.taskKeys = new TreeSet<>();
     }
 
     public boolean complete() {

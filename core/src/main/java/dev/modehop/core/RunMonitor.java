@@ -288,13 +288,33 @@ public final class RunMonitor {
     private static boolean file(RunState run, PendingCheckpoint pc, ProbeScore r) {
         pc.expectedResults = Math.max(pc.expectedResults, r.taskCount());
         pc.alive(run.eventTime);
-        if (run.parts().result(r.step(), r.taskKey()) != null) {
+        boolean duplicate = pc.taskKeys != null ? pc.taskKeys.contains(r.taskKey())
+                : run.parts().result(r.step(), r.taskKey()) != null;
+        if (duplicate) {
             run.duplicatesIgnored++;
             return false;
         }
         run.parts().saveResult(r);
         pc.resultCount++;
+        if (pc.taskKeys != null) {
+            pc.taskKeys.add(r.taskKey());
+        }
         return true;
+    }
+
+    /** The results stored for {@code pc}, in task-key order: read one by one when it knows their keys, else listed. */
+    private static List<ProbeScore> results(RunState run, PendingCheckpoint pc) {
+        if (pc.taskKeys == null) {
+            return run.parts().results(pc.step);
+        }
+        List<ProbeScore> results = new ArrayList<>(pc.taskKeys.size());
+        for (String taskKey : pc.taskKeys) {
+            ProbeScore r = run.parts().result(pc.step, taskKey);
+            if (r != null) {
+                results.add(r);
+            }
+        }
+        return results;
     }
 
     /**
@@ -384,6 +404,8 @@ public final class RunMonitor {
         run.skippedCheckpoints++;
         run.lastProcessedStep = pc.step;
         pc.skipped = true;
+        // its results stay stored and are looked up from now on; it travels in the header, without its keys
+        pc.taskKeys = null;
         remember(run, pc);
         run.skipped.put(pc.step, pc);
         String got = pc.expectedResults < 0 ? "no results" : pc.resultCount + " of " + pc.expectedResults + " results";
@@ -399,7 +421,7 @@ public final class RunMonitor {
         run.lateCheckpoints++;
         List<Output> out = new ArrayList<>();
         Map<String, Double> soft = new TreeMap<>();
-        for (Map.Entry<String, SeriesPoint> e : points(run.parts().results(pc.step), false, pc.step).entrySet()) {
+        for (Map.Entry<String, SeriesPoint> e : points(results(run, pc), false, pc.step).entrySet()) {
             SeriesPoint p = e.getValue();
             SeriesEntry entry = run.parts().series(e.getKey());
             Mode now = entry == null ? Mode.UNDECIDED : entry.state.confirmed;
@@ -422,7 +444,7 @@ public final class RunMonitor {
         RunParts parts = run.parts();
         run.hasParts = true;
 
-        List<ProbeScore> results = parts.results(pc.step);
+        List<ProbeScore> results = results(run, pc);
         Map<String, SeriesPoint> points = points(results, gap, pc.step);
         keepProcessed(parts, pc.step, results, points);
         Map<String, double[]> families = new TreeMap<>();

@@ -184,6 +184,30 @@ class RunMonitorTest {
     }
 
     @Test
+    void aCheckpointInFlightKnowsItsResultsAndOneStoredWithoutTheirKeysStillWorks() {
+        monitor.onCheckpointReady(run, ready(50, 1));
+        ProbeScore a = new ProbeScore(RUN, 50, "toy", "flipped", "a", 4, 256, 0.9, 0.8, null, 3, 2);
+        ProbeScore b = new ProbeScore(RUN, 50, "toy", "flipped", "b", 4, 256, 0.7, 0.4, null, 3, 3);
+        ProbeScore c = new ProbeScore(RUN, 50, "toy", "flipped", "c", 4, 256, 0.5, 0.0, null, 3, 4);
+        monitor.onResult(run, a);
+        assertEquals(java.util.Set.of(a.taskKey()), run.parts().pending(50).taskKeys);
+        assertEquals(List.of(), monitor.onResult(run, a), "a duplicate in flight, told by its key");
+        assertEquals(1, run.duplicatesIgnored);
+        // as a build that did not keep the keys stored it
+        PendingCheckpoint before = run.parts().pending(50);
+        before.taskKeys = null;
+        run.parts().savePending(before);
+        assertEquals(List.of(), monitor.onResult(run, a), "told by its stored result");
+        assertEquals(2, run.duplicatesIgnored);
+        assertEquals(List.of(), monitor.onResult(run, b));
+        List<Output.ModeObservation> obs = only(monitor.onResult(run, c), Output.ModeObservation.class);
+        assertEquals(1, obs.size(), "its results listed from the store");
+        assertEquals(0.7, obs.get(0).hardAccuracy(), 1e-12);
+        assertEquals(768, obs.get(0).items());
+        assertEquals(java.util.Set.of(a.taskKey(), b.taskKey(), c.taskKey()), run.parts().processed(50).taskKeys);
+    }
+
+    @Test
     void resultsThatOvertakeTheirAnnouncementAreHeldBackNotLost() {
         assertEquals(List.of(), monitor.onResult(run, score(50, "flipped", 0.95, 1)));
         List<Output> out = monitor.onCheckpointReady(run, ready(50, 2));

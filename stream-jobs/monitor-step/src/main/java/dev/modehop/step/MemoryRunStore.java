@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/** One run's parts in a sorted map (offline use, tests, benchmarks), counting the bytes written to it. */
+/**
+ * One run's parts in a sorted map (offline use, tests, benchmarks), counting the bytes written to it and the
+ * listings of names asked of it.
+ */
 public final class MemoryRunStore implements RunStore {
     private final TreeMap<String, byte[]> parts = new TreeMap<>();
     private final PartCache decoded;
     private long bytesWritten;
+    private long listings;
 
     public MemoryRunStore() {
         this(null);
@@ -35,6 +39,11 @@ public final class MemoryRunStore implements RunStore {
 
     public long bytesWritten() {
         return bytesWritten;
+    }
+
+    /** How many times {@link #names} was asked (a range scan in an engine's store). */
+    public long listings() {
+        return listings;
     }
 
     public boolean isEmpty() {
@@ -76,6 +85,7 @@ public final class MemoryRunStore implements RunStore {
 
     @Override
     public List<String> names(String prefix) {
+        listings++;
         List<String> names = new ArrayList<>();
         for (String name : parts.tailMap(prefix, true).keySet()) {
             if (!name.startsWith(prefix)) {

@@ -382,6 +382,35 @@ class MonitorStepTest {
     }
 
     @Test
+    void aCheckpointFiledAndProcessedWhileItsPartIsKeptIsNotListedFromTheStore() {
+        MonitorStep step = step(MonitorConfig.defaults(), StepSettings.builder().idleExpiryMs(0).build());
+        MemoryRunStore plain = new MemoryRunStore();
+        MemoryRunStore writingBack = MemoryRunStore.writingBack(PartCache.DEFAULT_CAPACITY);
+        long offset = 0;
+        int checkpoints = 40;
+        for (int c = 1; c <= checkpoints; c++) {
+            long stepNo = 50L * c;
+            long at = T0 + 100L * c;
+            List<StepInput> inputs = new ArrayList<>();
+            inputs.add(input(topics.checkpointReady, "r", ready("r", stepNo, at), offset++));
+            for (int f = 0; f < 4; f++) {
+                double acc = ((c + f) / 6) % 2 == 0 ? 0.95 : 0.05;
+                inputs.add(input(topics.probeScored, "r", score("r", stepNo, "family" + f, acc, 4, at), offset++));
+            }
+            for (StepInput in : inputs) {
+                assertEquals(describe(step.onRecord(plain, in)), describe(step.onRecord(writingBack, in)));
+                if (in.offset() % 7 == 6) {
+                    writingBack.decoded().writeBack();
+                }
+            }
+        }
+        writingBack.decoded().writeBack();
+        assertEquals(checkpoints, plain.listings(), "decoded from the store, a checkpoint's results are listed");
+        assertEquals(0, writingBack.listings(), "kept, it knows its results' task keys, also across write-backs");
+        assertEquals(stored(plain), stored(writingBack));
+    }
+
+    @Test
     void decodedPartsKeptBetweenCallsChangeNothingOfWhatIsWrittenOrStored() {
         // no idle expiry: the deadlines fired below are the missing-score ones, so the run keeps its whole history
         MonitorStep step = step(MonitorConfig.builder().missingScoreTimeoutMs(1_000).build(),
