@@ -404,7 +404,7 @@ public final class RunMonitor {
         run.skippedCheckpoints++;
         run.lastProcessedStep = pc.step;
         pc.skipped = true;
-        // its results stay stored and are looked up from now on; it travels in the header, without its keys
+        // from now on its results are looked up in the store, whether the header that holds it is kept or decoded
         pc.taskKeys = null;
         remember(run, pc);
         run.skipped.put(pc.step, pc);

@@ -54,7 +54,7 @@ public final class PartCache {
      * older ones or none ({@code stored} says whether the store has the key at all).
      */
     private static final class Entry {
-        final Object part;
+        Object part;
         byte[] bytes;
         PartCodec heldWith;
         boolean stored;
@@ -147,8 +147,17 @@ public final class PartCache {
      * stored later. The key must be known ({@link #knows}): whether the store has it decides how it is listed.
      */
     void holdBack(String key, Object part, PartCodec codec) {
+        // in place: a part written at every record (a run's header, the checkpoint in flight) is counted and listed
+        // once, when it is first held, instead of being unlisted and listed again at each write
         Entry e = entries.get(key);
-        put(key, new Entry(part, e.bytes, codec, e.stored));
+        if (e.heldWith == null) {
+            held++;
+            if (!e.stored) {
+                unstored.add(key);
+            }
+        }
+        e.part = part;
+        e.heldWith = codec;
     }
 
     /** Write-back: holds back the first write of a key nothing was known of; {@code stored}: the store has it. */

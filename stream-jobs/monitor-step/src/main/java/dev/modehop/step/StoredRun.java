@@ -54,6 +54,8 @@ public final class StoredRun implements RunParts {
      * {@link #finish}. Keys, not names: a key was just hashed by the cache lookup, and its string caches that.
      */
     private final Set<String> unwritten = new HashSet<>();
+    private long digitsOf;
+    private String lastDigits;
 
     private StoredRun(RunStore store, PartCodec codec) {
         this.store = store;
@@ -290,13 +292,22 @@ public final class StoredRun implements RunParts {
     }
 
     /** {@code d/} and the step in 19 digits. */
-    private static String processedName(long step) {
-        return PROCESSED + zeroPadded(step, 19);
+    private String processedName(long step) {
+        return PROCESSED + digits(step);
     }
 
     /** {@code p/} and the step in 19 digits. */
-    private static String pendingName(long step) {
-        return PENDING + zeroPadded(step, 19);
+    private String pendingName(long step) {
+        return PENDING + digits(step);
+    }
+
+    /** The step in 19 digits, zeros in front; the last one is kept (a call names one checkpoint's parts often). */
+    private String digits(long step) {
+        if (step != digitsOf || lastDigits == null) {
+            lastDigits = zeroPadded(step, 19);
+            digitsOf = step;
+        }
+        return lastDigits;
     }
 
     @Override
@@ -352,8 +363,8 @@ public final class StoredRun implements RunParts {
     }
 
     /** {@code r/} and the step in 19 digits, so names sort by step (String.format was a tenth of a record's cost). */
-    static String stepPrefix(long step) {
-        return RESULTS + zeroPadded(step, 19) + "/";
+    private String stepPrefix(long step) {
+        return RESULTS + digits(step) + "/";
     }
 
     /** {@code value} (not negative) in {@code digits} decimal digits, zeros in front. */
@@ -369,7 +380,7 @@ public final class StoredRun implements RunParts {
         return b.append(plain).toString();
     }
 
-    private static String resultName(long step, String taskKey) {
+    private String resultName(long step, String taskKey) {
         return stepPrefix(step) + taskKey;
     }
 }
