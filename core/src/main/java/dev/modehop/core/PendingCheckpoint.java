@@ -4,7 +4,8 @@ import java.util.TreeSet;
 
 /**
  * A checkpoint the monitor knows of: announced, partly scored, or both; while it waits, and for a while after
- * it was processed or skipped. Its results are stored apart ({@link RunParts}), so this stays a few numbers.
+ * it was processed or skipped. Its results are stored apart ({@link RunParts}), so what is stored of it stays a
+ * few numbers (the task keys it knows are kept in memory only).
  */
 public final class PendingCheckpoint {
     public long step;
