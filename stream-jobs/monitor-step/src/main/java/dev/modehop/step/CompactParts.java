@@ -1,18 +1,33 @@
 package dev.modehop.step;
 
+import dev.modehop.core.ChangePointDetector;
+import dev.modehop.core.DataWindow;
+import dev.modehop.core.Direction;
+import dev.modehop.core.ExtraBinomialDispersion;
+import dev.modehop.core.HopDetector;
+import dev.modehop.core.Mode;
+import dev.modehop.core.ModeReference;
+import dev.modehop.core.Output;
 import dev.modehop.core.PendingCheckpoint;
 import dev.modehop.core.ProcessedCheckpoint;
 import dev.modehop.core.ProbeScore;
 import dev.modehop.core.RunState;
+import dev.modehop.core.SeriesEntry;
+import dev.modehop.core.SeriesState;
+import dev.modehop.core.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The parts that nearly every record or checkpoint writes (a run's header, a checkpoint in flight, a result, what is
- * kept of a processed checkpoint) in a layout of their own: a reflective encoder's fixed cost per call was most of
- * what they cost (a header is written on every record). The layout is a marker byte, a kind byte, a layout version, then the fields in a fixed order (integers as
+ * kept of a processed checkpoint, and at every commit each active series and its hops) in a layout of their own: a
+ * reflective encoder's fixed cost per call was most of what the small ones cost (a header is written on every
+ * record), and its cost per value most of what a series costs (its detectors keep lists of doubles). The layout is a marker byte, a kind byte, a layout version, then the fields in a fixed order (integers as
  * variable-length zig-zag numbers, doubles as their 8 bytes, strings as length and UTF-8, sorted steps as
  * differences). A field added later means a new version; a decoder reads every version it knows, and the
  * {@link PartCodec} reads Smile or JSON for anything else, so a store written before this layout still reads.
@@ -24,14 +39,22 @@ final class CompactParts {
     private static final byte PENDING = 'p';
     private static final byte RESULT = 'r';
     private static final byte PROCESSED = 'd';
+    private static final byte SERIES = 's';
+    private static final byte HOPS = 'k';
     private static final byte VERSION = 1;
 
     private CompactParts() {
     }
 
-    /** Whether {@code part} has a compact layout (a header with checkpoints inline, an old state, has not). */
+    /**
+     * Whether {@code part} may have a compact layout (a header with checkpoints inline, an old state, has not; nor
+     * has a list of anything but hops). {@link #encode} still answers null for a part with a value the layout
+     * cannot hold (a null in a list of numbers), which then takes the general encoding.
+     */
     static boolean handles(Object part) {
         return part instanceof PendingCheckpoint || part instanceof ProbeScore || part instanceof ProcessedCheckpoint
+                || part instanceof SeriesEntry
+                || part instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof RunState.HopRecord
                 || part instanceof RunState run && run.waiting == null;
     }
 
@@ -39,6 +62,7 @@ final class CompactParts {
         return bytes.length >= 3 && bytes[0] == MARKER;
     }
 
+    /** The part's bytes, or null when it holds a value the layout has no place for (see {@link #handles}). */
     static byte[] encode(Object part) {
         Out out = new Out();
         out.b(MARKER);
@@ -54,6 +78,16 @@ final class CompactParts {
         } else if (part instanceof ProcessedCheckpoint done) {
             out.b(PROCESSED).b(VERSION);
             processed(out, done);
+        } else if (part instanceof SeriesEntry entry) {
+            out.b(SERIES).b(VERSION);
+            if (!series(out, entry)) {
+                return null;
+            }
+        } else if (part instanceof List<?> hops) {
+            out.b(HOPS).b(VERSION);
+            if (!hops(out, hops)) {
+                return null;
+            }
         } else {
             throw new IllegalArgumentException("no compact layout for a " + part.getClass().getSimpleName());
         }
@@ -73,6 +107,8 @@ final class CompactParts {
             case PENDING -> pending(in);
             case RESULT -> result(in);
             case PROCESSED -> processed(in);
+            case SERIES -> series(in);
+            case HOPS -> hops(in);
             default -> throw new IllegalArgumentException("unknown compact part kind " + kind);
         };
         if (!type.isInstance(part)) {
@@ -192,6 +228,266 @@ final class CompactParts {
                 producedAt, received);
     }
 
+    // ---- a series: the detectors' state and the latest observation ----
+
+    /** False when a list of numbers holds a null (nothing the detectors write; the general encoding keeps it). */
+    private static boolean series(Out out, SeriesEntry entry) {
+        SeriesState s = entry.state;
+        out.bool(s != null);
+        if (s != null) {
+            out.str(s.runId).str(s.series).bool(s.plain).name(s.confirmed).num(s.anchorStep).dbl(s.anchorValue)
+                    .num(s.anchorItems).num(s.lastStep).num(s.observations);
+            ChangePointDetector.State c = s.changePoint;
+            out.bool(c != null);
+            if (c != null) {
+                if (!out.doubles(c.history) || !out.doubles(c.regime)) {
+                    return false;
+                }
+                out.num(c.errors == null ? -1 : c.errors.size());
+                if (c.errors != null) {
+                    for (List<Double> errors : c.errors) {
+                        if (!out.doubles(errors)) {
+                            return false;
+                        }
+                    }
+                }
+                out.dbl(c.suspectValue).num(c.suspectStep).num(c.suspectPrevStep).dbl(c.suspectPrediction)
+                        .dbl(c.suspectZ).dbl(c.suspectScale).dbl(c.changeFrom).dbl(c.changeTo).num(c.sinceChange)
+                        .dbl(c.outlierRate);
+            }
+            out.num(s.pending == null ? -1 : s.pending.size());
+            if (s.pending != null) {
+                for (SeriesState.PendingHop p : s.pending) {
+                    if (p == null) {
+                        return false;
+                    }
+                    out.str(p.hopId).num(p.step).name(p.to).dbl(p.oldLevel).dbl(p.newLevel).num(p.observed)
+                            .dbl(p.sumAfter);
+                }
+            }
+            ExtraBinomialDispersion.State d = s.dispersion;
+            out.bool(d != null);
+            if (d != null) {
+                if (!out.doubles(d.differences) || !out.doubles(d.binomialVariances)) {
+                    return false;
+                }
+                out.dbl(d.lastValue).dbl(d.lastBinomialVariance);
+            }
+            ModeReference.State r = s.reference;
+            out.bool(r != null);
+            if (r != null) {
+                if (!out.doubles(r.values) || !out.ints(r.items)) {
+                    return false;
+                }
+            }
+            HopDetector.Suspect u = s.suspect;
+            out.bool(u != null);
+            if (u != null) {
+                out.num(u.step).num(u.prevStep).num(u.anchorStep).dbl(u.value).num(u.items).name(u.mode)
+                        .dbl(u.before).dbl(u.z);
+            }
+        }
+        Output.ModeObservation m = entry.latest;
+        out.bool(m != null);
+        if (m != null) {
+            out.str(m.id()).str(m.runId()).str(m.series()).num(m.step()).name(m.mode()).name(m.confirmedMode())
+                    .dbl(m.hardAccuracy()).dbl(m.softScore()).bool(m.items() != null);
+            if (m.items() != null) {
+                out.num(m.items());
+            }
+            out.bool(m.gapBefore());
+        }
+        return true;
+    }
+
+    private static SeriesEntry series(In in) {
+        SeriesEntry entry = new SeriesEntry();
+        if (in.bool()) {
+            SeriesState s = new SeriesState();
+            s.runId = in.str();
+            s.series = in.str();
+            s.plain = in.bool();
+            s.confirmed = in.name(Mode.class);
+            s.anchorStep = in.num();
+            s.anchorValue = in.dbl();
+            s.anchorItems = (int) in.num();
+            s.lastStep = in.num();
+            s.observations = (int) in.num();
+            s.changePoint = null;
+            if (in.bool()) {
+                ChangePointDetector.State c = new ChangePointDetector.State();
+                c.history = in.doubles();
+                c.regime = in.doubles();
+                long errors = in.countOrNone();
+                c.errors = errors < 0 ? null : new ArrayList<>();
+                for (long i = 0; i < errors; i++) {
+                    c.errors.add(in.doubles());
+                }
+                c.suspectValue = in.dbl();
+                c.suspectStep = in.num();
+                c.suspectPrevStep = in.num();
+                c.suspectPrediction = in.dbl();
+                c.suspectZ = in.dbl();
+                c.suspectScale = in.dbl();
+                c.changeFrom = in.dbl();
+                c.changeTo = in.dbl();
+                c.sinceChange = (int) in.num();
+                c.outlierRate = in.dbl();
+                s.changePoint = c;
+            }
+            long pending = in.countOrNone();
+            s.pending = pending < 0 ? null : new ArrayList<>();
+            for (long i = 0; i < pending; i++) {
+                SeriesState.PendingHop p = new SeriesState.PendingHop();
+                p.hopId = in.str();
+                p.step = in.num();
+                p.to = in.name(Mode.class);
+                p.oldLevel = in.dbl();
+                p.newLevel = in.dbl();
+                p.observed = (int) in.num();
+                p.sumAfter = in.dbl();
+                s.pending.add(p);
+            }
+            s.dispersion = null;
+            if (in.bool()) {
+                ExtraBinomialDispersion.State d = new ExtraBinomialDispersion.State();
+                d.differences = in.doubles();
+                d.binomialVariances = in.doubles();
+                d.lastValue = in.dbl();
+                d.lastBinomialVariance = in.dbl();
+                s.dispersion = d;
+            }
+            s.reference = null;
+            if (in.bool()) {
+                ModeReference.State r = new ModeReference.State();
+                r.values = in.doubles();
+                r.items = in.ints();
+                s.reference = r;
+            }
+            if (in.bool()) {
+                HopDetector.Suspect u = new HopDetector.Suspect();
+                u.step = in.num();
+                u.prevStep = in.num();
+                u.anchorStep = in.num();
+                u.value = in.dbl();
+                u.items = (int) in.num();
+                u.mode = in.name(Mode.class);
+                u.before = in.dbl();
+                u.z = in.dbl();
+                s.suspect = u;
+            }
+            entry.state = s;
+        }
+        if (in.bool()) {
+            String id = in.str();
+            String runId = in.str();
+            String series = in.str();
+            long step = in.num();
+            Mode mode = in.name(Mode.class);
+            Mode confirmed = in.name(Mode.class);
+            double hard = in.dbl();
+            double soft = in.dbl();
+            Integer items = in.bool() ? (int) in.num() : null;
+            entry.latest = new Output.ModeObservation(id, runId, series, step, mode, confirmed, hard, soft, items,
+                    in.bool());
+        }
+        return entry;
+    }
+
+    // ---- a series' recent hops ----
+
+    /** A series' hops share their run and series: each is written once, then as "the same as before". */
+    private static boolean hops(Out out, List<?> hops) {
+        out.num(hops.size());
+        String runId = null;
+        String series = null;
+        for (Object o : hops) {
+            if (!(o instanceof RunState.HopRecord h)) {
+                return false;
+            }
+            out.name(h.verdict).num(h.decidedAtStep).bool(h.hop != null);
+            if (h.hop != null) {
+                Output.ModeHop hop = h.hop;
+                out.str(hop.id()).strOrSame(hop.runId(), runId).strOrSame(hop.series(), series).num(hop.step())
+                        .num(hop.prevStep())
+                        .num(hop.anchorStep()).name(hop.direction()).name(hop.from()).name(hop.to()).dbl(hop.before())
+                        .dbl(hop.after()).dbl(hop.zScore()).num(hop.windows() == null ? -1 : hop.windows().size());
+                runId = hop.runId();
+                series = hop.series();
+                if (hop.windows() != null) {
+                    for (DataWindow w : hop.windows()) {
+                        if (w == null || !window(out, w)) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private static List<RunState.HopRecord> hops(In in) {
+        long count = in.count();
+        List<RunState.HopRecord> hops = new ArrayList<>();
+        String lastRunId = null;
+        String lastSeries = null;
+        for (long i = 0; i < count; i++) {
+            RunState.HopRecord h = new RunState.HopRecord();
+            h.verdict = in.name(Verdict.class);
+            h.decidedAtStep = in.num();
+            if (in.bool()) {
+                String id = in.str();
+                String runId = in.strOrSame(lastRunId);
+                String series = in.strOrSame(lastSeries);
+                lastRunId = runId;
+                lastSeries = series;
+                long step = in.num();
+                long prevStep = in.num();
+                long anchorStep = in.num();
+                Direction direction = in.name(Direction.class);
+                Mode from = in.name(Mode.class);
+                Mode to = in.name(Mode.class);
+                double before = in.dbl();
+                double after = in.dbl();
+                double z = in.dbl();
+                long windows = in.countOrNone();
+                List<DataWindow> ws = windows < 0 ? null : new ArrayList<>();
+                for (long w = 0; w < windows; w++) {
+                    ws.add(window(in));
+                }
+                h.hop = new Output.ModeHop(id, runId, series, step, prevStep, anchorStep, direction, from, to, before,
+                        after, z, ws);
+            }
+            hops.add(h);
+        }
+        return hops;
+    }
+
+    private static boolean window(Out out, DataWindow w) {
+        out.str(w.runId()).str(w.windowId()).num(w.startStep()).num(w.endStep()).num(w.tokens())
+                .num(w.mixture().size());
+        for (Map.Entry<String, Double> e : w.mixture().entrySet()) {
+            if (e.getValue() == null) {
+                return false;
+            }
+            out.str(e.getKey()).dbl(e.getValue());
+        }
+        return true;
+    }
+
+    private static DataWindow window(In in) {
+        String runId = in.str();
+        String windowId = in.str();
+        long start = in.num();
+        long end = in.num();
+        long tokens = in.num();
+        Map<String, Double> mixture = new TreeMap<>();
+        for (long i = in.count(); i > 0; i--) {
+            mixture.put(in.str(), in.dbl());
+        }
+        return new DataWindow(runId, windowId, start, end, tokens, mixture);
+    }
+
     /** A growing byte array. */
     private static final class Out {
         private byte[] buf = new byte[128];
@@ -239,6 +535,11 @@ final class CompactParts {
             return bytesOrNull(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
         }
 
+        /** -2 when {@code s} equals {@code previous} (both not null), else as {@link #str}. */
+        Out strOrSame(String s, String previous) {
+            return s != null && s.equals(previous) ? num(-2) : str(s);
+        }
+
         Out bytesOrNull(byte[] bytes) {
             if (bytes == null) {
                 return num(-1);
@@ -248,6 +549,43 @@ final class CompactParts {
             System.arraycopy(bytes, 0, buf, n, bytes.length);
             n += bytes.length;
             return this;
+        }
+
+        /** An enum constant by name (null stays null), so constants added or reordered later do not misread. */
+        Out name(Enum<?> v) {
+            return str(v == null ? null : v.name());
+        }
+
+        /** -1 for a null list, else the count and each value; false (nothing usable written) for a null value. */
+        boolean doubles(List<Double> values) {
+            if (values == null) {
+                num(-1);
+                return true;
+            }
+            num(values.size());
+            room(8 * values.size());
+            for (Double v : values) {
+                if (v == null) {
+                    return false;
+                }
+                dbl(v);
+            }
+            return true;
+        }
+
+        boolean ints(List<Integer> values) {
+            if (values == null) {
+                num(-1);
+                return true;
+            }
+            num(values.size());
+            for (Integer v : values) {
+                if (v == null) {
+                    return false;
+                }
+                num(v);
+            }
+            return true;
         }
 
         /** Ascending steps: the count, the first, then each difference. */
@@ -328,6 +666,19 @@ final class CompactParts {
             return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
         }
 
+        /** What {@link Out#strOrSame} wrote; "the same" with nothing before fails. */
+        String strOrSame(String previous) {
+            int start = at;
+            if (num() == -2) {
+                if (previous == null) {
+                    throw new IllegalArgumentException("a repeated string at byte " + start + " with none before");
+                }
+                return previous;
+            }
+            at = start;
+            return str();
+        }
+
         byte[] bytesOrNull() {
             long length = num();
             if (length == -1) {
@@ -339,6 +690,51 @@ final class CompactParts {
             byte[] out = Arrays.copyOfRange(buf, at, at + (int) length);
             at += (int) length;
             return out;
+        }
+
+        /** A count, or -1 for none (a null list). */
+        long countOrNone() {
+            long c = num();
+            if (c < -1 || c > left()) {
+                throw new IllegalArgumentException("count " + c + " at byte " + at + " with " + left() + " bytes left");
+            }
+            return c;
+        }
+
+        <E extends Enum<E>> E name(Class<E> type) {
+            String name = str();
+            if (name == null) {
+                return null;
+            }
+            try {
+                return Enum.valueOf(type, name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("no " + type.getSimpleName() + " named '" + name + "'");
+            }
+        }
+
+        List<Double> doubles() {
+            long count = countOrNone();
+            if (count < 0) {
+                return null;
+            }
+            List<Double> values = new ArrayList<>((int) count);
+            for (long i = 0; i < count; i++) {
+                values.add(dbl());
+            }
+            return values;
+        }
+
+        List<Integer> ints() {
+            long count = countOrNone();
+            if (count < 0) {
+                return null;
+            }
+            List<Integer> values = new ArrayList<>((int) count);
+            for (long i = 0; i < count; i++) {
+                values.add((int) num());
+            }
+            return values;
         }
 
         TreeSet<Long> steps() {

@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
  * their state travels with it; unknown fields ignored, so fields can be added without breaking old state):
  * Smile, Jackson's binary JSON, by default (doubles as raw bits instead of decimal text, repeated field names
  * written once; in the step benchmark JSON text was most of a record's cost), or JSON text for readability. By
- * default the parts nearly every record writes (header, checkpoint in flight, result) take a hand-written layout
+ * default the parts written most (header, checkpoint in flight, result, series, hops) take a hand-written layout
  * ({@link CompactParts}). Decoding recognises each by its first bytes, so a store written with one reads with the
  * others.
  */
@@ -49,7 +49,10 @@ public final class PartCodec {
 
     public byte[] encode(Object part) {
         if (this == BINARY && CompactParts.handles(part)) {
-            return CompactParts.encode(part);
+            byte[] compact = CompactParts.encode(part);
+            if (compact != null) {
+                return compact;
+            }
         }
         try {
             return mapper.writeValueAsBytes(part);
@@ -74,7 +77,13 @@ public final class PartCodec {
         }
     }
 
+    @SuppressWarnings("unchecked")
     public static <T> T decode(byte[] bytes, TypeReference<T> type) {
+        if (CompactParts.isCompact(bytes)) {
+            Class<?> raw = type.getType() instanceof java.lang.reflect.ParameterizedType p
+                    ? (Class<?>) p.getRawType() : (Class<?>) type.getType();
+            return (T) decode(bytes, raw);
+        }
         try {
             return reader(bytes).readValue(bytes, type);
         } catch (IOException e) {

@@ -8,13 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modehop.core.ChangePointDetector;
+import dev.modehop.core.DataWindow;
+import dev.modehop.core.Direction;
+import dev.modehop.core.ExtraBinomialDispersion;
+import dev.modehop.core.HopDetector;
+import dev.modehop.core.Mode;
+import dev.modehop.core.ModeReference;
+import dev.modehop.core.Output;
 import dev.modehop.core.PendingCheckpoint;
+import dev.modehop.core.SeriesEntry;
+import dev.modehop.core.SeriesState;
+import dev.modehop.core.Verdict;
 import dev.modehop.core.ProcessedCheckpoint;
 import dev.modehop.core.ProbeScore;
 import dev.modehop.core.RunState;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -179,5 +191,163 @@ class CompactPartsTest {
         future[2] = 9;
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> PartCodec.decode(future, RunState.class));
         assertTrue(e.getCause().getMessage().contains("version 9"), e.getCause().getMessage());
+    }
+
+    // ---- series and hops ----
+
+    private static List<Double> doubles(double... values) {
+        List<Double> out = new ArrayList<>();
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** A series with every stored field of its state (and of what it holds) away from its default. */
+    private static SeriesEntry series() {
+        SeriesState s = new SeriesState("olmo-3/7b\u00e9", "gdsuite/persona", true);
+        s.confirmed = Mode.PARROT;
+        s.anchorStep = 1200;
+        s.anchorValue = 0.25;
+        s.anchorItems = 300;
+        s.lastStep = Long.MAX_VALUE - 1;
+        s.observations = 44;
+        ChangePointDetector.State c = s.changePoint;
+        c.history = doubles(0.1, Double.NaN, -0.0, Double.POSITIVE_INFINITY);
+        c.regime = doubles(0.5);
+        c.errors = List.of(doubles(0.01, 0.02), doubles(), doubles(-3), doubles(1e-300));
+        c.suspectValue = 0.75;
+        c.suspectStep = 1300;
+        c.suspectPrevStep = 1250;
+        c.suspectPrediction = 0.3;
+        c.suspectZ = 4.5;
+        c.suspectScale = 0.05;
+        c.changeFrom = 0.2;
+        c.changeTo = 0.8;
+        c.sinceChange = 3;
+        c.outlierRate = 0.125;
+        SeriesState.PendingHop p = new SeriesState.PendingHop("run/persona/1300/hop", 1300, Mode.GENERALIZING, 0.2, 0.8);
+        p.observed = 2;
+        p.sumAfter = 1.5;
+        s.pending = new ArrayList<>(List.of(p, new SeriesState.PendingHop("second", 1400, null, 0.8, 0.1)));
+        s.dispersion.differences = doubles(0.01, -0.02);
+        s.dispersion.binomialVariances = doubles(0.0006);
+        s.dispersion.lastValue = 0.7;
+        s.dispersion.lastBinomialVariance = 0.0007;
+        s.reference.values = doubles(0.9, 0.95);
+        s.reference.items = new ArrayList<>(List.of(300, 0, -1));
+        HopDetector.Suspect u = new HopDetector.Suspect();
+        u.step = 1500;
+        u.prevStep = 1450;
+        u.anchorStep = 1400;
+        u.value = 0.05;
+        u.items = 300;
+        u.mode = Mode.PARROT;
+        u.before = 0.9;
+        u.z = -6.5;
+        s.suspect = u;
+        SeriesEntry entry = new SeriesEntry(s);
+        entry.latest = new Output.ModeObservation("obs", "olmo-3/7b\u00e9", "gdsuite/persona", 1500, Mode.PARROT,
+                Mode.GENERALIZING, 0.05, -1.25, 300, true);
+        return entry;
+    }
+
+    private static List<RunState.HopRecord> hops() {
+        DataWindow w = new DataWindow("r", "w-7", 1000, 1200, 4_000_000_000L, Map.of("code", 0.25, "web", 0.75));
+        RunState.HopRecord decided = new RunState.HopRecord(new Output.ModeHop("r/persona/1200/hop", "r",
+                "gdsuite/persona", 1200, 1150, 1100, Direction.DOWN, Mode.GENERALIZING, Mode.PARROT, 0.9, 0.1, -7.5,
+                List.of(w, new DataWindow("r", "w-8", 1200, 1300, 0, null))));
+        decided.verdict = Verdict.STABLE;
+        decided.decidedAtStep = 1500;
+        RunState.HopRecord open = new RunState.HopRecord(new Output.ModeHop("plain", "r", "loss", 5, -1, -1,
+                Direction.UP, null, null, 2.5, 3.5, 0, List.of()));
+        return new ArrayList<>(List.of(decided, open));
+    }
+
+    @Test
+    void theTestSeriesAndHopsSetEveryStoredField() throws Exception {
+        SeriesEntry full = series();
+        SeriesState s = full.state;
+        List<Object[]> pairs = List.of(new Object[] {new SeriesState(), s},
+                new Object[] {new ChangePointDetector.State(), s.changePoint},
+                new Object[] {new SeriesState.PendingHop(), s.pending.get(0)},
+                new Object[] {new ExtraBinomialDispersion.State(), s.dispersion},
+                new Object[] {new ModeReference.State(), s.reference},
+                new Object[] {new HopDetector.Suspect(), s.suspect},
+                new Object[] {new SeriesEntry(), full},
+                new Object[] {new RunState.HopRecord(), hops().get(0)});
+        for (Object[] pair : pairs) {
+            for (Field f : pair[0].getClass().getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (Modifier.isStatic(m) || Modifier.isTransient(m)) {
+                    continue;
+                }
+                f.setAccessible(true);
+                assertNotEquals(String.valueOf(f.get(pair[0])), String.valueOf(f.get(pair[1])),
+                        pair[0].getClass().getSimpleName() + "." + f.getName() + " is at its default: a layout that "
+                                + "dropped it would pass");
+            }
+        }
+    }
+
+    @Test
+    void aSeriesAndItsHopsComeBackWithEveryField() {
+        SeriesEntry entry = series();
+        byte[] bytes = PartCodec.binary().encode(entry);
+        assertEquals(CompactParts.MARKER, bytes[0]);
+        assertEquals(tree(entry), tree(PartCodec.decode(bytes, SeriesEntry.class)));
+        assertTrue(bytes.length < smileOf(entry).length, bytes.length + " bytes compact, " + smileOf(entry).length);
+
+        SeriesEntry bare = new SeriesEntry(new SeriesState("r", "loss", false));
+        bare.state.changePoint = null;
+        bare.state.pending = null;
+        bare.state.dispersion = null;
+        bare.state.reference = null;
+        bare.state.confirmed = null;
+        assertEquals(tree(bare), tree(PartCodec.decode(PartCodec.binary().encode(bare), SeriesEntry.class)),
+                "absent parts of the state stay absent");
+        assertEquals(tree(new SeriesEntry()),
+                tree(PartCodec.decode(PartCodec.binary().encode(new SeriesEntry()), SeriesEntry.class)));
+
+        List<RunState.HopRecord> hops = hops();
+        byte[] hopBytes = PartCodec.binary().encode(hops);
+        assertEquals(CompactParts.MARKER, hopBytes[0]);
+        var type = new com.fasterxml.jackson.core.type.TypeReference<List<RunState.HopRecord>>() {
+        };
+        List<RunState.HopRecord> back = PartCodec.decode(hopBytes, type);
+        assertEquals(tree(hops), tree(back));
+        assertEquals(hops.get(0).hop, back.get(0).hop, "the hop record, windows and mixtures included");
+        assertTrue(hopBytes.length < smileOf(hops).length, hopBytes.length + " bytes compact, " + smileOf(hops).length);
+    }
+
+    @Test
+    void aSeriesWithAValueTheLayoutCannotHoldKeepsTheGeneralEncoding() {
+        SeriesEntry entry = series();
+        entry.state.changePoint.history.add(null);
+        byte[] bytes = PartCodec.binary().encode(entry);
+        assertNotEquals(CompactParts.MARKER, bytes[0]);
+        assertEquals(tree(entry), tree(PartCodec.decode(bytes, SeriesEntry.class)));
+        List<DataWindow> windows = List.of(new DataWindow("r", "w", 0, 1, 2, Map.of()));
+        assertNotEquals(CompactParts.MARKER, PartCodec.binary().encode(windows)[0], "a list of windows is no hop list");
+    }
+
+    @Test
+    void seriesAndHopsStoredAsSmileBeforeThisLayoutStillRead() {
+        SeriesEntry entry = series();
+        assertEquals(tree(entry), tree(PartCodec.decode(smileOf(entry), SeriesEntry.class)));
+        var type = new com.fasterxml.jackson.core.type.TypeReference<List<RunState.HopRecord>>() {
+        };
+        assertEquals(tree(hops()), tree(PartCodec.decode(smileOf(hops()), type)));
+    }
+
+    @Test
+    void aCutSeriesOrHopListFails() {
+        for (byte[] bytes : List.of(PartCodec.binary().encode(series()), PartCodec.binary().encode(hops()))) {
+            Class<?> type = bytes[1] == 's' ? SeriesEntry.class : List.class;
+            for (int cut = 3; cut < bytes.length; cut++) {
+                byte[] part = java.util.Arrays.copyOf(bytes, cut);
+                assertThrows(UncheckedIOException.class, () -> PartCodec.decode(part, type), "cut at " + cut);
+            }
+        }
     }
 }
