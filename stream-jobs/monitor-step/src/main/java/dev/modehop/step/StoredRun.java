@@ -56,6 +56,11 @@ public final class StoredRun implements RunParts {
     private final Set<String> unwritten = new HashSet<>();
     private long digitsOf;
     private String lastDigits;
+    /**
+     * The checkpoint in flight read or written last in this call: the monitor asks for the same one several times
+     * a record (to file a result, to drain, for the next deadline), and each lookup built and hashed its key.
+     */
+    private PendingCheckpoint lastPending;
 
     private StoredRun(RunStore store, PartCodec codec) {
         this.store = store;
@@ -263,17 +268,28 @@ public final class StoredRun implements RunParts {
 
     @Override
     public PendingCheckpoint pending(long step) {
-        return read(pendingName(step), b -> PartCodec.decode(b, PendingCheckpoint.class));
+        if (lastPending != null && lastPending.step == step) {
+            return lastPending;
+        }
+        PendingCheckpoint pc = read(pendingName(step), b -> PartCodec.decode(b, PendingCheckpoint.class));
+        if (pc != null) {
+            lastPending = pc;
+        }
+        return pc;
     }
 
     @Override
     public void savePending(PendingCheckpoint checkpoint) {
         write(pendingName(checkpoint.step), checkpoint);
+        lastPending = checkpoint;
     }
 
     @Override
     public void dropPending(long step) {
         delete(pendingName(step));
+        if (lastPending != null && lastPending.step == step) {
+            lastPending = null;
+        }
     }
 
     @Override
