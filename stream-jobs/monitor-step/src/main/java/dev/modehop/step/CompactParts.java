@@ -1,6 +1,7 @@
 package dev.modehop.step;
 
 import dev.modehop.core.ChangePointDetector;
+import dev.modehop.core.CheckpointRanker;
 import dev.modehop.core.DataWindow;
 import dev.modehop.core.Direction;
 import dev.modehop.core.ExtraBinomialDispersion;
@@ -18,6 +19,7 @@ import dev.modehop.core.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,12 +27,15 @@ import java.util.TreeSet;
 
 /**
  * The parts that nearly every record or checkpoint writes (a run's header, a checkpoint in flight, a result, what is
- * kept of a processed checkpoint, and at every commit each active series and its hops) in a layout of their own: a
- * reflective encoder's fixed cost per call was most of what the small ones cost (a header is written on every
- * record), and its cost per value most of what a series costs (its detectors keep lists of doubles). The layout is a marker byte, a kind byte, a layout version, then the fields in a fixed order (integers as
- * variable-length zig-zag numbers, doubles as their 8 bytes, strings as length and UTF-8, sorted steps as
- * differences). A field added later means a new version; a decoder reads every version it knows, and the
- * {@link PartCodec} reads Smile or JSON for anything else, so a store written before this layout still reads.
+ * kept of a processed checkpoint; and at every commit each active series, its hops and the run's ranking) in a
+ * layout of their own: a reflective encoder's fixed cost per call was most of what the small ones cost (a header is
+ * written on every record), and its cost per value most of what the larger ones cost (the detectors keep lists of
+ * doubles). The layout is a marker byte, a kind byte, a layout version, then the fields in a fixed order (integers
+ * as variable-length zig-zag numbers, doubles as their 8 bytes, strings as length and UTF-8, enum constants by name,
+ * sorted steps as differences). A field added later means a new version; a decoder reads every version it knows,
+ * and the {@link PartCodec} reads Smile or JSON for anything else, so a store written before this layout still
+ * reads. {@code CompactPartsTest} fails when a stored class gains a field its test part does not set, so a field
+ * cannot be added without the layout noticing.
  */
 final class CompactParts {
     /** First byte of a compact part: neither Smile's ':' nor any byte JSON text can start with. */
@@ -41,6 +46,7 @@ final class CompactParts {
     private static final byte PROCESSED = 'd';
     private static final byte SERIES = 's';
     private static final byte HOPS = 'k';
+    private static final byte RANKING = 'x';
     private static final byte VERSION = 1;
 
     private CompactParts() {
@@ -54,6 +60,7 @@ final class CompactParts {
     static boolean handles(Object part) {
         return part instanceof PendingCheckpoint || part instanceof ProbeScore || part instanceof ProcessedCheckpoint
                 || part instanceof SeriesEntry
+                || part instanceof CheckpointRanker.State ranking && ranking.published == null
                 || part instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof RunState.HopRecord
                 || part instanceof RunState run && run.waiting == null;
     }
@@ -83,6 +90,11 @@ final class CompactParts {
             if (!series(out, entry)) {
                 return null;
             }
+        } else if (part instanceof CheckpointRanker.State ranking) {
+            out.b(RANKING).b(VERSION);
+            if (!ranking(out, ranking)) {
+                return null;
+            }
         } else if (part instanceof List<?> hops) {
             out.b(HOPS).b(VERSION);
             if (!hops(out, hops)) {
@@ -109,6 +121,7 @@ final class CompactParts {
             case PROCESSED -> processed(in);
             case SERIES -> series(in);
             case HOPS -> hops(in);
+            case RANKING -> ranking(in);
             default -> throw new IllegalArgumentException("unknown compact part kind " + kind);
         };
         if (!type.isInstance(part)) {
@@ -488,6 +501,86 @@ final class CompactParts {
         return new DataWindow(runId, windowId, start, end, tokens, mixture);
     }
 
+    // ---- a run's ranking: its leading checkpoints with their families' soft scores and weights ----
+
+    /** The families' names once, in the order first met, then every entry's maps by index into them. */
+    private static boolean ranking(Out out, CheckpointRanker.State state) {
+        if (state.entries == null) {
+            return false;
+        }
+        out.num(state.bestStep).dbl(state.bestScore).bool(state.publishedFingerprint != null);
+        if (state.publishedFingerprint != null) {
+            out.fixed(state.publishedFingerprint);
+        }
+        Map<String, Integer> index = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        for (CheckpointRanker.Entry e : state.entries) {
+            if (e == null || e.soft == null || e.weight == null) {
+                return false;
+            }
+            for (Map<String, Double> m : List.of(e.soft, e.weight)) {
+                for (String family : m.keySet()) {
+                    if (index.putIfAbsent(family, names.size()) == null) {
+                        names.add(family);
+                    }
+                }
+            }
+        }
+        out.num(names.size());
+        for (String family : names) {
+            out.str(family);
+        }
+        out.num(state.entries.size());
+        for (CheckpointRanker.Entry e : state.entries) {
+            out.num(e.step).dbl(e.score);
+            if (!families(out, e.soft, index) || !families(out, e.weight, index)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean families(Out out, Map<String, Double> values, Map<String, Integer> index) {
+        out.num(values.size());
+        for (Map.Entry<String, Double> v : values.entrySet()) {
+            if (v.getValue() == null) {
+                return false;
+            }
+            out.num(index.get(v.getKey())).dbl(v.getValue());
+        }
+        return true;
+    }
+
+    private static CheckpointRanker.State ranking(In in) {
+        CheckpointRanker.State state = new CheckpointRanker.State();
+        state.bestStep = in.num();
+        state.bestScore = in.dbl();
+        state.publishedFingerprint = in.bool() ? in.fixed() : null;
+        String[] names = new String[(int) in.count()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = in.str();
+        }
+        for (long i = in.count(); i > 0; i--) {
+            CheckpointRanker.Entry e = new CheckpointRanker.Entry();
+            e.step = in.num();
+            e.score = in.dbl();
+            families(in, e.soft, names);
+            families(in, e.weight, names);
+            state.entries.add(e);
+        }
+        return state;
+    }
+
+    private static void families(In in, Map<String, Double> into, String[] names) {
+        for (long i = in.count(); i > 0; i--) {
+            long at = in.num();
+            if (at < 0 || at >= names.length) {
+                throw new IllegalArgumentException("family " + at + " of " + names.length);
+            }
+            into.put(names[(int) at], in.dbl());
+        }
+    }
+
     /** A growing byte array. */
     private static final class Out {
         private byte[] buf = new byte[128];
@@ -522,7 +615,11 @@ final class CompactParts {
         }
 
         Out dbl(double v) {
-            long bits = Double.doubleToRawLongBits(v);
+            return fixed(Double.doubleToRawLongBits(v));
+        }
+
+        /** All 8 bytes, low first (a double's bits, or a value spread over the whole range: a hash). */
+        Out fixed(long bits) {
             room(8);
             for (int i = 0; i < 8; i++) {
                 buf[n++] = (byte) (bits >>> (8 * i));
@@ -654,16 +751,20 @@ final class CompactParts {
         }
 
         double dbl() {
-            long bits = 0;
-            for (int i = 0; i < 8; i++) {
-                bits |= (b() & 0xFFL) << (8 * i);
-            }
-            return Double.longBitsToDouble(bits);
+            return Double.longBitsToDouble(fixed());
         }
 
         String str() {
             byte[] bytes = bytesOrNull();
             return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        long fixed() {
+            long bits = 0;
+            for (int i = 0; i < 8; i++) {
+                bits |= (b() & 0xFFL) << (8 * i);
+            }
+            return bits;
         }
 
         /** What {@link Out#strOrSame} wrote; "the same" with nothing before fails. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modehop.core.ChangePointDetector;
+import dev.modehop.core.CheckpointRanker;
 import dev.modehop.core.DataWindow;
 import dev.modehop.core.Direction;
 import dev.modehop.core.ExtraBinomialDispersion;
@@ -275,11 +276,14 @@ class CompactPartsTest {
                 new Object[] {new ModeReference.State(), s.reference},
                 new Object[] {new HopDetector.Suspect(), s.suspect},
                 new Object[] {new SeriesEntry(), full},
-                new Object[] {new RunState.HopRecord(), hops().get(0)});
+                new Object[] {new RunState.HopRecord(), hops().get(0)},
+                new Object[] {new CheckpointRanker.State(), ranking()},
+                new Object[] {new CheckpointRanker.Entry(), ranking().entries.get(0)});
         for (Object[] pair : pairs) {
             for (Field f : pair[0].getClass().getDeclaredFields()) {
                 int m = f.getModifiers();
-                if (Modifier.isStatic(m) || Modifier.isTransient(m)) {
+                // a ranking state stored with its published board takes the general encoding (tested below)
+                if (Modifier.isStatic(m) || Modifier.isTransient(m) || f.getName().equals("published")) {
                     continue;
                 }
                 f.setAccessible(true);
@@ -318,6 +322,51 @@ class CompactPartsTest {
         assertEquals(tree(hops), tree(back));
         assertEquals(hops.get(0).hop, back.get(0).hop, "the hop record, windows and mixtures included");
         assertTrue(hopBytes.length < smileOf(hops).length, hopBytes.length + " bytes compact, " + smileOf(hops).length);
+    }
+
+    private static CheckpointRanker.State ranking() {
+        CheckpointRanker.State state = new CheckpointRanker.State();
+        state.bestStep = 1200;
+        state.bestScore = 0.75;
+        state.publishedFingerprint = 0x8000_0000_0000_0001L;
+        for (long step : new long[] {1200, 1100, 5}) {
+            CheckpointRanker.Entry e = new CheckpointRanker.Entry();
+            e.step = step;
+            e.score = step / 1600.0;
+            e.soft.put("persona", 0.5 + step / 10_000.0);
+            e.soft.put(step == 5 ? "\u00e9" : "keeper", Double.NaN);
+            e.weight.put("persona", 1.0);
+            e.weight.put("only-weighted", 0.25);
+            state.entries.add(e);
+        }
+        return state;
+    }
+
+    @Test
+    void aRankingComesBackWithEveryField() {
+        CheckpointRanker.State state = ranking();
+        byte[] bytes = PartCodec.binary().encode(state);
+        assertEquals(CompactParts.MARKER, bytes[0]);
+        CheckpointRanker.State back = PartCodec.decode(bytes, CheckpointRanker.State.class);
+        assertEquals(tree(state), tree(back));
+        assertEquals(state.publishedFingerprint, back.publishedFingerprint);
+        assertTrue(bytes.length < smileOf(state).length, bytes.length + " bytes compact, " + smileOf(state).length);
+        CheckpointRanker.State fresh = PartCodec.decode(PartCodec.binary().encode(new CheckpointRanker.State()),
+                CheckpointRanker.State.class);
+        assertEquals(tree(new CheckpointRanker.State()), tree(fresh), "no fingerprint stays none");
+
+        CheckpointRanker.State old = ranking();
+        old.published = List.of(new Output.RankedCheckpoint(1200, 0.75));
+        byte[] general = PartCodec.binary().encode(old);
+        assertNotEquals(CompactParts.MARKER, general[0], "a state with its board inline keeps the general encoding");
+        assertEquals(1, PartCodec.decode(general, CheckpointRanker.State.class).published.size());
+        assertEquals(tree(state), tree(PartCodec.decode(smileOf(state), CheckpointRanker.State.class)),
+                "one stored as Smile before this layout still reads");
+        for (int cut = 3; cut < bytes.length; cut++) {
+            byte[] part = java.util.Arrays.copyOf(bytes, cut);
+            assertThrows(UncheckedIOException.class, () -> PartCodec.decode(part, CheckpointRanker.State.class),
+                    "cut at " + cut);
+        }
     }
 
     @Test
