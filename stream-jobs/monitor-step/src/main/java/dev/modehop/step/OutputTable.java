@@ -89,10 +89,9 @@ public final class OutputTable {
     /** The wire record of an output; rejections have none (they route the input to its DLQ). */
     static SpecificRecord wire(Output o, long now) {
         if (o instanceof Output.ModeObservation m) {
-            return dev.modehop.events.ModeObservation.newBuilder().setId(m.id())
-                    .setRunId(m.runId()).setSeries(m.series()).setStep(m.step()).setMode(mode(m.mode()))
-                    .setConfirmedMode(mode(m.confirmedMode())).setHardAccuracy(m.hardAccuracy())
-                    .setSoftScore(m.softScore()).setItems(m.items()).setGapBefore(m.gapBefore()).build();
+            // one per score: the all-arguments constructor, without the builder's copies of every default
+            return new dev.modehop.events.ModeObservation(m.id(), m.runId(), m.series(), m.step(), mode(m.mode()),
+                    mode(m.confirmedMode()), m.hardAccuracy(), m.softScore(), m.items(), m.gapBefore(), false);
         }
         if (o instanceof Output.LateObservation m) {
             return dev.modehop.events.ModeObservation.newBuilder().setId(m.id())
@@ -167,8 +166,12 @@ public final class OutputTable {
                 .setBeatsBaseline(r.beatsBaseline()).build();
     }
 
+    /** The wire's constant of each mode, by ordinal; matched by name once. */
+    private static final dev.modehop.events.Mode[] MODES = Arrays.stream(Mode.values())
+            .map(m -> dev.modehop.events.Mode.valueOf(m.name())).toArray(dev.modehop.events.Mode[]::new);
+
     private static dev.modehop.events.Mode mode(Mode m) {
-        return dev.modehop.events.Mode.valueOf(m.name());
+        return MODES[m.ordinal()];
     }
 
     private static List<AttributedWindow> windows(List<DataWindow> windows) {
