@@ -91,7 +91,7 @@ public final class OutputTable {
         if (o instanceof Output.ModeObservation m) {
             // one per score: the all-arguments constructor, without the builder's copies of every default
             return new dev.modehop.events.ModeObservation(m.id(), m.runId(), m.series(), m.step(), mode(m.mode()),
-                    mode(m.confirmedMode()), m.hardAccuracy(), m.softScore(), m.items(), m.gapBefore(), false);
+                    mode(m.confirmedMode()), m.hardAccuracy(), m.softScore(), m.items(), m.gapBefore(), /* late */ false);
         }
         if (o instanceof Output.LateObservation m) {
             return dev.modehop.events.ModeObservation.newBuilder().setId(m.id())
