@@ -3,6 +3,7 @@ package dev.modehop.step;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -54,12 +55,17 @@ public final class PartCache {
      * older ones or none ({@code stored} says whether the store has the key at all).
      */
     private static final class Entry {
+        /** The key it is kept under: the string a lookup hashed first, so its hash is computed once. */
+        final String key;
         Object part;
         byte[] bytes;
         PartCodec heldWith;
         boolean stored;
+        /** Read in the current call and not written since ({@link #forgetUnwritten}). */
+        boolean readOnly;
 
-        Entry(Object part, byte[] bytes, PartCodec heldWith, boolean stored) {
+        Entry(String key, Object part, byte[] bytes, PartCodec heldWith, boolean stored) {
+            this.key = key;
             this.part = part;
             this.bytes = bytes;
             this.heldWith = heldWith;
@@ -102,54 +108,77 @@ public final class PartCache {
         return sink != null;
     }
 
-    /** The part stored as {@code bytes} under {@code key}: the kept one when it came from these bytes, else decoded. */
+    /**
+     * The part stored as {@code bytes} under {@code key}: the kept one when it came from these bytes, else decoded;
+     * its entry goes to {@code reads} (see {@link #forgetUnwritten}).
+     */
     @SuppressWarnings("unchecked")
-    <T> T read(String key, byte[] bytes, Function<byte[], T> decode) {
+    <T> T read(String key, byte[] bytes, Function<byte[], T> decode, List<Object> reads) {
         if (bytes == null) {
             forget(key);
             return null;
         }
         Entry e = entries.get(key);
-        if (e != null && e.bytes == bytes && e.heldWith == null) {
-            return (T) e.part;
+        if (e == null || e.bytes != bytes || e.heldWith != null) {
+            e = new Entry(key, decode.apply(bytes), bytes, null, true);
+            put(key, e);
         }
-        T part = decode.apply(bytes);
-        put(key, new Entry(part, bytes, null, true));
-        return part;
+        markRead(e, reads);
+        return (T) e.part;
     }
 
     /**
-     * Write-back: the part kept under {@code key}, held or not; {@link #ABSENT} when the store is known not to
-     * have it; null when nothing is known (read the store).
+     * Write-back: the part kept under {@code key}, held or not, its entry added to {@code reads}; {@link #ABSENT}
+     * when the store is known not to have it; null when nothing is known (read the store).
      */
-    Object kept(String key) {
+    Object kept(String key, List<Object> reads) {
         Entry e = entries.get(key);
-        return e == null ? null : e.part == null ? ABSENT : e.part;
+        if (e == null) {
+            return null;
+        }
+        if (e.part == null) {
+            return ABSENT;
+        }
+        markRead(e, reads);
+        return e.part;
+    }
+
+    private static void markRead(Entry e, List<Object> reads) {
+        if (!e.readOnly) {
+            e.readOnly = true;
+            reads.add(e);
+        }
     }
 
     /** Write-back: the store has nothing under {@code key} (a read found none). */
     void absent(String key) {
-        put(key, new Entry(null, null, null, false));
+        put(key, new Entry(key, null, null, null, false));
     }
 
-    /** {@code part} is what the store holds as {@code bytes} under {@code key} (just decoded, or just stored). */
+    /** {@code part} is what the store holds as {@code bytes} under {@code key}, just stored. */
     void wrote(String key, byte[] bytes, Object part) {
-        put(key, new Entry(part, bytes, null, true));
+        put(key, new Entry(key, part, bytes, null, true));
     }
 
-    /** Write-back: whether anything is known of {@code key} (kept, held or known absent). */
-    boolean knows(String key) {
-        return entries.containsKey(key);
+    /** {@code part} was just decoded from the store's {@code bytes} under {@code key}; its entry goes to {@code reads}. */
+    void decoded(String key, byte[] bytes, Object part, List<Object> reads) {
+        Entry e = new Entry(key, part, bytes, null, true);
+        put(key, e);
+        markRead(e, reads);
     }
 
     /**
      * Write-back: holds {@code part} back as the new value of {@code key}, to be encoded with {@code codec} and
-     * stored later. The key must be known ({@link #knows}): whether the store has it decides how it is listed.
+     * stored later, when anything is known of the key (kept, held or known absent: whether the store has it
+     * decides how it is listed); false when nothing is, and nothing was done.
      */
-    void holdBack(String key, Object part, PartCodec codec) {
+    boolean holdBackKnown(String key, Object part, PartCodec codec) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return false;
+        }
         // in place: a part written at every record (a run's header, the checkpoint in flight) is counted and listed
         // once, when it is first held, instead of being unlisted and listed again at each write
-        Entry e = entries.get(key);
         if (e.heldWith == null) {
             held++;
             if (!e.stored) {
@@ -158,11 +187,13 @@ public final class PartCache {
         }
         e.part = part;
         e.heldWith = codec;
+        e.readOnly = false;
+        return true;
     }
 
     /** Write-back: holds back the first write of a key nothing was known of; {@code stored}: the store has it. */
     void holdBack(String key, Object part, PartCodec codec, boolean stored) {
-        put(key, new Entry(part, null, codec, stored));
+        put(key, new Entry(key, part, null, codec, stored));
     }
 
     /** The key's value was deleted or replaced in the store: whatever is kept for it, held or not, goes. */
@@ -191,12 +222,22 @@ public final class PartCache {
         return unstored.subSet(keyPrefix, keyPrefix + Character.MAX_VALUE);
     }
 
-    /** A part read in a call and not written back: forgotten, unless held back (what it holds was written). */
-    void forgetUnwritten(String key) {
-        Entry e = entries.get(key);
-        if (e != null && e.heldWith == null && e.part != null) {
-            entries.remove(key);
+    /**
+     * Ends a call: each entry in {@code reads} (read in the call, by {@link #read}, {@link #kept} or
+     * {@link #decoded}) that is still kept and was not written since is forgotten, unless it is held back (what
+     * it holds was written); {@code reads} is emptied. An entry replaced or removed since is no longer kept.
+     */
+    void forgetUnwritten(List<Object> reads) {
+        for (Object o : reads) {
+            Entry e = (Entry) o;
+            if (e.readOnly) {
+                e.readOnly = false;
+                if (e.heldWith == null && e.part != null) {
+                    entries.remove(e.key, e);
+                }
+            }
         }
+        reads.clear();
     }
 
     /** Write-back: encodes and stores every part held back; returns how many. */

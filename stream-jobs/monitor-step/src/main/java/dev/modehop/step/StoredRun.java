@@ -13,10 +13,8 @@ import dev.modehop.core.SourceStatistics;
 import dev.modehop.core.DataWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -50,10 +48,10 @@ public final class StoredRun implements RunParts {
     private final PartCache cache;
     private final Map<String, SeriesEntry> series = new HashMap<>();
     /**
-     * Cache keys of the parts read from the cache in this call and not written back since: forgotten by
-     * {@link #finish}. Keys, not names: a key was just hashed by the cache lookup, and its string caches that.
+     * The cache's entries read in this call ({@link PartCache#forgetUnwritten}): the cache marks an entry when it
+     * is read and unmarks it when it is written, so the call's end needs neither the keys nor a lookup by them.
      */
-    private final Set<String> unwritten = new HashSet<>();
+    private final List<Object> reads = new ArrayList<>();
     private long digitsOf;
     private String lastDigits;
     /**
@@ -101,10 +99,7 @@ public final class StoredRun implements RunParts {
      */
     public static void finish(RunState run) {
         if (run != null && run.parts() instanceof StoredRun parts && parts.cache != null) {
-            for (String key : parts.unwritten) {
-                parts.cache.forgetUnwritten(key);
-            }
-            parts.unwritten.clear();
+            parts.cache.forgetUnwritten(parts.reads);
         }
     }
 
@@ -112,12 +107,11 @@ public final class StoredRun implements RunParts {
     private <T> T read(String name, Function<byte[], T> decode) {
         if (cache != null && cache.writesBack()) {
             String key = store.decodedKey(name);
-            Object kept = cache.kept(key);
+            Object kept = cache.kept(key, reads);
             if (kept == PartCache.ABSENT) {
                 return null;
             }
             if (kept != null) {
-                unwritten.add(key);
                 return (T) kept;
             }
             byte[] bytes = store.get(name);
@@ -126,19 +120,14 @@ public final class StoredRun implements RunParts {
                 return null;
             }
             T part = decode.apply(bytes);
-            cache.wrote(key, bytes, part);
-            unwritten.add(key);
+            cache.decoded(key, bytes, part, reads);
             return part;
         }
         byte[] bytes = store.get(name);
         if (cache == null) {
             return bytes == null ? null : decode.apply(bytes);
         }
-        String key = store.decodedKey(name);
-        if (bytes != null) {
-            unwritten.add(key);
-        }
-        return cache.read(key, bytes, decode);
+        return cache.read(store.decodedKey(name), bytes, decode, reads);
     }
 
     /** The names stored under {@code prefix} and, with a write-back cache, those held back and not stored yet. */
@@ -168,37 +157,28 @@ public final class StoredRun implements RunParts {
     private void write(String name, Object part) {
         if (cache != null && cache.writesBack()) {
             String key = store.decodedKey(name);
-            if (cache.knows(key)) {
-                cache.holdBack(key, part, codec);
-            } else {
+            if (!cache.holdBackKnown(key, part, codec)) {
                 cache.holdBack(key, part, codec, store.get(name) != null);
             }
-            unwritten.remove(key);
             return;
         }
         byte[] bytes = codec.encode(part);
         store.put(name, bytes);
         if (cache != null) {
-            String key = store.decodedKey(name);
-            cache.wrote(key, bytes, part);
-            unwritten.remove(key);
+            cache.wrote(store.decodedKey(name), bytes, part);
         }
     }
 
     private void delete(String name) {
         if (cache != null && cache.writesBack()) {
-            String key = store.decodedKey(name);
-            if (!cache.dropped(key)) {
+            if (!cache.dropped(store.decodedKey(name))) {
                 store.delete(name);
             }
-            unwritten.remove(key);
             return;
         }
         store.delete(name);
         if (cache != null) {
-            String key = store.decodedKey(name);
-            cache.forget(key);
-            unwritten.remove(key);
+            cache.forget(store.decodedKey(name));
         }
     }
 
