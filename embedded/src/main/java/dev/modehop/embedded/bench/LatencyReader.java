@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -19,7 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 final class LatencyReader implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean done = new AtomicBoolean();
-    private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final List<Sample> latencies = Collections.synchronizedList(new ArrayList<>());
     private final Object lock = new Object();
     private long seen;
     private long lastSeenNanos;
@@ -40,7 +41,7 @@ final class LatencyReader implements AutoCloseable {
                             String k = key.apply(rec);
                             Long t0 = sentAt == null ? null : sentAt.get(k);
                             if (t0 != null) {
-                                latencies.add(now - t0);
+                                latencies.add(new Sample(k, now - t0));
                             }
                         }
                         synchronized (lock) {
@@ -75,9 +76,20 @@ final class LatencyReader implements AutoCloseable {
         }
     }
 
-    /** The latencies taken so far, sorted, in nanoseconds. */
-    List<Long> sortedLatencies() {
-        List<Long> sorted = new ArrayList<>(latencies);
+    /** One latency taken: the output's send-time key and the nanoseconds from that send to the poll. */
+    record Sample(String key, long nanos) {
+    }
+
+    /** The latencies taken so far of the outputs whose key {@code counted} accepts, sorted, in nanoseconds. */
+    List<Long> sortedLatencies(Predicate<String> counted) {
+        List<Long> sorted = new ArrayList<>();
+        synchronized (latencies) {
+            for (Sample s : latencies) {
+                if (counted.test(s.key())) {
+                    sorted.add(s.nanos());
+                }
+            }
+        }
         Collections.sort(sorted);
         return sorted;
     }
