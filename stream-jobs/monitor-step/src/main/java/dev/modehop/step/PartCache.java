@@ -61,8 +61,12 @@ public final class PartCache {
         byte[] bytes;
         PartCodec heldWith;
         boolean stored;
-        /** Read in the current call and not written since ({@link #forgetUnwritten}). */
-        boolean readOnly;
+        /**
+         * The list of the call that read it and did not write it since, or null ({@link #forgetUnwritten}): a
+         * list, not a flag, so a call that never ended (an exception before its end) leaves no mark that would
+         * keep later calls from listing the entry.
+         */
+        List<Object> readBy;
 
         Entry(String key, Object part, byte[] bytes, PartCodec heldWith, boolean stored) {
             this.key = key;
@@ -144,8 +148,8 @@ public final class PartCache {
     }
 
     private static void markRead(Entry e, List<Object> reads) {
-        if (!e.readOnly) {
-            e.readOnly = true;
+        if (e.readBy != reads) {
+            e.readBy = reads;
             reads.add(e);
         }
     }
@@ -187,7 +191,7 @@ public final class PartCache {
         }
         e.part = part;
         e.heldWith = codec;
-        e.readOnly = false;
+        e.readBy = null;
         return true;
     }
 
@@ -230,8 +234,8 @@ public final class PartCache {
     void forgetUnwritten(List<Object> reads) {
         for (Object o : reads) {
             Entry e = (Entry) o;
-            if (e.readOnly) {
-                e.readOnly = false;
+            if (e.readBy == reads) {
+                e.readBy = null;
                 if (e.heldWith == null && e.part != null) {
                     entries.remove(e.key, e);
                 }

@@ -72,6 +72,16 @@ class PartCacheTest {
     }
 
     @Test
+    void aCallThatNeverEndedDoesNotKeepALaterCallFromForgettingWhatItRead() {
+        List<Object> aborted = new ArrayList<>();
+        writingBack.decoded("run/a", new byte[] {1}, "a", aborted);
+        // that call ended by an exception before its end: its list is dropped, never passed to forgetUnwritten
+        assertEquals("a", writingBack.kept("run/a", reads));
+        writingBack.forgetUnwritten(reads);
+        assertNull(writingBack.kept("run/a", reads));
+    }
+
+    @Test
     void holdingBackAnUnknownKeyDoesNothingAndSaysSo() {
         assertFalse(writingBack.holdBackKnown("run/x", "x", PartCodec.json()));
         assertNull(writingBack.kept("run/x", reads));
