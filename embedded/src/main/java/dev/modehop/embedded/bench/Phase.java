@@ -28,8 +28,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       keyed run/step, or a baseline's copy of each score, see {@link #copies()}); p50 is the middle sample of
  *       the sorted list, p99 the one at index {@code floor(0.99 n)}. Both leave out the outputs of each run's
  *       first {@link #settlingCheckpoints} checkpoints, the pipeline's first seconds: a fresh pipeline's first
- *       outputs (before its first transactions, fetches and every output topic's metadata) took 170-290 ms in
- *       the job and up to 820 ms in the copy, and they alone made either's p99 (bench/README.md, "Stream job:
+ *       outputs (before its first transactions, fetches and every output topic's metadata) took 173-288 ms in
+ *       the job and 216-825 ms in the copy, and they alone made either's p99 (bench/README.md, "Stream job:
  *       latency of a running pipeline"). {@code p99WithStart} keeps them.</li>
  *   <li>CPU: the whole process's CPU time (pipeline, broker, load generator and reader) per input event, and
  *       where it went, thread by thread as the kernel counts it ({@link ThreadCpu}: JIT and GC included).</li>
